@@ -1,0 +1,4 @@
+/** The user-facing types of ingest: no runtime, no heavy dependencies. */
+module dev.ingest.api {
+  exports dev.ingest;
+}

@@ -1,0 +1,401 @@
+package dev.ingest.tfrecord;
+
+import static dev.ingest.tfrecord.TFRecordFormat.FOOTER_BYTES;
+import static dev.ingest.tfrecord.TFRecordFormat.FRAMING_BYTES;
+import static dev.ingest.tfrecord.TFRecordFormat.HEADER_BYTES;
+
+import dev.ingest.CorruptRecordException;
+import dev.ingest.CorruptionPolicy;
+import dev.ingest.RecordProblem;
+import dev.ingest.RecordProblem.Kind;
+import io.netty.buffer.ByteBuf;
+import java.io.EOFException;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.ReadableByteChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.zip.CRC32C;
+import java.util.zip.ZipException;
+
+/**
+ * Reads the records of one TFRecord file, plain or GZIP/ZLIB compressed, checking both masked
+ * CRC32Cs of each record.
+ *
+ * <p>Records are read from a {@link FileChannel} into a pooled direct {@link ByteBuf} (the
+ * "chunk") and handed out without copying:
+ *
+ * <pre>
+ *   chunk:  [ consumed | hdr | record 7 | crc | hdr | record 8 ... | free space ]
+ *                             ^ next() returns a slice here
+ * </pre>
+ *
+ * <h2>Ownership</h2>
+ *
+ * {@link #next()} returns a slice of the chunk that the caller does <em>not</em> own: it is valid
+ * until the next call to {@link #next()}, {@link #advance()} or {@link #close()}. A caller that
+ * wants to keep a record longer calls {@code retain()} on it (and later {@code release()}): the
+ * reader sees the chunk is still referenced and moves on to a fresh chunk instead of overwriting
+ * it, so retained records stay valid, still without a copy. {@link #close()} releases the
+ * reader's own reference; retained records keep their chunk alive until they are released.
+ *
+ * <p>{@link #advance()} is the allocation-free form: it moves to the next record and exposes it as
+ * {@link #buffer()}, {@link #recordStart()} and {@link #recordLength()} without making a slice.
+ *
+ * <h2>Errors</h2>
+ *
+ * A clean end of file is only at a header boundary. Everything else is a {@link RecordProblem}
+ * with the file, the record's byte offset (in the decompressed stream for compressed files), its
+ * index and its kind: under {@link CorruptionPolicy#FAIL} it is thrown as a {@link
+ * CorruptRecordException} and the reader stays failed (later calls throw it again); under {@link
+ * CorruptionPolicy#SKIP} it goes to the options' listener and reading continues with the next
+ * record, or ends this file when the framing cannot be trusted. A record longer than {@code
+ * maxRecordBytes} is rejected from its header, before anything is allocated for it.
+ *
+ * <h2>Assumptions and guarantees</h2>
+ *
+ * A reader is for one thread at a time (no internal synchronisation); hand it between threads
+ * only with a happens-before edge (a Disruptor sequence, a lock, a volatile write and read).
+ * Retained record slices may be read from any thread. {@link #close()} is idempotent.
+ */
+public final class TFRecordReader implements AutoCloseable {
+  private final Path file;
+  private final TFRecordReaderOptions options;
+  private final FileChannel fileChannel;
+  private final ReadableByteChannel source;
+  private final Compression compression;
+  private final CRC32C crc = new CRC32C();
+
+  /** Readable bytes start at the next unread header; {@code chunkOffset} is their stream offset. */
+  private ByteBuf chunk;
+  private long chunkOffset;
+  private boolean endOfStream;
+  private boolean finished;
+  private CorruptRecordException failure;
+  private boolean closed;
+
+  private long recordIndex;
+  private long recordOffset = -1;
+  private int recordStart;
+  private int recordLength;
+  private long recordsRead;
+  private long problems;
+
+  private TFRecordReader(Path file, TFRecordReaderOptions options) throws IOException {
+    this.file = file;
+    this.options = options;
+    this.fileChannel = FileChannel.open(file, StandardOpenOption.READ);
+    boolean opened = false;
+    try {
+      this.compression =
+          options.compression() == Compression.AUTO ? detect(fileChannel) : options.compression();
+      this.source = CompressedStreams.readable(fileChannel, compression);
+      int capacity = options.readBufferSize();
+      this.chunk = options.allocator().directBuffer(capacity, capacity);
+      opened = true;
+    } finally {
+      if (!opened) {
+        fileChannel.close();
+      }
+    }
+  }
+
+  /** Opens {@code file} with the default options. The caller owns the reader and must close it. */
+  public static TFRecordReader open(Path file) throws IOException {
+    return open(file, TFRecordReaderOptions.defaults());
+  }
+
+  /** Opens {@code file}. The caller owns the reader and must close it. */
+  public static TFRecordReader open(Path file, TFRecordReaderOptions options) throws IOException {
+    return new TFRecordReader(file, options);
+  }
+
+  /**
+   * Reads the next record and returns a slice of it, or {@code null} at the end of the file. The
+   * caller does not own the slice; see the class comment for how long it stays valid.
+   *
+   * @throws CorruptRecordException under {@link CorruptionPolicy#FAIL}, on the first problem
+   * @throws IOException if the file cannot be read
+   */
+  public ByteBuf next() throws IOException {
+    return advance() ? chunk.slice(recordStart, recordLength) : null;
+  }
+
+  /**
+   * Moves to the next record without allocating, or returns {@code false} at the end of the file.
+   * The record is then {@link #recordLength()} bytes of {@link #buffer()} from {@link
+   * #recordStart()}, valid until the next call.
+   */
+  public boolean advance() throws IOException {
+    ensureOpen();
+    if (failure != null) {
+      throw failure;
+    }
+    while (!finished) {
+      long offset = chunkOffset;
+      if (!fill(HEADER_BYTES)) {
+        if (chunk.isReadable()) {
+          report(Kind.TRUNCATED, offset,
+              "the file ends inside a record header (" + chunk.readableBytes() + " of "
+                  + HEADER_BYTES + " bytes)");
+        } else {
+          finished = true;
+        }
+        continue;
+      }
+      int header = chunk.readerIndex();
+      long length = chunk.getLongLE(header);
+      if (options.verifyCrc()) {
+        int expected = chunk.getIntLE(header + 8);
+        int actual = maskedCrc(header, 8);
+        if (actual != expected) {
+          report(Kind.LENGTH_CRC, offset, crcDetail("length", expected, actual));
+          continue;
+        }
+      }
+      if (length < 0 || length > options.maxRecordBytes()) {
+        report(Kind.TOO_LARGE, offset,
+            "length " + Long.toUnsignedString(length) + " is above the limit of "
+                + options.maxRecordBytes() + " bytes");
+        if (!finished) {
+          skipOversizedRecord(offset, length);
+        }
+        continue;
+      }
+      int dataLength = (int) length;
+      if (!fill(FRAMING_BYTES + dataLength)) {
+        int dataPresent = Math.min(chunk.readableBytes() - HEADER_BYTES, dataLength);
+        report(Kind.TRUNCATED, offset,
+            dataPresent < dataLength
+                ? "the file ends inside the data (" + dataPresent + " of " + dataLength + " bytes)"
+                : "the file ends inside the data CRC");
+        continue;
+      }
+      int data = header + HEADER_BYTES;
+      if (options.verifyCrc()) {
+        int expected = chunk.getIntLE(data + dataLength);
+        int actual = maskedCrc(data, dataLength);
+        if (actual != expected) {
+          consume(FRAMING_BYTES + dataLength);
+          report(Kind.DATA_CRC, offset, crcDetail("data", expected, actual));
+          continue;
+        }
+      }
+      consume(FRAMING_BYTES + dataLength);
+      recordOffset = offset;
+      recordStart = data;
+      recordLength = dataLength;
+      recordsRead++;
+      return true;
+    }
+    return false;
+  }
+
+  /** The buffer that holds the current record; the reader owns it (see {@link #advance()}). */
+  public ByteBuf buffer() {
+    return chunk;
+  }
+
+  /** Index in {@link #buffer()} of the current record's first data byte. */
+  public int recordStart() {
+    return recordStart;
+  }
+
+  /** Length in bytes of the current record's data. */
+  public int recordLength() {
+    return recordLength;
+  }
+
+  /** Byte offset of the current record's header in the (decompressed) stream; -1 before the first. */
+  public long recordOffset() {
+    return recordOffset;
+  }
+
+  /**
+   * Records returned so far. Under {@link CorruptionPolicy#SKIP} this leaves out skipped records,
+   * which {@link #problems()} counts.
+   */
+  public long recordsRead() {
+    return recordsRead;
+  }
+
+  /** Problems reported so far (at most one under {@link CorruptionPolicy#FAIL}). */
+  public long problems() {
+    return problems;
+  }
+
+  /** The file's compression, as given or as detected. */
+  public Compression compression() {
+    return compression;
+  }
+
+  /** The file being read. */
+  public Path file() {
+    return file;
+  }
+
+  /** Releases the reader's buffer and closes the file. Idempotent. */
+  @Override
+  public void close() throws IOException {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    chunk.release();
+    try {
+      source.close();
+    } finally {
+      fileChannel.close();
+    }
+  }
+
+  // ---- reading -----------------------------------------------------------------------------
+
+  /**
+   * Makes at least {@code needed} bytes readable in the chunk, reading as needed. Returns false
+   * when the stream ends first (what was read stays readable).
+   */
+  private boolean fill(int needed) throws IOException {
+    while (chunk.readableBytes() < needed) {
+      if (endOfStream) {
+        return false;
+      }
+      makeRoom(needed);
+      int toRead = Math.min(options.readBufferSize(), chunk.writableBytes());
+      int writerIndex = chunk.writerIndex();
+      // internalNioBuffer reuses one ByteBuffer view per chunk: no allocation per read.
+      ByteBuffer target = chunk.internalNioBuffer(writerIndex, toRead);
+      int read = readSource(target);
+      if (read < 0) {
+        endOfStream = true;
+      } else {
+        chunk.writerIndex(writerIndex + read);
+      }
+    }
+    return true;
+  }
+
+  private int readSource(ByteBuffer target) throws IOException {
+    try {
+      return source.read(target);
+    } catch (ZipException e) {
+      report(Kind.BAD_COMPRESSION, chunkOffset + chunk.readableBytes(),
+          compression.wireName() + " stream is invalid: " + e.getMessage(), e);
+      return -1;
+    } catch (EOFException e) {
+      report(Kind.TRUNCATED, chunkOffset + chunk.readableBytes(),
+          "the " + compression.wireName() + " stream ends before its end marker", e);
+      return -1;
+    }
+  }
+
+  /**
+   * Ensures the chunk can hold {@code needed} bytes from its reader index. Compacts in place when
+   * nobody else holds the chunk; otherwise (a caller retained a record) moves the unread bytes to
+   * a fresh chunk so that the retained records are never overwritten.
+   */
+  private void makeRoom(int needed) {
+    if (chunk.capacity() - chunk.readerIndex() >= needed && chunk.isWritable()) {
+      return;
+    }
+    int capacity = Math.max(needed, options.readBufferSize());
+    boolean shared = chunk.refCnt() != 1;
+    boolean wrongSize = chunk.capacity() < capacity || chunk.capacity() > 4L * capacity;
+    if (!shared && !wrongSize) {
+      chunk.discardReadBytes();
+      return;
+    }
+    ByteBuf fresh = options.allocator().directBuffer(capacity, capacity);
+    fresh.writeBytes(chunk, chunk.readerIndex(), chunk.readableBytes());
+    chunk.release();
+    chunk = fresh;
+  }
+
+  private void consume(int bytes) {
+    chunk.skipBytes(bytes);
+    chunkOffset += bytes;
+    recordIndex++;
+  }
+
+  /** Under SKIP, steps over a record too large to hold, without allocating for it. */
+  private void skipOversizedRecord(long offset, long length) throws IOException {
+    long remaining = HEADER_BYTES + length + FOOTER_BYTES;
+    if (length < 0 || remaining < 0) {
+      // No file holds 2^63 bytes: this length cannot be skipped, so the file ends here.
+      finished = true;
+      return;
+    }
+    while (remaining > 0) {
+      if (!chunk.isReadable() && !fill(1)) {
+        if (!finished) {
+          report(Kind.TRUNCATED, offset,
+              "the file ends inside an oversized record (" + remaining + " bytes missing)");
+        }
+        return;
+      }
+      int step = (int) Math.min(remaining, chunk.readableBytes());
+      chunk.skipBytes(step);
+      chunkOffset += step;
+      remaining -= step;
+    }
+    recordIndex++;
+  }
+
+  private int maskedCrc(int index, int length) {
+    crc.reset();
+    crc.update(chunk.internalNioBuffer(index, length));
+    return MaskedCrc32c.mask((int) crc.getValue());
+  }
+
+  private static String crcDetail(String what, int expected, int actual) {
+    return what + " CRC mismatch (stored " + hex(expected) + ", computed " + hex(actual) + ")";
+  }
+
+  private static String hex(int value) {
+    return String.format("0x%08x", value);
+  }
+
+  // ---- problems ----------------------------------------------------------------------------
+
+  private void report(Kind kind, long offset, String detail) throws CorruptRecordException {
+    report(kind, offset, detail, null);
+  }
+
+  private void report(Kind kind, long offset, String detail, Throwable cause)
+      throws CorruptRecordException {
+    RecordProblem problem = new RecordProblem(file, offset, recordIndex, kind, detail);
+    problems++;
+    options.problemListener().accept(problem);
+    if (options.onCorrupt() == CorruptionPolicy.FAIL) {
+      finished = true;
+      failure = new CorruptRecordException(problem, cause);
+      throw failure;
+    }
+    if (!kind.framingIntact()) {
+      finished = true;
+    }
+  }
+
+  private void ensureOpen() {
+    if (closed) {
+      throw new IllegalStateException("reader of " + file + " is closed");
+    }
+  }
+
+  // ---- opening -----------------------------------------------------------------------------
+
+  private static Compression detect(FileChannel channel) throws IOException {
+    ByteBuffer head = ByteBuffer.allocate(Compression.DETECTION_BYTES);
+    long position = 0;
+    while (head.hasRemaining()) {
+      int read = channel.read(head, position);
+      if (read < 0) {
+        break;
+      }
+      position += read;
+    }
+    head.flip();
+    return Compression.detect(head);
+  }
+}

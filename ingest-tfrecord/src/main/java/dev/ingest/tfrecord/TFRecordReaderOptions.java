@@ -1,0 +1,104 @@
+package dev.ingest.tfrecord;
+
+import dev.ingest.CorruptionPolicy;
+import dev.ingest.RecordProblem;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.PooledByteBufAllocator;
+import java.util.Objects;
+import java.util.function.Consumer;
+
+/**
+ * How a {@link TFRecordReader} reads. Immutable; change one setting with the {@code with...}
+ * methods, which return a copy.
+ *
+ * @param compression the file's compression; {@link Compression#AUTO} (default) detects it
+ * @param verifyCrc check both masked CRC32Cs of every record (default {@code true})
+ * @param readBufferSize bytes asked of the file per read (default 256 KiB; at least 1). The
+ *     reader's buffer grows beyond this only to hold a record larger than it.
+ * @param maxRecordBytes largest accepted record payload (default 256 MiB, at most {@link
+ *     #MAX_RECORD_BYTES_LIMIT}); a larger length is reported as {@link RecordProblem.Kind#TOO_LARGE}
+ *     before anything is allocated for it
+ * @param onCorrupt what a problem does (default {@link CorruptionPolicy#FAIL})
+ * @param problemListener told of every problem before it is thrown or skipped (default: none).
+ *     Called on the reading thread.
+ * @param allocator where the read buffers come from (default Netty's pooled direct allocator)
+ */
+public record TFRecordReaderOptions(
+    Compression compression,
+    boolean verifyCrc,
+    int readBufferSize,
+    long maxRecordBytes,
+    CorruptionPolicy onCorrupt,
+    Consumer<RecordProblem> problemListener,
+    ByteBufAllocator allocator) {
+
+  public static final int DEFAULT_READ_BUFFER_SIZE = 256 * 1024;
+  public static final long DEFAULT_MAX_RECORD_BYTES = 256L * 1024 * 1024;
+  /** A record and its framing must fit one buffer, whose size is an {@code int}. */
+  public static final long MAX_RECORD_BYTES_LIMIT =
+      Integer.MAX_VALUE - 64 - TFRecordFormat.HEADER_BYTES - TFRecordFormat.FOOTER_BYTES;
+
+  private static final TFRecordReaderOptions DEFAULTS =
+      new TFRecordReaderOptions(
+          Compression.AUTO,
+          true,
+          DEFAULT_READ_BUFFER_SIZE,
+          DEFAULT_MAX_RECORD_BYTES,
+          CorruptionPolicy.FAIL,
+          problem -> {},
+          PooledByteBufAllocator.DEFAULT);
+
+  public TFRecordReaderOptions {
+    Objects.requireNonNull(compression, "compression");
+    Objects.requireNonNull(onCorrupt, "onCorrupt");
+    Objects.requireNonNull(problemListener, "problemListener");
+    Objects.requireNonNull(allocator, "allocator");
+    if (readBufferSize < 1) {
+      throw new IllegalArgumentException("readBufferSize must be at least 1, got " + readBufferSize);
+    }
+    if (maxRecordBytes < 0 || maxRecordBytes > MAX_RECORD_BYTES_LIMIT) {
+      throw new IllegalArgumentException(
+          "maxRecordBytes must be in [0, " + MAX_RECORD_BYTES_LIMIT + "], got " + maxRecordBytes);
+    }
+  }
+
+  /** The defaults listed on the record. */
+  public static TFRecordReaderOptions defaults() {
+    return DEFAULTS;
+  }
+
+  public TFRecordReaderOptions withCompression(Compression value) {
+    return new TFRecordReaderOptions(
+        value, verifyCrc, readBufferSize, maxRecordBytes, onCorrupt, problemListener, allocator);
+  }
+
+  public TFRecordReaderOptions withVerifyCrc(boolean value) {
+    return new TFRecordReaderOptions(
+        compression, value, readBufferSize, maxRecordBytes, onCorrupt, problemListener, allocator);
+  }
+
+  public TFRecordReaderOptions withReadBufferSize(int value) {
+    return new TFRecordReaderOptions(
+        compression, verifyCrc, value, maxRecordBytes, onCorrupt, problemListener, allocator);
+  }
+
+  public TFRecordReaderOptions withMaxRecordBytes(long value) {
+    return new TFRecordReaderOptions(
+        compression, verifyCrc, readBufferSize, value, onCorrupt, problemListener, allocator);
+  }
+
+  public TFRecordReaderOptions withOnCorrupt(CorruptionPolicy value) {
+    return new TFRecordReaderOptions(
+        compression, verifyCrc, readBufferSize, maxRecordBytes, value, problemListener, allocator);
+  }
+
+  public TFRecordReaderOptions withProblemListener(Consumer<RecordProblem> value) {
+    return new TFRecordReaderOptions(
+        compression, verifyCrc, readBufferSize, maxRecordBytes, onCorrupt, value, allocator);
+  }
+
+  public TFRecordReaderOptions withAllocator(ByteBufAllocator value) {
+    return new TFRecordReaderOptions(
+        compression, verifyCrc, readBufferSize, maxRecordBytes, onCorrupt, problemListener, value);
+  }
+}

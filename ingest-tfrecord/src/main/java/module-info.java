@@ -1,0 +1,8 @@
+/** TFRecord files: framing, compression and the tf.train.Example wire format. */
+module dev.ingest.tfrecord {
+  requires transitive dev.ingest.api;
+  requires transitive io.netty.buffer;
+  requires com.google.protobuf;
+
+  exports dev.ingest.tfrecord;
+}

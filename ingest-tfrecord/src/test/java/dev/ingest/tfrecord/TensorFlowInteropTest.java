@@ -53,6 +53,23 @@ class TensorFlowInteropTest {
     assertSameRecords(read(file, compression, compression), RECORDS);
   }
 
+  /**
+   * The same check with a read buffer that holds the whole decompressed file, so that the
+   * reader's chunk never moves: this isolates the format (framing, CRCs, TensorFlow's GZIP and
+   * ZLIB streams) from the reader's buffer management, which the test above covers.
+   */
+  @ParameterizedTest
+  @EnumSource(value = Compression.class, names = {"NONE", "GZIP", "ZLIB"})
+  void readsWhatTensorFlowWroteIntoOneBuffer(Compression compression) throws IOException {
+    Path file = directory.resolve("tensorflow.tfrecord");
+    TensorFlowRecords.writeWithTensorFlow(file, RECORDS, tensorFlowName(compression));
+    TFRecordReaderOptions wholeFile =
+        TFRecordReaderOptions.defaults().withReadBufferSize(Math.toIntExact(framedBytes(RECORDS)));
+
+    assertSameRecords(read(file, wholeFile, Compression.AUTO, compression), RECORDS);
+    assertSameRecords(read(file, wholeFile, compression, compression), RECORDS);
+  }
+
   @ParameterizedTest
   @EnumSource(value = Compression.class, names = {"NONE", "GZIP", "ZLIB"})
   void tensorFlowReadsWhatWeWrote(Compression compression) throws IOException {
@@ -78,9 +95,7 @@ class TensorFlowInteropTest {
 
     byte[] ourFraming = decompress(ours, compression);
     byte[] theirFraming = decompress(theirs, compression);
-    long framedBytes =
-        RECORDS.stream().mapToLong(record -> TFRecordFormat.FRAMING_BYTES + record.length).sum();
-    assertThat(theirFraming.length).isEqualTo(framedBytes);
+    assertThat(theirFraming.length).isEqualTo(framedBytes(RECORDS));
     assertThat(Arrays.mismatch(ourFraming, theirFraming))
         .as("first differing byte of the decompressed framing, or -1")
         .isEqualTo(-1);
@@ -105,7 +120,13 @@ class TensorFlowInteropTest {
 
   private static List<byte[]> read(Path file, Compression requested, Compression actual)
       throws IOException {
-    TFRecordReaderOptions options = TFRecordReaderOptions.defaults().withCompression(requested);
+    return read(file, TFRecordReaderOptions.defaults(), requested, actual);
+  }
+
+  private static List<byte[]> read(
+      Path file, TFRecordReaderOptions base, Compression requested, Compression actual)
+      throws IOException {
+    TFRecordReaderOptions options = base.withCompression(requested);
     List<byte[]> records = new ArrayList<>();
     try (TFRecordReader reader = TFRecordReader.open(file, options)) {
       assertThat(reader.compression()).as("compression of %s read as %s", file, requested)
@@ -131,6 +152,10 @@ class TensorFlowInteropTest {
   }
 
   // ---- helpers -----------------------------------------------------------------------------
+
+  private static long framedBytes(List<byte[]> records) {
+    return records.stream().mapToLong(record -> TFRecordFormat.FRAMING_BYTES + record.length).sum();
+  }
 
   private static String tensorFlowName(Compression compression) {
     return switch (compression) {

@@ -9,13 +9,13 @@ import io.netty.buffer.PooledByteBufAllocator;
  * allocated and not yet released. Tests use it to prove that nothing leaks, deterministically,
  * rather than hoping a garbage collection lets Netty's leak detector notice.
  */
-final class CountingAllocator extends PooledByteBufAllocator {
+public final class CountingAllocator extends PooledByteBufAllocator {
 
-  CountingAllocator() {
+  public CountingAllocator() {
     super(true, 0, 1, 8192, 9, 0, 0, false);
   }
 
-  long liveBuffers() {
+  public long liveBuffers() {
     long live = 0;
     for (PoolArenaMetric arena : metric().directArenas()) {
       live += arena.numActiveAllocations();

@@ -2,6 +2,7 @@ package dev.ingest.tfrecord.example;
 
 import dev.ingest.DType;
 import dev.ingest.FeatureSpec;
+import dev.ingest.PaddingSpec;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import java.nio.charset.StandardCharsets;
@@ -24,6 +25,10 @@ final class ColumnBuilder {
   private final boolean bytes;
   private final int width;
   private final byte[][] defaultBytes;
+  /** Padded length ({@link PaddingSpec#LONGEST} for the batch's longest row); -2 when unpadded. */
+  private final int paddedLength;
+  private final Object paddingValue;
+  private final byte[] paddingBytes;
 
   private ColumnBuffer values;
   private ColumnBuffer rowSplits;
@@ -36,13 +41,29 @@ final class ColumnBuilder {
   private int expectedValueBytes;
   private int expectedValueCount;
 
-  ColumnBuilder(FeatureSpec feature, ByteBufAllocator allocator) {
+  static final int UNPADDED = -2;
+
+  /**
+   * @param paddedLength for a var-len feature that {@code padded_batch} makes dense, the length
+   *     of every row or {@link PaddingSpec#LONGEST}; else {@link #UNPADDED}
+   * @param paddingValue the value that fills padded rows ({@code null}: zero, or empty bytes)
+   */
+  ColumnBuilder(
+      FeatureSpec feature, int paddedLength, Object paddingValue, ByteBufAllocator allocator) {
     this.feature = feature;
     this.allocator = allocator;
     this.ragged = feature.varLen();
     this.bytes = feature.dtype() == DType.BYTES;
     this.width = feature.dtype().width();
     this.defaultBytes = encodeDefaults(feature);
+    this.paddedLength = paddedLength;
+    this.paddingValue = paddingValue != null ? paddingValue : zeroOf(feature.dtype());
+    this.paddingBytes = bytes ? ((String) this.paddingValue).getBytes(StandardCharsets.UTF_8) : null;
+  }
+
+  /** The length every row of a fixed {@code padded_batch} length has; -1 otherwise. */
+  int fixedPaddedLength() {
+    return paddedLength >= 0 ? paddedLength : -1;
   }
 
   FeatureSpec feature() {
@@ -141,13 +162,100 @@ final class ColumnBuilder {
     int byteCount = bytes ? valueBytes : valueCount * width;
     expectedValueCount = valueCount;
     expectedValueBytes = byteCount;
+    OffHeapColumn column;
+    if (paddedLength != UNPADDED) {
+      column = padded();
+      abandon();
+      return column;
+    }
     List<Integer> shape = ragged ? List.of() : feature.shape();
-    OffHeapColumn column =
+    column =
         new OffHeapColumn(feature, shape, rows, valueCount, byteCount, values, rowSplits, valueOffsets);
     values = null;
     rowSplits = null;
     valueOffsets = null;
     return column;
+  }
+
+  /**
+   * Lays the ragged rows out densely, each row followed by padding up to the padded length (one
+   * more copy of the values: the length is known only once the whole batch is parsed).
+   */
+  private OffHeapColumn padded() {
+    int length = paddedLength;
+    if (length == PaddingSpec.LONGEST) {
+      length = 0;
+      for (int r = 0; r < rows; r++) {
+        length = Math.max(length, (int) (split(r + 1) - split(r)));
+      }
+    }
+    long total = (long) rows * length;
+    if (total > Integer.MAX_VALUE / 8) {
+      throw new IllegalStateException(
+          "padding '" + feature.name() + "' to " + length + " values over " + rows + " rows is too large");
+    }
+    int count = (int) total;
+    if (!bytes) {
+      ColumnBuffer dense = new ColumnBuffer(allocator, count * width);
+      ByteBuf out = dense.buffer();
+      for (int r = 0; r < rows; r++) {
+        int first = (int) split(r);
+        int used = (int) split(r + 1) - first;
+        int rowIndex = dense.base() + r * length * width;
+        out.setBytes(rowIndex, values.buffer(), values.base() + first * width, used * width);
+        for (int i = used; i < length; i++) {
+          if (feature.dtype() == DType.FLOAT32) {
+            out.setFloatLE(rowIndex + i * width, (Float) paddingValue);
+          } else {
+            out.setLongLE(rowIndex + i * width, (Long) paddingValue);
+          }
+        }
+      }
+      return new OffHeapColumn(feature, List.of(length), rows, count, count * width, dense, null, null);
+    }
+    int padBytes = rows * length * paddingBytes.length;
+    ColumnBuffer blob = new ColumnBuffer(allocator, valueBytes + padBytes);
+    ColumnBuffer offsets = new ColumnBuffer(allocator, (count + 1) * Integer.BYTES);
+    int written = 0;
+    int value = 0;
+    offsets.buffer().setIntLE(offsets.base(), 0);
+    for (int r = 0; r < rows; r++) {
+      int first = (int) split(r);
+      int used = (int) split(r + 1) - first;
+      for (int i = 0; i < length; i++) {
+        if (i < used) {
+          int start = offset(first + i);
+          int size = offset(first + i + 1) - start;
+          blob.buffer().setBytes(blob.base() + written, values.buffer(), values.base() + start, size);
+          written += size;
+        } else {
+          blob.buffer().setBytes(blob.base() + written, paddingBytes);
+          written += paddingBytes.length;
+        }
+        value++;
+        offsets.buffer().setIntLE(offsets.base() + value * Integer.BYTES, written);
+      }
+    }
+    return new OffHeapColumn(feature, List.of(length), rows, count, written, blob, null, offsets);
+  }
+
+  private long split(int row) {
+    return rowSplits.buffer().getLongLE(rowSplits.base() + row * Long.BYTES);
+  }
+
+  private int offset(int value) {
+    return valueOffsets.buffer().getIntLE(valueOffsets.base() + value * Integer.BYTES);
+  }
+
+  private static Object zeroOf(DType dtype) {
+    switch (dtype) {
+      case FLOAT32:
+        return 0f;
+      case INT64:
+        return 0L;
+      default:
+        return "";
+    }
   }
 
   /** Gives back the buffers of a batch that failed; safe to call when nothing is held. */

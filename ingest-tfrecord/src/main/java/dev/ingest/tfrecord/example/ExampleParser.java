@@ -6,6 +6,7 @@ import dev.ingest.ExampleSpec;
 import dev.ingest.FeatureSpec;
 import dev.ingest.InvalidExampleException;
 import dev.ingest.InvalidExampleException.Reason;
+import dev.ingest.PaddingSpec;
 import dev.ingest.tfrecord.example.WireReader.MalformedWireException;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
@@ -72,17 +73,45 @@ public final class ExampleParser {
 
   /** A parser that allocates columns from Netty's pooled direct allocator. */
   public ExampleParser(ExampleSpec spec) {
-    this(spec, PooledByteBufAllocator.DEFAULT);
+    this(spec, PaddingSpec.none(), PooledByteBufAllocator.DEFAULT);
   }
 
+  /** A parser that allocates columns from {@code allocator}. */
   public ExampleParser(ExampleSpec spec, ByteBufAllocator allocator) {
+    this(spec, PaddingSpec.none(), allocator);
+  }
+
+  /**
+   * A parser for {@code parse_example} fused with {@code padded_batch}: the var-len features
+   * named in {@code padding} come out dense, padded as it says.
+   *
+   * @throws IllegalArgumentException if {@code padding} names a feature that is not in the spec,
+   *     not var-len, or gives a padding value of the wrong type
+   */
+  public ExampleParser(ExampleSpec spec, PaddingSpec padding, ByteBufAllocator allocator) {
     this.spec = spec;
     List<FeatureSpec> wanted = spec.features();
+    for (String name : padding.lengths().keySet()) {
+      FeatureSpec feature = spec.feature(name).orElseThrow(() -> new IllegalArgumentException(
+          "padded_shapes names '" + name + "', which parse_example does not produce"));
+      if (!feature.varLen()) {
+        throw new IllegalArgumentException("padded_shapes names '" + name
+            + "', which already has the fixed shape " + feature.shape() + "; only var_len features are padded");
+      }
+      Object value = padding.values().get(name);
+      if (value != null && !paddingType(feature.dtype()).isInstance(value)) {
+        throw new IllegalArgumentException("padding value " + value + " of '" + name
+            + "' is not a " + feature.dtype().wireName());
+      }
+    }
     builders = new ColumnBuilder[wanted.size()];
     names = new byte[wanted.size()][];
     for (int i = 0; i < builders.length; i++) {
-      builders[i] = new ColumnBuilder(wanted.get(i), allocator);
-      names[i] = wanted.get(i).name().getBytes(StandardCharsets.UTF_8);
+      FeatureSpec feature = wanted.get(i);
+      int paddedLength = padding.lengths().getOrDefault(feature.name(), ColumnBuilder.UNPADDED);
+      builders[i] = new ColumnBuilder(
+          feature, paddedLength, padding.values().get(feature.name()), allocator);
+      names[i] = feature.name().getBytes(StandardCharsets.UTF_8);
     }
     entryStart = new int[builders.length];
     entryEnd = new int[builders.length];
@@ -265,6 +294,22 @@ public final class ExampleParser {
       throw invalid(records, row, wanted, Reason.WRONG_COUNT,
           "has " + builder.rowValueCount() + " values, shape " + wanted.shape() + " needs "
               + wanted.elementCount());
+    }
+    int paddedLength = builder.fixedPaddedLength();
+    if (paddedLength >= 0 && builder.rowValueCount() > paddedLength) {
+      throw invalid(records, row, wanted, Reason.WRONG_COUNT,
+          "has " + builder.rowValueCount() + " values, more than its padded length " + paddedLength);
+    }
+  }
+
+  private static Class<?> paddingType(DType dtype) {
+    switch (dtype) {
+      case FLOAT32:
+        return Float.class;
+      case INT64:
+        return Long.class;
+      default:
+        return String.class;
     }
   }
 

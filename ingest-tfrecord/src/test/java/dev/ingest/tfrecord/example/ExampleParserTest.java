@@ -11,6 +11,8 @@ import dev.ingest.ExampleSpec;
 import dev.ingest.FeatureSpec;
 import dev.ingest.InvalidExampleException;
 import dev.ingest.InvalidExampleException.Reason;
+import dev.ingest.PaddingSpec;
+import dev.ingest.tfrecord.CountingAllocator;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import java.nio.ByteBuffer;
@@ -117,6 +119,94 @@ class ExampleParserTest {
     byte[] cut = example(longs("label", 1), floats("x", 1f, 2f)).toByteArray();
     assertInvalid(spec, java.util.Arrays.copyOf(cut, cut.length - 3), Reason.MALFORMED, null,
         "not a valid tf.train.Example");
+  }
+
+  @Test
+  void paddedBatchMakesVarLenFeaturesDense() throws Exception {
+    ExampleSpec spec = ExampleSpec.of(
+        FeatureSpec.varLen("tokens", DType.INT64),
+        FeatureSpec.varLen("weights", DType.FLOAT32),
+        FeatureSpec.varLen("words", DType.BYTES));
+    PaddingSpec padding = PaddingSpec.none()
+        .pad("tokens", 4).withValue("tokens", -1L)
+        .pad("weights", PaddingSpec.LONGEST)
+        .pad("words", 2).withValue("words", "<pad>");
+    SerializedRecords records = records(
+        example(longs("tokens", 1, 2, 3), floats("weights", 0.5f), bytes("words", "a")),
+        example(floats("weights", 1f, 2f, 3f), bytes("words", "b", "cd")),
+        example(longs("tokens", 4, 5, 6, 7)));
+    try (Batch batch = new ExampleParser(spec, padding, io.netty.buffer.PooledByteBufAllocator.DEFAULT)
+        .parse(records)) {
+      Column tokens = batch.column("tokens");
+      assertThat(tokens.ragged()).isFalse();
+      assertThat(tokens.rowShape()).containsExactly(4);
+      assertThat(toArray(tokens.longs()))
+          .containsExactly(1L, 2L, 3L, -1L, -1L, -1L, -1L, -1L, 4L, 5L, 6L, 7L);
+      Column weights = batch.column("weights");
+      assertThat(weights.rowShape()).containsExactly(3);
+      assertThat(toArray(weights.floats()))
+          .containsExactly(0.5f, 0f, 0f, 1f, 2f, 3f, 0f, 0f, 0f);
+      Column words = batch.column("words");
+      assertThat(words.rowShape()).containsExactly(2);
+      assertThat(words.valueCount()).isEqualTo(6);
+      List<String> texts = new ArrayList<>();
+      for (int row = 0; row < 3; row++) {
+        for (int i = 0; i < 2; i++) {
+          texts.add(utf8(words.bytes(row, i)));
+        }
+      }
+      assertThat(texts).containsExactly("a", "<pad>", "b", "cd", "<pad>", "<pad>");
+      assertThat(tokens.values().alignmentOffset(0, 64)).isZero();
+    }
+  }
+
+  @Test
+  void rowLongerThanItsPaddedLengthIsAnError() {
+    ExampleSpec spec = ExampleSpec.of(FeatureSpec.varLen("tokens", DType.INT64));
+    PaddingSpec padding = PaddingSpec.none().pad("tokens", 2);
+    SerializedRecords records = records(example(longs("tokens", 1)), example(longs("tokens", 1, 2, 3)));
+    assertThatThrownBy(() -> new ExampleParser(spec, padding,
+            io.netty.buffer.PooledByteBufAllocator.DEFAULT).parse(records))
+        .isInstanceOfSatisfying(InvalidExampleException.class, e -> {
+          assertThat(e.reason()).isEqualTo(Reason.WRONG_COUNT);
+          assertThat(e.recordIndex()).isEqualTo(1);
+        })
+        .hasMessageContaining("more than its padded length 2");
+  }
+
+  @Test
+  void paddingOnlyAppliesToVarLenFeaturesOfTheSpec() {
+    ExampleSpec spec = ExampleSpec.of(FeatureSpec.fixed("x", DType.FLOAT32, 3),
+        FeatureSpec.varLen("t", DType.INT64));
+    var allocator = io.netty.buffer.PooledByteBufAllocator.DEFAULT;
+    assertThatThrownBy(() -> new ExampleParser(spec, PaddingSpec.none().pad("x", 3), allocator))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("already has the fixed shape");
+    assertThatThrownBy(() -> new ExampleParser(spec, PaddingSpec.none().pad("y", 3), allocator))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("does not produce");
+    assertThatThrownBy(() -> new ExampleParser(spec,
+            PaddingSpec.none().pad("t", 3).withValue("t", 1.5f), allocator))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("is not a int64");
+  }
+
+  @Test
+  void releasesEveryColumnOnCloseAndOnFailure() throws Exception {
+    CountingAllocator allocator = new CountingAllocator();
+    ExampleSpec spec = ExampleSpec.of(FeatureSpec.varLen("t", DType.BYTES),
+        FeatureSpec.fixed("x", DType.FLOAT32, 2));
+    Batch batch = new ExampleParser(spec, allocator)
+        .parse(records(example(bytes("t", "a", "b"), floats("x", 1f, 2f))));
+    assertThat(allocator.liveBuffers()).isPositive();
+    batch.retain();
+    batch.close();
+    assertThat(batch.refCnt()).isEqualTo(1);
+    assertThat(allocator.liveBuffers()).isPositive();
+    batch.close();
+    assertThat(allocator.liveBuffers()).isZero();
+    assertThatThrownBy(batch::close).isInstanceOf(IllegalStateException.class);
+    assertThatThrownBy(() -> new ExampleParser(spec, allocator)
+            .parse(records(example(bytes("t", "a")), example(floats("x", 1f)))))
+        .isInstanceOf(InvalidExampleException.class);
+    assertThat(allocator.liveBuffers()).isZero();
   }
 
   private void assertInvalid(ExampleSpec spec, Object record, Reason reason, String feature,

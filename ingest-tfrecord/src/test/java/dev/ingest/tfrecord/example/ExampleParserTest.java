@@ -209,6 +209,35 @@ class ExampleParserTest {
     assertThat(allocator.liveBuffers()).isZero();
   }
 
+  @Test
+  void digestIsTheCanonicalFormOfTheContract() throws Exception {
+    ExampleSpec spec = ExampleSpec.of(
+        FeatureSpec.fixed("b", DType.FLOAT32),
+        FeatureSpec.varLen("a", DType.BYTES));
+    SerializedRecords records = records(
+        example(floats("b", 1.5f), bytes("a", "xy", "")),
+        example(floats("b", -2f)));
+    // Hand-built canonical form: "a" then "b" (ascending UTF-8 names).
+    java.io.ByteArrayOutputStream expected = new java.io.ByteArrayOutputStream();
+    ByteBuffer scratch = ByteBuffer.allocate(8).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+    expected.writeBytes(new byte[] {'a', 0, 'b'});
+    expected.write(scratch.clear().putInt(2).array(), 0, 4);
+    expected.write(scratch.clear().putInt(2).array(), 0, 4);
+    expected.writeBytes(new byte[] {'x', 'y'});
+    expected.write(scratch.clear().putInt(0).array(), 0, 4);
+    expected.write(scratch.clear().putInt(0).array(), 0, 4);
+    expected.writeBytes(new byte[] {'b', 0, 'f'});
+    expected.write(scratch.clear().putInt(1).array(), 0, 4);
+    expected.write(scratch.clear().putFloat(1.5f).array(), 0, 4);
+    expected.write(scratch.clear().putInt(1).array(), 0, 4);
+    expected.write(scratch.clear().putFloat(-2f).array(), 0, 4);
+    byte[] sha = java.security.MessageDigest.getInstance("SHA-256").digest(expected.toByteArray());
+    try (Batch batch = new ExampleParser(spec).parse(records)) {
+      assertThat(dev.ingest.BatchDigest.of(batch)).isEqualTo(sha);
+      assertThat(dev.ingest.BatchDigest.hex(batch)).hasSize(64);
+    }
+  }
+
   private void assertInvalid(ExampleSpec spec, Object record, Reason reason, String feature,
       String detail) {
     SerializedRecords records = new SerializedRecords(2);

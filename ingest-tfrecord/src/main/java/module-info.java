@@ -5,4 +5,5 @@ module dev.ingest.tfrecord {
   requires com.google.protobuf;
 
   exports dev.ingest.tfrecord;
+  exports dev.ingest.tfrecord.example;
 }

@@ -1,0 +1,12 @@
+/** The ingest command line. Its commands are picocli-annotated classes that picocli reflects on. */
+module dev.ingest.cli {
+  requires dev.ingest.api;
+  requires dev.ingest.tfrecord;
+  requires dev.ingest.impl;
+  requires info.picocli;
+  requires com.fasterxml.jackson.databind;
+
+  opens dev.ingest.cli to info.picocli;
+
+  exports dev.ingest.cli;
+}

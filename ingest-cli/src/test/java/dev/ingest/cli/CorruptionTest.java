@@ -118,6 +118,35 @@ class CorruptionTest {
   }
 
   @Test
+  void problemsPastTheReadersFirstBufferAreFoundAtTheirRecord() throws IOException {
+    // 400 image records are about 1.2 MiB: several of the reader's 256 KiB buffers, so records
+    // straddle buffer ends, where stale indices once gave false CRC errors.
+    Path big = dir.resolve("big");
+    assertThat(Cli.run("gen", "--kind", "image", "--out", big.toString(), "--records", "400",
+        "--shards", "1").exitCode()).isZero();
+    Path shard = big.resolve("part-00000-of-00001.tfrecord");
+    List<Long> bigOffsets = new ArrayList<>();
+    try (TFRecordReader reader = TFRecordReader.open(shard)) {
+      while (reader.advance()) {
+        bigOffsets.add(reader.recordOffset());
+      }
+    }
+    assertThat(Cli.run("count", "--json", shard.toString()).json().get("total").asLong())
+        .isEqualTo(400);
+    flipByte(shard, bigOffsets.get(333) + HEADER_BYTES + 100);
+
+    Cli.Outcome validate = Cli.run("validate", "--json", shard.toString());
+
+    assertThat(validate.exitCode()).isEqualTo(3);
+    assertThat(validate.json().get("records").asLong()).isEqualTo(399);
+    JsonNode problem = validate.json().get("problems").get(0);
+    assertThat(validate.json().get("problems")).hasSize(1);
+    assertThat(problem.get("kind").asText()).isEqualTo("data_crc");
+    assertThat(problem.get("record").asLong()).isEqualTo(333);
+    assertThat(problem.get("offset").asLong()).isEqualTo(bigOffsets.get(333));
+  }
+
+  @Test
   void aTruncatedGzipStreamIsTruncated() throws IOException {
     Path gz = dir.resolve("gz");
     assertThat(Cli.run("gen", "--kind", "image", "--out", gz.toString(), "--records", "5",

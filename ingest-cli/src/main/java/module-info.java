@@ -6,7 +6,6 @@ module dev.ingest.cli {
   requires info.picocli;
   requires com.fasterxml.jackson.databind;
 
+  // picocli reflects on the commands' annotated fields; nothing else needs the package.
   opens dev.ingest.cli to info.picocli;
-
-  exports dev.ingest.cli;
 }

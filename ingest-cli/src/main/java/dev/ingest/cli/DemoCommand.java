@@ -38,7 +38,7 @@ final class DemoCommand implements Callable<Integer> {
   @Override
   public Integer call() throws IOException {
     PrintWriter out = spec.commandLine().getOut();
-    Path data = Path.of(System.getProperty(HOME_PROPERTY, "")).resolve("data/demo/image");
+    Path data = shortest(Path.of(System.getProperty(HOME_PROPERTY, "")).resolve("data/demo/image"));
     if (hasFiles(data)) {
       out.println("Using the sample data already in " + data + " (delete it to generate it again).");
     } else {
@@ -62,6 +62,13 @@ final class DemoCommand implements Callable<Integer> {
         + " is not built yet.");
     out.flush();
     return report.ok() ? ExitCode.OK : ExitCode.BAD_DATA;
+  }
+
+  /** {@code folder} relative to the working directory when it is below it, for shorter output. */
+  private static Path shortest(Path folder) {
+    Path workingDirectory = Path.of("").toAbsolutePath();
+    Path absolute = folder.toAbsolutePath().normalize();
+    return absolute.startsWith(workingDirectory) ? workingDirectory.relativize(absolute) : folder;
   }
 
   private static boolean hasFiles(Path folder) throws IOException {

@@ -164,6 +164,19 @@ class CorruptionTest {
     assertThat(validate.json().get("problems").get(0).get("kind").asText()).isEqualTo("truncated");
   }
 
+  @Test
+  void aPlainFileReadAsGzipIsBadCompression() {
+    Cli.Outcome validate = Cli.run("validate", "--compression", "gzip", "--json", first.toString());
+    Cli.Outcome count = Cli.run("count", "--compression", "gzip", first.toString());
+
+    assertThat(validate.exitCode()).isEqualTo(3);
+    JsonNode problem = validate.json().get("problems").get(0);
+    assertThat(problem.get("kind").asText()).isEqualTo("bad_compression");
+    assertThat(problem.get("path").asText()).isEqualTo(first.toString());
+    assertThat(count.exitCode()).isEqualTo(3);
+    assertThat(count.err()).contains(first.toString(), "bad compression");
+  }
+
   private static void flipByte(Path file, long offset) throws IOException {
     try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw")) {
       raf.seek(offset);

@@ -2,6 +2,7 @@
 module dev.ingest.tfrecord {
   requires transitive dev.ingest.api;
   requires transitive io.netty.buffer;
+  requires io.netty.common;
   requires com.google.protobuf;
 
   exports dev.ingest.tfrecord;

@@ -1,0 +1,378 @@
+package dev.ingest.tfrecord.example;
+
+import dev.ingest.Batch;
+import dev.ingest.DType;
+import dev.ingest.ExampleSpec;
+import dev.ingest.FeatureSpec;
+import dev.ingest.InvalidExampleException;
+import dev.ingest.InvalidExampleException.Reason;
+import dev.ingest.tfrecord.example.WireReader.MalformedWireException;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.PooledByteBufAllocator;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Parses a batch of serialized {@code tf.train.Example}s straight from their wire format into the
+ * off-heap columns of a {@link Batch}, as tf.data's fused parse does: no {@code Example} objects,
+ * no boxed values, no {@code byte[]} copies. Features not in the spec are skipped undecoded.
+ *
+ * <pre>
+ *   Example   { Features features = 1; }
+ *   Features  { map&lt;string, Feature&gt; feature = 1; }      // entries: key = 1, value = 2
+ *   Feature   { oneof kind { BytesList bytes_list = 1; FloatList float_list = 2;
+ *                            Int64List int64_list = 3; } }
+ *   XxxList   { repeated xxx value = 1; }                  // packed or not
+ * </pre>
+ *
+ * <p>Protobuf's merge rules hold: a repeated {@code features} field merges; a later map entry
+ * with the same key replaces an earlier one; within a {@code Feature}, a later list of another
+ * kind replaces the earlier one and lists of the same kind concatenate; packed and unpacked
+ * values mix freely; unknown fields (of any wire type) are skipped.
+ *
+ * <p>Each record is read twice: once to find, for each wanted feature, the last map entry with
+ * its key; then each found entry is decoded into its column. An absent (or empty) fixed feature
+ * takes its default or fails with {@link Reason#MISSING}; an absent var-len feature is an empty
+ * row.
+ *
+ * <h2>Assumptions and guarantees</h2>
+ *
+ * A parser is confined to one thread (it reuses scratch state batch after batch); run N parsers
+ * to parse N batches at once. {@link #parse} returns a batch the caller owns; on an error it
+ * returns nothing and keeps no memory.
+ */
+public final class ExampleParser {
+  private static final int FEATURES = 1 << 3 | WireReader.LENGTH_DELIMITED;
+  private static final int MAP_ENTRY = 1 << 3 | WireReader.LENGTH_DELIMITED;
+  private static final int ENTRY_KEY = 1 << 3 | WireReader.LENGTH_DELIMITED;
+  private static final int ENTRY_VALUE = 2 << 3 | WireReader.LENGTH_DELIMITED;
+  private static final int LIST_VALUES_PACKED = 1 << 3 | WireReader.LENGTH_DELIMITED;
+  private static final int FLOAT_VALUE = 1 << 3 | WireReader.FIXED32;
+  private static final int INT64_VALUE = 1 << 3 | WireReader.VARINT;
+  /** Field numbers of the {@code Feature.kind} oneof, indexed by kind. */
+  private static final int BYTES_LIST = 1;
+  private static final int FLOAT_LIST = 2;
+  private static final int INT64_LIST = 3;
+
+  private final ExampleSpec spec;
+  private final ColumnBuilder[] builders;
+  private final byte[][] names;
+  /** Per wanted feature, the last map entry with its key in the current record, or -1. */
+  private final int[] entryStart;
+  private final int[] entryEnd;
+
+  private final WireReader example = new WireReader();
+  private final WireReader features = new WireReader();
+  private final WireReader entry = new WireReader();
+  private final WireReader feature = new WireReader();
+  private final WireReader list = new WireReader();
+
+  /** A parser that allocates columns from Netty's pooled direct allocator. */
+  public ExampleParser(ExampleSpec spec) {
+    this(spec, PooledByteBufAllocator.DEFAULT);
+  }
+
+  public ExampleParser(ExampleSpec spec, ByteBufAllocator allocator) {
+    this.spec = spec;
+    List<FeatureSpec> wanted = spec.features();
+    builders = new ColumnBuilder[wanted.size()];
+    names = new byte[wanted.size()][];
+    for (int i = 0; i < builders.length; i++) {
+      builders[i] = new ColumnBuilder(wanted.get(i), allocator);
+      names[i] = wanted.get(i).name().getBytes(StandardCharsets.UTF_8);
+    }
+    entryStart = new int[builders.length];
+    entryEnd = new int[builders.length];
+  }
+
+  public ExampleSpec spec() {
+    return spec;
+  }
+
+  /**
+   * Parses every record into one batch with a row per record, in order. The caller owns the
+   * returned batch and must close it; the records are only read.
+   *
+   * @throws InvalidExampleException naming the first bad record and feature; nothing is leaked
+   */
+  public Batch parse(SerializedRecords records) throws InvalidExampleException {
+    int rows = records.size();
+    List<OffHeapColumn> columns = new ArrayList<>(builders.length);
+    boolean parsed = false;
+    try {
+      for (ColumnBuilder builder : builders) {
+        builder.start(rows);
+      }
+      for (int row = 0; row < rows; row++) {
+        parseRecord(records, row);
+      }
+      for (ColumnBuilder builder : builders) {
+        columns.add(builder.finish());
+      }
+      parsed = true;
+      return new OffHeapBatch(rows, columns);
+    } finally {
+      if (!parsed) {
+        for (ColumnBuilder builder : builders) {
+          builder.abandon();
+        }
+        for (OffHeapColumn column : columns) {
+          column.release();
+        }
+      }
+    }
+  }
+
+  private void parseRecord(SerializedRecords records, int row) throws InvalidExampleException {
+    ByteBuf buffer = records.buffer(row);
+    int start = records.start(row);
+    int end = start + records.length(row);
+    int current = -1;
+    try {
+      example.origin(start);
+      features.origin(start);
+      entry.origin(start);
+      feature.origin(start);
+      list.origin(start);
+      findEntries(buffer, start, end);
+      for (current = 0; current < builders.length; current++) {
+        decodeFeature(buffer, current, records, row);
+        builders[current].endRow();
+      }
+    } catch (MalformedWireException e) {
+      throw invalid(records, row, current < 0 ? null : builders[current].feature(),
+          Reason.MALFORMED, "not a valid tf.train.Example: " + e.getMessage());
+    }
+  }
+
+  /** First pass: the last map entry of each wanted feature. */
+  private void findEntries(ByteBuf buffer, int start, int end) {
+    Arrays.fill(entryStart, -1);
+    example.reset(buffer, start, end);
+    while (example.hasRemaining()) {
+      int tag = example.readTag();
+      if (tag != FEATURES) {
+        example.skipField(tag);
+        continue;
+      }
+      int length = example.readLength();
+      features.reset(buffer, example.position(), example.position() + length);
+      example.position(example.position() + length);
+      while (features.hasRemaining()) {
+        int featuresTag = features.readTag();
+        if (featuresTag != MAP_ENTRY) {
+          features.skipField(featuresTag);
+          continue;
+        }
+        int entryLength = features.readLength();
+        int from = features.position();
+        int to = from + entryLength;
+        features.position(to);
+        int wanted = wantedFeature(buffer, from, to);
+        if (wanted >= 0) {
+          entryStart[wanted] = from;
+          entryEnd[wanted] = to;
+        }
+      }
+    }
+  }
+
+  /** The index of the wanted feature whose name is this entry's key (the last key field), or -1. */
+  private int wantedFeature(ByteBuf buffer, int from, int to) {
+    entry.reset(buffer, from, to);
+    int keyStart = from;
+    int keyLength = 0;
+    while (entry.hasRemaining()) {
+      int tag = entry.readTag();
+      if (tag == ENTRY_KEY) {
+        keyLength = entry.readLength();
+        keyStart = entry.position();
+        entry.position(keyStart + keyLength);
+      } else {
+        entry.skipField(tag);
+      }
+    }
+    for (int i = 0; i < names.length; i++) {
+      if (names[i].length == keyLength && sameBytes(buffer, keyStart, names[i])) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  private static boolean sameBytes(ByteBuf buffer, int index, byte[] expected) {
+    for (int i = 0; i < expected.length; i++) {
+      if (buffer.getByte(index + i) != expected[i]) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** Second pass for one feature: its values, its default, or an error. */
+  private void decodeFeature(ByteBuf buffer, int index, SerializedRecords records, int row)
+      throws InvalidExampleException {
+    ColumnBuilder builder = builders[index];
+    FeatureSpec wanted = builder.feature();
+    int kind = 0;
+    int runStart = -1;
+    if (entryStart[index] >= 0) {
+      // The Feature's oneof ends as the last list kind seen; lists of that kind after the last
+      // change of kind merge (concatenate). Several value fields in one entry merge the same way.
+      entry.reset(buffer, entryStart[index], entryEnd[index]);
+      while (entry.hasRemaining()) {
+        int tag = entry.readTag();
+        if (tag != ENTRY_VALUE) {
+          entry.skipField(tag);
+          continue;
+        }
+        int length = entry.readLength();
+        feature.reset(buffer, entry.position(), entry.position() + length);
+        entry.position(entry.position() + length);
+        while (feature.hasRemaining()) {
+          int fieldStart = feature.position();
+          int tag2 = feature.readTag();
+          int field = tag2 >>> 3;
+          boolean isList = (tag2 & 7) == WireReader.LENGTH_DELIMITED && field >= 1 && field <= 3;
+          if (isList && field != kind) {
+            kind = field;
+            runStart = fieldStart;
+          }
+          feature.skipField(tag2);
+        }
+      }
+    }
+    if (kind == 0) {
+      if (wanted.varLen()) {
+        return;
+      }
+      if (wanted.defaultValue() != null) {
+        builder.addDefault();
+        return;
+      }
+      throw invalid(records, row, wanted, Reason.MISSING, "is missing and has no default");
+    }
+    DType found = dtypeOf(kind);
+    if (found != wanted.dtype()) {
+      throw invalid(records, row, wanted, Reason.WRONG_DTYPE,
+          "holds " + found.wireName() + " values, the spec says " + wanted.dtype().wireName());
+    }
+    appendValues(buffer, index, kind, runStart);
+    if (!wanted.varLen() && builder.rowValueCount() != wanted.elementCount()) {
+      throw invalid(records, row, wanted, Reason.WRONG_COUNT,
+          "has " + builder.rowValueCount() + " values, shape " + wanted.shape() + " needs "
+              + wanted.elementCount());
+    }
+  }
+
+  /** Appends the values of every list of {@code kind} from {@code runStart} on. */
+  private void appendValues(ByteBuf buffer, int index, int kind, int runStart) {
+    ColumnBuilder builder = builders[index];
+    entry.reset(buffer, entryStart[index], entryEnd[index]);
+    while (entry.hasRemaining()) {
+      int tag = entry.readTag();
+      if (tag != ENTRY_VALUE) {
+        entry.skipField(tag);
+        continue;
+      }
+      int length = entry.readLength();
+      feature.reset(buffer, entry.position(), entry.position() + length);
+      entry.position(entry.position() + length);
+      while (feature.hasRemaining()) {
+        int fieldStart = feature.position();
+        int tag2 = feature.readTag();
+        if (fieldStart < runStart
+            || tag2 != (kind << 3 | WireReader.LENGTH_DELIMITED)) {
+          feature.skipField(tag2);
+          continue;
+        }
+        int listLength = feature.readLength();
+        list.reset(buffer, feature.position(), feature.position() + listLength);
+        feature.position(feature.position() + listLength);
+        switch (kind) {
+          case FLOAT_LIST:
+            appendFloats(buffer, builder);
+            break;
+          case INT64_LIST:
+            appendLongs(builder);
+            break;
+          default:
+            appendByteStrings(buffer, builder);
+        }
+      }
+    }
+  }
+
+  private void appendFloats(ByteBuf buffer, ColumnBuilder builder) {
+    while (list.hasRemaining()) {
+      int tag = list.readTag();
+      if (tag == LIST_VALUES_PACKED) {
+        int length = list.readLength();
+        if (length % Float.BYTES != 0) {
+          throw new MalformedWireException("packed floats of " + length + " bytes");
+        }
+        builder.addFloats(buffer, list.position(), length / Float.BYTES);
+        list.position(list.position() + length);
+      } else if (tag == FLOAT_VALUE) {
+        builder.addFloat(list.readFixed32Float());
+      } else {
+        list.skipField(tag);
+      }
+    }
+  }
+
+  private void appendLongs(ColumnBuilder builder) {
+    while (list.hasRemaining()) {
+      int tag = list.readTag();
+      if (tag == LIST_VALUES_PACKED) {
+        int length = list.readLength();
+        int end = list.position() + length;
+        int outerLimit = list.limit();
+        // Read the packed varints as if the list ended where they end.
+        list.reset(list.buffer(), list.position(), end);
+        while (list.hasRemaining()) {
+          builder.addLong(list.readVarint());
+        }
+        list.reset(list.buffer(), end, outerLimit);
+      } else if (tag == INT64_VALUE) {
+        builder.addLong(list.readVarint());
+      } else {
+        list.skipField(tag);
+      }
+    }
+  }
+
+  private void appendByteStrings(ByteBuf buffer, ColumnBuilder builder) {
+    while (list.hasRemaining()) {
+      int tag = list.readTag();
+      if (tag == LIST_VALUES_PACKED) {
+        int length = list.readLength();
+        builder.addBytes(buffer, list.position(), length);
+        list.position(list.position() + length);
+      } else {
+        list.skipField(tag);
+      }
+    }
+  }
+
+  private static DType dtypeOf(int kind) {
+    switch (kind) {
+      case BYTES_LIST:
+        return DType.BYTES;
+      case FLOAT_LIST:
+        return DType.FLOAT32;
+      default:
+        return DType.INT64;
+    }
+  }
+
+  private static InvalidExampleException invalid(
+      SerializedRecords records, int row, FeatureSpec feature, Reason reason, String detail) {
+    return new InvalidExampleException(
+        records.file(row), records.offset(row), records.index(row),
+        feature == null ? null : feature.name(), reason, detail);
+  }
+}

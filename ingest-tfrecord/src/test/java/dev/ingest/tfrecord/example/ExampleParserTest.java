@@ -1,0 +1,217 @@
+package dev.ingest.tfrecord.example;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.google.protobuf.ByteString;
+import dev.ingest.Batch;
+import dev.ingest.Column;
+import dev.ingest.DType;
+import dev.ingest.ExampleSpec;
+import dev.ingest.FeatureSpec;
+import dev.ingest.InvalidExampleException;
+import dev.ingest.InvalidExampleException.Reason;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.tensorflow.proto.BytesList;
+import org.tensorflow.proto.Example;
+import org.tensorflow.proto.Feature;
+import org.tensorflow.proto.Features;
+import org.tensorflow.proto.FloatList;
+import org.tensorflow.proto.Int64List;
+
+class ExampleParserTest {
+  private final List<ByteBuf> buffers = new ArrayList<>();
+
+  @AfterEach
+  void releaseRecords() {
+    buffers.forEach(ByteBuf::release);
+  }
+
+  @Test
+  void parsesFixedVarLenAndBytesFeaturesIntoColumns() throws Exception {
+    ExampleSpec spec = ExampleSpec.of(
+        FeatureSpec.fixed("x", DType.FLOAT32, 3),
+        FeatureSpec.fixed("label", DType.INT64),
+        FeatureSpec.varLen("tokens", DType.INT64),
+        FeatureSpec.fixed("image", DType.BYTES));
+    SerializedRecords records = records(
+        example(floats("x", 1f, 2f, 3f), longs("label", 7), longs("tokens", 5, -1, 300),
+            bytes("image", "cat"), floats("ignored", 9f)),
+        example(floats("x", 4f, 5f, 6f), longs("label", -2), bytes("image", "horse")));
+    try (Batch batch = new ExampleParser(spec).parse(records)) {
+      assertThat(batch.rows()).isEqualTo(2);
+      assertThat(batch.columns()).extracting(Column::name)
+          .containsExactly("image", "label", "tokens", "x");
+      assertThat(toArray(batch.floats("x"))).containsExactly(1f, 2f, 3f, 4f, 5f, 6f);
+      assertThat(toArray(batch.longs("label"))).containsExactly(7L, -2L);
+      Column tokens = batch.column("tokens");
+      assertThat(tokens.ragged()).isTrue();
+      assertThat(toArray(tokens.longs())).containsExactly(5L, -1L, 300L);
+      assertThat(toArray(tokens.rowSplits())).containsExactly(0L, 3L, 3L);
+      assertThat(tokens.rowLength(1)).isZero();
+      assertThat(utf8(batch.bytes("image", 0))).isEqualTo("cat");
+      assertThat(utf8(batch.bytes("image", 1))).isEqualTo("horse");
+      for (Column column : batch.columns()) {
+        assertThat(column.values().alignmentOffset(0, 64)).as(column.name()).isZero();
+      }
+    }
+  }
+
+  @Test
+  void packedAndUnpackedValuesMix() throws Exception {
+    // Int64List { value: [1, 2] packed } then { value: 3 } unpacked, in one list message.
+    ByteString packed = ByteString.copyFrom(new byte[] {0x0a, 0x02, 0x01, 0x02, 0x08, 0x03});
+    Feature feature = Feature.newBuilder()
+        .setInt64List(Int64List.parseFrom(packed)).build();
+    assertThat(feature.getInt64List().getValueList()).containsExactly(1L, 2L, 3L);
+    ExampleSpec spec = ExampleSpec.of(FeatureSpec.fixed("v", DType.INT64, 3));
+    try (Batch batch = new ExampleParser(spec).parse(records(example(entry("v", feature))))) {
+      assertThat(toArray(batch.longs("v"))).containsExactly(1L, 2L, 3L);
+    }
+  }
+
+  @Test
+  void lastDuplicateKeyWins() throws Exception {
+    byte[] first = example(longs("v", 1)).toByteArray();
+    byte[] second = example(longs("v", 2)).toByteArray();
+    // Concatenated Examples merge: the second map entry for "v" replaces the first.
+    byte[] merged = concat(first, second);
+    assertThat(Example.parseFrom(merged).getFeatures().getFeatureMap().get("v")
+        .getInt64List().getValue(0)).isEqualTo(2L);
+    ExampleSpec spec = ExampleSpec.of(FeatureSpec.fixed("v", DType.INT64));
+    try (Batch batch = new ExampleParser(spec).parse(records(merged))) {
+      assertThat(toArray(batch.longs("v"))).containsExactly(2L);
+    }
+  }
+
+  @Test
+  void defaultsFillMissingFixedFeatures() throws Exception {
+    ExampleSpec spec = ExampleSpec.of(
+        FeatureSpec.fixed("a", DType.FLOAT32, 2).withDefault(0.5f),
+        FeatureSpec.fixed("b", DType.INT64, 2).withDefault(1L, 2L),
+        FeatureSpec.fixed("c", DType.BYTES).withDefault("none"));
+    try (Batch batch = new ExampleParser(spec).parse(records(example(longs("b", 8, 9))))) {
+      assertThat(toArray(batch.floats("a"))).containsExactly(0.5f, 0.5f);
+      assertThat(toArray(batch.longs("b"))).containsExactly(8L, 9L);
+      assertThat(utf8(batch.bytes("c", 0))).isEqualTo("none");
+    }
+  }
+
+  @Test
+  void errorsNameRecordFeatureAndReason() {
+    ExampleSpec spec = ExampleSpec.of(FeatureSpec.fixed("label", DType.INT64),
+        FeatureSpec.fixed("x", DType.FLOAT32, 2));
+    assertInvalid(spec, example(floats("x", 1f, 2f)), Reason.MISSING, "label", "is missing");
+    assertInvalid(spec, example(longs("label", 1), floats("x", 1f)), Reason.WRONG_COUNT, "x",
+        "has 1 values, shape [2] needs 2");
+    assertInvalid(spec, example(floats("label", 1f), floats("x", 1f, 2f)), Reason.WRONG_DTYPE,
+        "label", "holds float32 values, the spec says int64");
+    byte[] cut = example(longs("label", 1), floats("x", 1f, 2f)).toByteArray();
+    assertInvalid(spec, java.util.Arrays.copyOf(cut, cut.length - 3), Reason.MALFORMED, null,
+        "not a valid tf.train.Example");
+  }
+
+  private void assertInvalid(ExampleSpec spec, Object record, Reason reason, String feature,
+      String detail) {
+    SerializedRecords records = new SerializedRecords(2);
+    ByteBuf good = track(Unpooled.wrappedBuffer(
+        example(longs("label", 1), floats("x", 1f, 2f)).toByteArray()));
+    records.add(good, 0, good.readableBytes(), Path.of("f.tfrecord"), 0, 0);
+    byte[] bytes = record instanceof Example ? ((Example) record).toByteArray() : (byte[]) record;
+    ByteBuf bad = track(Unpooled.wrappedBuffer(bytes));
+    records.add(bad, 0, bad.readableBytes(), Path.of("f.tfrecord"), 1234, 1);
+    assertThatThrownBy(() -> new ExampleParser(spec).parse(records))
+        .isInstanceOfSatisfying(InvalidExampleException.class, e -> {
+          assertThat(e.reason()).isEqualTo(reason);
+          assertThat(e.feature()).isEqualTo(feature);
+          assertThat(e.recordIndex()).isEqualTo(1);
+          assertThat(e.offset()).isEqualTo(1234);
+          assertThat(e.getMessage()).startsWith("f.tfrecord: record 1 at offset 1234").contains(detail);
+        });
+  }
+
+  // ---- builders ------------------------------------------------------------------------------
+
+  private SerializedRecords records(Object... examples) {
+    SerializedRecords records = new SerializedRecords(examples.length);
+    for (Object example : examples) {
+      byte[] bytes = example instanceof Example ? ((Example) example).toByteArray() : (byte[]) example;
+      ByteBuf direct = track(Unpooled.directBuffer(bytes.length + 10));
+      direct.writeZero(10).writeBytes(bytes);
+      records.add(direct, 10, bytes.length, null, -1, records.size());
+    }
+    return records;
+  }
+
+  private ByteBuf track(ByteBuf buffer) {
+    buffers.add(buffer);
+    return buffer;
+  }
+
+  @SafeVarargs
+  private static Example example(java.util.Map.Entry<String, Feature>... entries) {
+    Features.Builder features = Features.newBuilder();
+    for (java.util.Map.Entry<String, Feature> entry : entries) {
+      features.putFeature(entry.getKey(), entry.getValue());
+    }
+    return Example.newBuilder().setFeatures(features).build();
+  }
+
+  private static java.util.Map.Entry<String, Feature> entry(String name, Feature feature) {
+    return java.util.Map.entry(name, feature);
+  }
+
+  private static java.util.Map.Entry<String, Feature> floats(String name, float... values) {
+    FloatList.Builder list = FloatList.newBuilder();
+    for (float value : values) {
+      list.addValue(value);
+    }
+    return entry(name, Feature.newBuilder().setFloatList(list).build());
+  }
+
+  private static java.util.Map.Entry<String, Feature> longs(String name, long... values) {
+    Int64List.Builder list = Int64List.newBuilder();
+    for (long value : values) {
+      list.addValue(value);
+    }
+    return entry(name, Feature.newBuilder().setInt64List(list).build());
+  }
+
+  private static java.util.Map.Entry<String, Feature> bytes(String name, String... values) {
+    BytesList.Builder list = BytesList.newBuilder();
+    for (String value : values) {
+      list.addValue(ByteString.copyFromUtf8(value));
+    }
+    return entry(name, Feature.newBuilder().setBytesList(list).build());
+  }
+
+  private static byte[] concat(byte[] a, byte[] b) {
+    byte[] joined = java.util.Arrays.copyOf(a, a.length + b.length);
+    System.arraycopy(b, 0, joined, a.length, b.length);
+    return joined;
+  }
+
+  private static float[] toArray(java.nio.FloatBuffer buffer) {
+    float[] values = new float[buffer.remaining()];
+    buffer.get(values);
+    return values;
+  }
+
+  private static long[] toArray(java.nio.LongBuffer buffer) {
+    long[] values = new long[buffer.remaining()];
+    buffer.get(values);
+    return values;
+  }
+
+  private static String utf8(ByteBuffer bytes) {
+    return StandardCharsets.UTF_8.decode(bytes).toString();
+  }
+}

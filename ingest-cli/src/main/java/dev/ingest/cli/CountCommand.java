@@ -95,7 +95,8 @@ final class CountCommand implements Callable<Integer> {
     for (FileCount count : counts) {
       out.printf("%12d  %s%n", count.records(), count.path());
     }
-    out.printf("%12d  total (%d %s)%n", total(counts), counts.size(), counts.size() == 1 ? "file" : "files");
+    String files = counts.size() == 1 ? "file" : "files";
+    out.printf("%12d  total (%d %s)%n", total(counts), counts.size(), files);
     out.flush();
   }
 }

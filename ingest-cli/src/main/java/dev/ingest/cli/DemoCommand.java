@@ -40,7 +40,8 @@ final class DemoCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     Path data = shortest(Path.of(System.getProperty(HOME_PROPERTY, "")).resolve("data/demo/image"));
     if (hasFiles(data)) {
-      out.println("Using the sample data already in " + data + " (delete it to generate it again).");
+      out.println(
+          "Using the sample data already in " + data + " (delete it to generate it again).");
     } else {
       out.println("Generating sample image data in " + data + ": " + SHARDS + " shards x "
           + RECORDS / SHARDS + " records, seed " + SEED + ".");
@@ -58,8 +59,9 @@ final class DemoCommand implements Callable<Integer> {
     ValidateCommand.Report report = ValidateCommand.validate(files, Compression.AUTO);
     ValidateCommand.print(out, report, false);
     out.println();
-    out.println("Not run: the examples/quickstart.yaml pipeline and its report; the pipeline runtime"
-        + " is not built yet.");
+    out.println(
+        "Not run: the examples/quickstart.yaml pipeline and its report; the pipeline runtime"
+            + " is not built yet.");
     out.flush();
     return report.ok() ? ExitCode.OK : ExitCode.BAD_DATA;
   }

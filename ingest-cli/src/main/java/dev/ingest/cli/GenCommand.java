@@ -42,7 +42,11 @@ final class GenCommand implements Callable<Integer> {
       description = "image, tabular or text.")
   SampleKind kind;
 
-  @Option(names = "--out", required = true, paramLabel = "DIR", description = "Output folder (created if missing).")
+  @Option(
+      names = "--out",
+      required = true,
+      paramLabel = "DIR",
+      description = "Output folder (created if missing).")
   Path out;
 
   @Option(
@@ -93,10 +97,12 @@ final class GenCommand implements Callable<Integer> {
   @Override
   public Integer call() throws IOException {
     if (records < 0) {
-      throw new ParameterException(spec.commandLine(), "--records must be at least 0, got " + records);
+      throw new ParameterException(
+          spec.commandLine(), "--records must be at least 0, got " + records);
     }
     if (shards < 1) {
-      throw new ParameterException(spec.commandLine(), "--shards must be at least 1, got " + shards);
+      throw new ParameterException(
+          spec.commandLine(), "--shards must be at least 1, got " + shards);
     }
     if (compression == Compression.AUTO) {
       throw new ParameterException(

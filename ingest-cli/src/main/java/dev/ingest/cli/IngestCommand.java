@@ -57,7 +57,8 @@ public final class IngestCommand implements Callable<Integer> {
     CommandLine failed = e.getCommandLine();
     PrintWriter err = failed.getErr();
     err.println("ingest: " + e.getMessage());
-    err.println("Try '" + failed.getCommandSpec().qualifiedName() + " --help' for more information.");
+    String command = failed.getCommandSpec().qualifiedName();
+    err.println("Try '" + command + " --help' for more information.");
     err.flush();
     if (Arrays.asList(args).contains("--json")) {
       Json.print(failed.getOut(), Json.error(e.getMessage(), ExitCode.USAGE));

@@ -82,7 +82,8 @@ public final class RecordFiles {
     FileSystem fileSystem = FileSystems.getDefault();
     String separator = fileSystem.getSeparator();
     int firstGlob = firstGlobIndex(pattern);
-    int baseEnd = Math.max(pattern.lastIndexOf('/', firstGlob), pattern.lastIndexOf(separator, firstGlob));
+    int baseEnd =
+        Math.max(pattern.lastIndexOf('/', firstGlob), pattern.lastIndexOf(separator, firstGlob));
     String basePart = baseEnd < 0 ? "" : pattern.substring(0, baseEnd + 1);
     String rest = pattern.substring(baseEnd + 1);
     Path base = Path.of(basePart);

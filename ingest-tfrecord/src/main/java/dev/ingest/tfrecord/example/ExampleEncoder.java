@@ -22,8 +22,8 @@ import java.util.Objects;
  *   Int64List    { repeated int64 value = 1 [packed = true]; }
  * </pre>
  *
- * <p>Use it fluently and reuse it: {@code encoder.clear().putBytes("image", pixels).putInt64("label",
- * 3).toByteArray()}. Features are written in the order they were put. A name may be put once per
+ * <p>Use it fluently and reuse it:
+ * {@code encoder.clear().putBytes("image", pixels).putInt64("label", 3).toByteArray()}. Features are written in the order they were put. A name may be put once per
  * example; putting it again is an {@link IllegalArgumentException}, since protobuf would silently
  * keep only the last value.
  *

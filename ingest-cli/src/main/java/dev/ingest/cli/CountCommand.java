@@ -1,0 +1,102 @@
+package dev.ingest.cli;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.ingest.CorruptionPolicy;
+import dev.ingest.tfrecord.Compression;
+import dev.ingest.tfrecord.TFRecordReader;
+import dev.ingest.tfrecord.TFRecordReaderOptions;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code ingest count}: counts the records of TFRecord files under the {@code fail} policy, so
+ * the first corrupt record ends the command with exit code 3 and the problem on stderr.
+ */
+@Command(
+    name = "count",
+    mixinStandardHelpOptions = true,
+    description = "Counts the records of TFRecord files, checking both CRCs of each.")
+final class CountCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @Option(
+      names = "--compression",
+      defaultValue = "auto",
+      converter = CompressionConverter.class,
+      description = "auto, none, gzip or zlib (default: ${DEFAULT-VALUE}: detected per file).")
+  Compression compression;
+
+  @Option(names = "--json", description = "Print one JSON object as the last line.")
+  boolean json;
+
+  @Parameters(
+      arity = "1..*",
+      paramLabel = "PATH",
+      description = "Files, folders (their files) or globs such as 'data/*.tfrecord'.")
+  List<String> paths;
+
+  /** Records in one file. */
+  record FileCount(Path path, long records) {}
+
+  @Override
+  public Integer call() throws IOException {
+    List<Path> files = InputFiles.resolve(spec, paths);
+    print(spec.commandLine().getOut(), count(files, compression), json);
+    return ExitCode.OK;
+  }
+
+  /**
+   * Counts the records of each file.
+   *
+   * @throws dev.ingest.CorruptRecordException at the first corrupt record
+   */
+  static List<FileCount> count(List<Path> files, Compression compression) throws IOException {
+    TFRecordReaderOptions options =
+        TFRecordReaderOptions.defaults()
+            .withCompression(compression)
+            .withOnCorrupt(CorruptionPolicy.FAIL);
+    List<FileCount> counts = new ArrayList<>();
+    for (Path file : files) {
+      try (TFRecordReader reader = TFRecordReader.open(file, options)) {
+        while (reader.advance()) {
+          // Counting needs no bytes: advance() checks the CRCs and moves on.
+        }
+        counts.add(new FileCount(file, reader.recordsRead()));
+      }
+    }
+    return counts;
+  }
+
+  static long total(List<FileCount> counts) {
+    return counts.stream().mapToLong(FileCount::records).sum();
+  }
+
+  static void print(PrintWriter out, List<FileCount> counts, boolean json) {
+    if (json) {
+      ObjectNode node = Json.object();
+      ArrayNode files = node.putArray("files");
+      for (FileCount count : counts) {
+        files.addObject().put("path", count.path().toString()).put("records", count.records());
+      }
+      node.put("total", total(counts));
+      Json.print(out, node);
+      return;
+    }
+    for (FileCount count : counts) {
+      out.printf("%12d  %s%n", count.records(), count.path());
+    }
+    String files = counts.size() == 1 ? "file" : "files";
+    out.printf("%12d  total (%d %s)%n", total(counts), counts.size(), files);
+    out.flush();
+  }
+}

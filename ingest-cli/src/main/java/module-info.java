@@ -1,0 +1,11 @@
+/** The ingest command line. Its commands are picocli-annotated classes that picocli reflects on. */
+module dev.ingest.cli {
+  requires dev.ingest.api;
+  requires dev.ingest.tfrecord;
+  requires dev.ingest.impl;
+  requires info.picocli;
+  requires com.fasterxml.jackson.databind;
+
+  // picocli reflects on the commands' annotated fields; nothing else needs the package.
+  opens dev.ingest.cli to info.picocli;
+}

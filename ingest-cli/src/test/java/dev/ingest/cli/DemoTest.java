@@ -1,0 +1,35 @@
+package dev.ingest.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class DemoTest {
+  @TempDir Path home;
+
+  @AfterEach
+  void forgetHome() {
+    System.clearProperty(DemoCommand.HOME_PROPERTY);
+  }
+
+  @Test
+  void demoGeneratesOnceThenCountsAndValidates() {
+    System.setProperty(DemoCommand.HOME_PROPERTY, home.toString());
+    Path data = home.resolve("data/demo/image");
+
+    Cli.Outcome first = Cli.run("demo");
+    Cli.Outcome second = Cli.run("demo");
+
+    assertThat(first.exitCode()).as(first.err()).isZero();
+    assertThat(first.out()).contains("Generating sample image data in " + data);
+    assertThat(first.out()).contains("       10000  total (4 files)", "no problems");
+    assertThat(first.out()).contains("Not run: the examples/quickstart.yaml pipeline");
+    assertThat(second.exitCode()).isZero();
+    assertThat(second.out()).contains("Using the sample data already in " + data);
+    assertThat(second.out()).doesNotContain("Generating");
+    assertThat(data.resolve("part-00003-of-00004.tfrecord")).isRegularFile();
+  }
+}

@@ -1,0 +1,10 @@
+/** The runtime of ingest: compiles a pipeline spec into Disruptor rings on off-heap memory. */
+module dev.ingest.impl {
+  requires transitive dev.ingest.api;
+  requires dev.ingest.tfrecord;
+  requires com.lmax.disruptor;
+  requires io.netty.buffer;
+
+  // Exported for the CLI (RecordFiles); the runtime's internals are to stay unexported.
+  exports dev.ingest.runtime;
+}

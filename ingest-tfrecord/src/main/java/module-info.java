@@ -7,4 +7,5 @@ module dev.ingest.tfrecord {
 
   exports dev.ingest.tfrecord;
   exports dev.ingest.tfrecord.example;
+  exports dev.ingest.tfrecord.sample;
 }

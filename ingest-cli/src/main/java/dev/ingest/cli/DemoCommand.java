@@ -1,5 +1,8 @@
 package dev.ingest.cli;
 
+import dev.ingest.tfrecord.sample.SampleDatasets;
+import dev.ingest.tfrecord.sample.SampleKind;
+
 import dev.ingest.tfrecord.Compression;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -47,7 +50,7 @@ final class DemoCommand implements Callable<Integer> {
           + RECORDS / SHARDS + " records, seed " + SEED + ".");
       GenCommand.print(
           out,
-          GenCommand.generate(SampleKind.IMAGE, data, RECORDS, SHARDS, Compression.NONE, SEED),
+          SampleDatasets.write(SampleKind.IMAGE, data, RECORDS, SHARDS, Compression.NONE, SEED),
           false);
     }
     List<Path> files = InputFiles.resolve(spec, List.of(data.toString()));

@@ -3,16 +3,13 @@ package dev.ingest.cli;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ingest.tfrecord.Compression;
-import dev.ingest.tfrecord.TFRecordWriter;
-import dev.ingest.tfrecord.example.ExampleEncoder;
+import dev.ingest.tfrecord.sample.SampleDatasets;
+import dev.ingest.tfrecord.sample.SampleDatasets.Result;
+import dev.ingest.tfrecord.sample.SampleDatasets.Shard;
+import dev.ingest.tfrecord.sample.SampleKind;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -21,13 +18,8 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code ingest gen}: writes sample TFRecord shards of {@code tf.train.Example}s.
- *
- * <p>Shard {@code i} of {@code K} is {@code part-0000i-of-0000K.tfrecord} and holds {@code N / K}
- * records, one more for the first {@code N % K} shards. Shard {@code i} draws from the {@code
- * i}-th split of a {@link SplittableRandom} seeded with the seed, so the files are the same bytes
- * for the same arguments. Every shard is written to a hidden temporary file in the output folder
- * and renamed into place only when all are complete, so a failed run leaves no partial shard.
+ * {@code ingest gen}: writes sample TFRecord shards of {@code tf.train.Example}s, deterministic
+ * for a seed and never half-written (see {@link SampleDatasets}).
  */
 @Command(
     name = "gen",
@@ -80,20 +72,6 @@ final class GenCommand implements Callable<Integer> {
   @Option(names = "--json", description = "Print one JSON object as the last line.")
   boolean json;
 
-  /** One shard as written. */
-  record Shard(Path path, long records, long bytes) {}
-
-  /** What a run wrote. */
-  record Result(SampleKind kind, Compression compression, long seed, List<Shard> shards) {
-    long records() {
-      return shards.stream().mapToLong(Shard::records).sum();
-    }
-
-    long bytes() {
-      return shards.stream().mapToLong(Shard::bytes).sum();
-    }
-  }
-
   @Override
   public Integer call() throws IOException {
     if (records < 0) {
@@ -108,54 +86,9 @@ final class GenCommand implements Callable<Integer> {
       throw new ParameterException(
           spec.commandLine(), "--compression for gen must be none, gzip or zlib, not auto");
     }
-    Result result = generate(kind, out, records, shards, compression, seed);
+    Result result = SampleDatasets.write(kind, out, records, shards, compression, seed);
     print(spec.commandLine().getOut(), result, json);
     return ExitCode.OK;
-  }
-
-  /** Writes the shards; see the class comment. */
-  static Result generate(
-      SampleKind kind, Path out, long records, int shards, Compression compression, long seed)
-      throws IOException {
-    Files.createDirectories(out);
-    SplittableRandom root = new SplittableRandom(seed);
-    List<Path> temporaries = new ArrayList<>();
-    List<Shard> written = new ArrayList<>();
-    boolean complete = false;
-    try {
-      ExampleEncoder encoder = new ExampleEncoder();
-      for (int shard = 0; shard < shards; shard++) {
-        SplittableRandom random = root.split();
-        long shardRecords = records / shards + (shard < records % shards ? 1 : 0);
-        String name = shardName(shard, shards);
-        Path temporary = Files.createTempFile(out, "." + name + ".", ".tmp");
-        temporaries.add(temporary);
-        try (TFRecordWriter writer = TFRecordWriter.open(temporary, compression)) {
-          for (long i = 0; i < shardRecords; i++) {
-            encoder.clear();
-            kind.next(random, encoder);
-            writer.write(encoder.toByteArray());
-          }
-        }
-        written.add(new Shard(out.resolve(name), shardRecords, Files.size(temporary)));
-      }
-      for (int shard = 0; shard < shards; shard++) {
-        Files.move(
-            temporaries.get(shard), written.get(shard).path(), StandardCopyOption.ATOMIC_MOVE);
-      }
-      complete = true;
-    } finally {
-      if (!complete) {
-        for (Path temporary : temporaries) {
-          Files.deleteIfExists(temporary);
-        }
-      }
-    }
-    return new Result(kind, compression, seed, List.copyOf(written));
-  }
-
-  static String shardName(int shard, int shards) {
-    return String.format("part-%05d-of-%05d.tfrecord", shard, shards);
   }
 
   static void print(PrintWriter out, Result result, boolean json) {

@@ -1,5 +1,7 @@
 package dev.ingest.cli;
 
+import dev.ingest.tfrecord.sample.SampleKind;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;

@@ -1,18 +1,18 @@
-package dev.ingest.cli;
+package dev.ingest.tfrecord.sample;
 
 import dev.ingest.tfrecord.example.ExampleEncoder;
 import java.util.Locale;
 import java.util.SplittableRandom;
 
 /**
- * The kinds of sample data {@code ingest gen} writes. Each draws one {@code tf.train.Example} at a
+ * The kinds of sample data {@code ingest gen}, the tests and the benchmarks write. Each draws one {@code tf.train.Example} at a
  * time from a random source, so a seeded source gives the same examples every time.
  */
-enum SampleKind {
+public enum SampleKind {
   /** {@code image}: 3072 random bytes (a 32x32 RGB picture); {@code label}: int64 in [0, 10). */
   IMAGE {
     @Override
-    void next(SplittableRandom random, ExampleEncoder encoder) {
+    public void next(SplittableRandom random, ExampleEncoder encoder) {
       byte[] image = new byte[IMAGE_BYTES];
       random.nextBytes(image);
       encoder.putBytes("image", image).putInt64("label", random.nextInt(CLASSES));
@@ -26,7 +26,7 @@ enum SampleKind {
    */
   TABULAR {
     @Override
-    void next(SplittableRandom random, ExampleEncoder encoder) {
+    public void next(SplittableRandom random, ExampleEncoder encoder) {
       float[] features = new float[TABULAR_FEATURES];
       for (int i = 0; i < features.length; i++) {
         features[i] = (float) random.nextGaussian();
@@ -43,7 +43,7 @@ enum SampleKind {
    */
   TEXT {
     @Override
-    void next(SplittableRandom random, ExampleEncoder encoder) {
+    public void next(SplittableRandom random, ExampleEncoder encoder) {
       int label = random.nextInt(CLASSES);
       long[] tokens = new long[random.nextInt(MIN_TOKENS, MAX_TOKENS + 1)];
       for (int i = 0; i < tokens.length; i++) {
@@ -56,31 +56,31 @@ enum SampleKind {
     }
   };
 
-  static final int CLASSES = 10;
-  static final int IMAGE_BYTES = 3072;
-  static final int TABULAR_FEATURES = 32;
-  static final int MIN_TOKENS = 10;
-  static final int MAX_TOKENS = 500;
-  static final int VOCABULARY = 10_000;
+  public static final int CLASSES = 10;
+  public static final int IMAGE_BYTES = 3072;
+  public static final int TABULAR_FEATURES = 32;
+  public static final int MIN_TOKENS = 10;
+  public static final int MAX_TOKENS = 500;
+  public static final int VOCABULARY = 10_000;
   private static final int BAND_TOKENS = 100;
 
   /** Puts the features of the next example into {@code encoder}, which the caller cleared. */
-  abstract void next(SplittableRandom random, ExampleEncoder encoder);
+  public abstract void next(SplittableRandom random, ExampleEncoder encoder);
 
   /** The name used on the command line and in JSON. */
-  String wireName() {
+  public String wireName() {
     return name().toLowerCase(Locale.ROOT);
   }
 
   /** The fixed projections behind the tabular labels. */
-  static final class TabularTask {
+  public static final class TabularTask {
     private static final long PROJECTION_SEED = 0x7AB_17A5L;
     private static final float[][] PROJECTIONS = projections();
 
     private TabularTask() {}
 
     /** The index of the largest projection of {@code features}. */
-    static int label(float[] features) {
+    public static int label(float[] features) {
       int best = 0;
       double bestScore = Double.NEGATIVE_INFINITY;
       for (int k = 0; k < PROJECTIONS.length; k++) {

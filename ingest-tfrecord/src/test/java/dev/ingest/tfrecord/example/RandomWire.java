@@ -21,7 +21,8 @@ import java.util.Set;
  *   <li>the map split over several {@code features} fields (they merge), empty ones included;
  *   <li>an earlier entry with the same key and another value (the later entry replaces it);
  *   <li>map entries with the value before the key, an earlier key field that a later one
- *       overrides, a key with no value, the Feature split over several value fields (they merge);
+ *       overrides, a key with no value, the Feature split over several value fields (they
+ *       merge), earlier value fields whose lists a later change of kind discards;
  *   <li>lists of other kinds before the real one (the oneof's last kind wins), the real list
  *       split into several list messages of its kind (they concatenate);
  *   <li>numbers packed, unpacked, or both in one list; empty packed runs;
@@ -140,6 +141,15 @@ final class RandomWire {
       for (byte[] chunk : feature(value)) {
         fields.add(field(2, chunk));
       }
+    }
+    if (value.dtype() != null && chance(0.15)) {
+      // Value fields that merge into one Feature whose kind goes X, Y, then X again with the
+      // real lists: only the lists after the last switch count. (Across value fields the
+      // reference decoder gets this right; see the class comment for within one.)
+      DType other = DType.values()[(value.dtype().ordinal() + 1 + random.nextInt(2)) % 3];
+      fields.add(0, field(2, field(kindField(other), list(other, values(other, random.nextInt(3))))));
+      fields.add(0, field(2, field(kindField(value.dtype()),
+          list(value.dtype(), values(value.dtype(), 1 + random.nextInt(3))))));
     }
     // The key may come anywhere, even after the value; an earlier key field is overridden.
     int keyAt = random.nextInt(fields.size() + 1);

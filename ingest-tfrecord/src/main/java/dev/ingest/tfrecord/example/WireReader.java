@@ -166,7 +166,7 @@ final class WireReader {
   private void require(int bytes) {
     if (bytes > limit - position) {
       throw new MalformedWireException(
-          bytes + " bytes needed at byte " + position + ", " + (limit - position) + " left");
+          bytes + " bytes needed at byte " + (position - origin) + ", " + (limit - position) + " left");
     }
   }
 

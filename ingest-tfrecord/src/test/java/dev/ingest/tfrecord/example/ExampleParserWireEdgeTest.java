@@ -96,6 +96,24 @@ class ExampleParserWireEdgeTest {
     }
   }
 
+  @Test
+  void malformedPositionsCountFromTheRecordsFirstByte() {
+    // A float cut to two of its four bytes, at the very end of a record that starts at byte 10
+    // of its buffer: the message names the byte within the record.
+    byte[] record = example(entry("v", field(2, new byte[] {0x0d, 0x00, 0x00})));
+    ByteBuf buffer = Unpooled.buffer().writeZero(10).writeBytes(record).writeZero(4);
+    try {
+      SerializedRecords records = new SerializedRecords(1);
+      records.add(buffer, 10, record.length, null, -1, 0);
+      ExampleSpec spec = ExampleSpec.of(FeatureSpec.varLen("v", DType.FLOAT32));
+      assertThatThrownBy(() -> new ExampleParser(spec).parse(records).close())
+          .isInstanceOfSatisfying(InvalidExampleException.class,
+              e -> assertThat(e.getMessage()).contains("at byte " + (record.length - 2) + ","));
+    } finally {
+      buffer.release();
+    }
+  }
+
   private static void assertMalformed(ExampleSpec spec, byte[] record) {
     assertThatThrownBy(() -> parse(spec, record).close())
         .isInstanceOfSatisfying(InvalidExampleException.class,

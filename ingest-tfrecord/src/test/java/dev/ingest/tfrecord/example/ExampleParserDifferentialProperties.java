@@ -162,7 +162,7 @@ class ExampleParserDifferentialProperties {
 
   // ---- generators ----------------------------------------------------------------------------
 
-  private static ExampleSpec randomSpec(Random random) {
+  static ExampleSpec randomSpec(Random random) {
     List<String> names = new ArrayList<>(NAMES);
     Collections.shuffle(names, random);
     List<FeatureSpec> features = new ArrayList<>();
@@ -211,7 +211,7 @@ class ExampleParserDifferentialProperties {
   }
 
   /** A record every feature of the spec accepts, plus features the spec does not name. */
-  private static Map<String, FeatureValue> validRecord(ExampleSpec spec, RandomWire wire, Random random) {
+  static Map<String, FeatureValue> validRecord(ExampleSpec spec, RandomWire wire, Random random) {
     Map<String, FeatureValue> record = new LinkedHashMap<>();
     for (FeatureSpec feature : spec.features()) {
       if (feature.varLen()) {
@@ -243,7 +243,7 @@ class ExampleParserDifferentialProperties {
   }
 
   /** Makes one feature of the spec absent, of another type, or of another count. */
-  private static void spoil(Map<String, FeatureValue> record, ExampleSpec spec, RandomWire wire,
+  static void spoil(Map<String, FeatureValue> record, ExampleSpec spec, RandomWire wire,
       Random random) {
     FeatureSpec feature = spec.features().get(random.nextInt(spec.features().size()));
     switch (random.nextInt(4)) {

@@ -246,9 +246,9 @@ final class RandomWire {
     int wireType;
     do {
       number = UNKNOWN_FIELD_NUMBERS[random.nextInt(UNKNOWN_FIELD_NUMBERS.length)];
-      wireType = WIRE_TYPES[random.nextInt(depth < 2 ? WIRE_TYPES.length : WIRE_TYPES.length - 1)];
+      wireType = WIRE_TYPES[random.nextInt(WIRE_TYPES.length)];
       if (wireType == START_GROUP && depth >= 2) {
-        wireType = VARINT;
+        wireType = VARINT; // groups nest two deep at most
       }
     } while (known.contains(tag(number, wireType)));
     int fieldNumber = number;

@@ -35,9 +35,10 @@ import java.util.List;
  * values mix freely; unknown fields (of any wire type) are skipped.
  *
  * <p>Each record is read twice: once to find, for each wanted feature, the last map entry with
- * its key; then each found entry is decoded into its column. An absent (or empty) fixed feature
- * takes its default or fails with {@link Reason#MISSING}; an absent var-len feature is an empty
- * row.
+ * its key; then each found entry is decoded into its column. A fixed feature that is absent, or
+ * whose Feature has no list set, takes its default or fails with {@link Reason#MISSING}; an empty
+ * list is zero values and fails with {@link Reason#WRONG_COUNT} (as TensorFlow's ParseExample
+ * does, default or not). A var-len feature absent or without a list is an empty row.
  *
  * <h2>Assumptions and guarantees</h2>
  *

@@ -17,6 +17,11 @@ final class WireReader {
   static final int START_GROUP = 3;
   static final int END_GROUP = 4;
   static final int FIXED32 = 5;
+  /**
+   * How deep unknown groups may nest: protobuf's own recursion limit. Skipping recurses once per
+   * level, so without a bound a record of nested start-group tags overflows the stack.
+   */
+  static final int MAX_GROUP_DEPTH = 100;
 
   private ByteBuf buffer;
   private int position;
@@ -110,6 +115,10 @@ final class WireReader {
 
   /** Skips the value of a field whose tag was just read. */
   void skipField(int tag) {
+    skipField(tag, 0);
+  }
+
+  private void skipField(int tag, int groupDepth) {
     switch (tag & 7) {
       case VARINT:
         readVarint();
@@ -121,7 +130,7 @@ final class WireReader {
         skip(readLength());
         break;
       case START_GROUP:
-        skipGroup(tag >>> 3);
+        skipGroup(tag >>> 3, groupDepth + 1);
         break;
       case FIXED32:
         skip(4);
@@ -132,7 +141,11 @@ final class WireReader {
     }
   }
 
-  private void skipGroup(int fieldNumber) {
+  private void skipGroup(int fieldNumber, int groupDepth) {
+    if (groupDepth > MAX_GROUP_DEPTH) {
+      throw new MalformedWireException(
+          "groups nested more than " + MAX_GROUP_DEPTH + " deep at byte " + (position - origin));
+    }
     while (true) {
       int tag = readTag();
       if ((tag & 7) == END_GROUP) {
@@ -141,7 +154,7 @@ final class WireReader {
         }
         return;
       }
-      skipField(tag);
+      skipField(tag, groupDepth);
     }
   }
 
@@ -153,7 +166,7 @@ final class WireReader {
   private void require(int bytes) {
     if (bytes > limit - position) {
       throw new MalformedWireException(
-          bytes + " bytes needed at byte " + position + ", " + (limit - position) + " left");
+          bytes + " bytes needed at byte " + (position - origin) + ", " + (limit - position) + " left");
     }
   }
 

@@ -1,0 +1,36 @@
+package dev.ingest.bench;
+
+import org.openjdk.jmh.annotations.AuxCounters;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.infra.Control;
+
+/**
+ * What the passes of one iteration handled, reported by JMH per second: {@code bytes} (file bytes
+ * with their framing) and {@code records}.
+ *
+ * <p>Only passes that JMH counts as measured operations are added: with several threads JMH keeps
+ * a thread calling the benchmark while it waits for the others to start or finish, and those
+ * calls fall outside the measured time.
+ */
+@State(Scope.Thread)
+@AuxCounters(AuxCounters.Type.OPERATIONS)
+public class PassCounters {
+  public long bytes;
+  public long records;
+
+  @Setup(Level.Iteration)
+  public void reset() {
+    bytes = 0;
+    records = 0;
+  }
+
+  void add(Control control, long passBytes, long passRecords) {
+    if (control.startMeasurement && !control.stopMeasurement) {
+      bytes += passBytes;
+      records += passRecords;
+    }
+  }
+}

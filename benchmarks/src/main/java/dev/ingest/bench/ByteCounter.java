@@ -5,11 +5,10 @@ import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.infra.Control;
 
 /**
  * Bytes the passes of one iteration handled, reported by JMH per second as {@code bytes}. Counts
- * only measured operations, as {@link PassCounters} does.
+ * only measured operations, as {@link PassCounters} does (see {@link PassCounters#measured}).
  */
 @State(Scope.Thread)
 @AuxCounters(AuxCounters.Type.OPERATIONS)
@@ -21,8 +20,8 @@ public class ByteCounter {
     bytes = 0;
   }
 
-  void add(Control control, long passBytes) {
-    if (control.startMeasurement && !control.stopMeasurement) {
+  void add(boolean measured, long passBytes) {
+    if (measured) {
       bytes += passBytes;
     }
   }

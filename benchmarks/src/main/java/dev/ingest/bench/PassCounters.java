@@ -13,7 +13,8 @@ import org.openjdk.jmh.infra.Control;
  *
  * <p>Only passes that JMH counts as measured operations are added: with several threads JMH keeps
  * a thread calling the benchmark while it waits for the others to start or finish, and those
- * calls fall outside the measured time.
+ * calls fall outside the measured time. JMH counts a pass that started before the iteration's
+ * time ran out, so whether a pass counts is decided when it starts: see {@link #measured}.
  */
 @State(Scope.Thread)
 @AuxCounters(AuxCounters.Type.OPERATIONS)
@@ -27,8 +28,17 @@ public class PassCounters {
     records = 0;
   }
 
-  void add(Control control, long passBytes, long passRecords) {
-    if (control.startMeasurement && !control.stopMeasurement) {
+  /**
+   * Whether a pass starting now is one JMH measures; call it at the start of the pass. JMH raises
+   * {@code stopMeasurement} together with the end of the iteration, so a pass that straddles the
+   * end is measured, as JMH counts it.
+   */
+  static boolean measured(Control control) {
+    return control.startMeasurement && !control.stopMeasurement;
+  }
+
+  void add(boolean measured, long passBytes, long passRecords) {
+    if (measured) {
       bytes += passBytes;
       records += passRecords;
     }

@@ -24,34 +24,40 @@ public class TFRecordReadBenchmark extends BenchmarkDefaults {
       TFRecordReaderOptions.defaults().withVerifyCrc(false);
 
   @Benchmark
-  public void nextVerifyingCrc(TFRecordFile file, DiskReads disk, PassCounters counters, Blackhole bh,
-      Control control) throws IOException {
-    readWithNext(file, VERIFYING, counters, bh, control);
+  public void nextVerifyingCrc(
+      TFRecordFile file, DiskReads disk, PassCounters counters, Blackhole bh, Control control)
+      throws IOException {
+    boolean measured = PassCounters.measured(control);
+    finishPass(file, readWithNext(file, VERIFYING), measured, counters, bh);
   }
 
   @Benchmark
-  public void nextWithoutCrc(TFRecordFile file, DiskReads disk, PassCounters counters, Blackhole bh,
-      Control control) throws IOException {
-    readWithNext(file, NOT_VERIFYING, counters, bh, control);
+  public void nextWithoutCrc(
+      TFRecordFile file, DiskReads disk, PassCounters counters, Blackhole bh, Control control)
+      throws IOException {
+    boolean measured = PassCounters.measured(control);
+    finishPass(file, readWithNext(file, NOT_VERIFYING), measured, counters, bh);
   }
 
   @Benchmark
   public void advanceVerifyingCrc(
-      TFRecordFile file, DiskReads disk, PassCounters counters, Blackhole bh,
-      Control control) throws IOException {
-    readWithAdvance(file, VERIFYING, counters, bh, control);
+      TFRecordFile file, DiskReads disk, PassCounters counters, Blackhole bh, Control control)
+      throws IOException {
+    boolean measured = PassCounters.measured(control);
+    finishPass(file, readWithAdvance(file, VERIFYING), measured, counters, bh);
   }
 
   @Benchmark
   public void advanceWithoutCrc(
-      TFRecordFile file, DiskReads disk, PassCounters counters, Blackhole bh,
-      Control control) throws IOException {
-    readWithAdvance(file, NOT_VERIFYING, counters, bh, control);
+      TFRecordFile file, DiskReads disk, PassCounters counters, Blackhole bh, Control control)
+      throws IOException {
+    boolean measured = PassCounters.measured(control);
+    finishPass(file, readWithAdvance(file, NOT_VERIFYING), measured, counters, bh);
   }
 
-  private static void readWithNext(
-      TFRecordFile file, TFRecordReaderOptions options, PassCounters counters, Blackhole bh,
-      Control control) throws IOException {
+  /** Reads every record through {@code next()}; returns the payload bytes seen. */
+  private static long readWithNext(TFRecordFile file, TFRecordReaderOptions options)
+      throws IOException {
     long records = 0;
     long payloadBytes = 0;
     try (TFRecordReader reader = TFRecordReader.open(file.path(), options)) {
@@ -61,12 +67,13 @@ public class TFRecordReadBenchmark extends BenchmarkDefaults {
         records++;
       }
     }
-    finishPass(file, records, payloadBytes, counters, bh, control);
+    checkPass(file, records, payloadBytes);
+    return payloadBytes;
   }
 
-  private static void readWithAdvance(
-      TFRecordFile file, TFRecordReaderOptions options, PassCounters counters, Blackhole bh,
-      Control control) throws IOException {
+  /** Reads every record through {@code advance()}; returns the payload bytes seen. */
+  private static long readWithAdvance(TFRecordFile file, TFRecordReaderOptions options)
+      throws IOException {
     long records = 0;
     long payloadBytes = 0;
     try (TFRecordReader reader = TFRecordReader.open(file.path(), options)) {
@@ -75,18 +82,21 @@ public class TFRecordReadBenchmark extends BenchmarkDefaults {
         records++;
       }
     }
-    finishPass(file, records, payloadBytes, counters, bh, control);
+    checkPass(file, records, payloadBytes);
+    return payloadBytes;
+  }
+
+  private static void checkPass(TFRecordFile file, long records, long payloadBytes) {
+    if (records != file.records() || payloadBytes != records * file.recordBytes) {
+      throw new IllegalStateException(
+          "a pass read " + records + " records of " + payloadBytes + " bytes in all, expected "
+              + file.records() + " of " + file.recordBytes + " bytes each");
+    }
   }
 
   private static void finishPass(
-      TFRecordFile file, long records, long payloadBytes, PassCounters counters, Blackhole bh,
-      Control control) {
-    if (records != file.records() || payloadBytes != records * file.recordBytes) {
-      throw new IllegalStateException(
-          "a pass read " + records + " records of " + payloadBytes + " bytes, expected "
-              + file.records() + " of " + file.recordBytes + " bytes each");
-    }
+      TFRecordFile file, long payloadBytes, boolean measured, PassCounters counters, Blackhole bh) {
     bh.consume(payloadBytes);
-    counters.add(control, file.bytes(), records);
+    counters.add(measured, file.bytes(), file.records());
   }
 }

@@ -46,8 +46,8 @@ public class MachineLimitsBenchmark extends BenchmarkDefaults {
     @Setup(Level.Trial)
     public void allocate() {
       source = BenchmarkFiles.randomDirectBuffer(fileMiB * MIB);
-      target = ByteBuffer.allocateDirect(fileMiB * MIB);
-      readBuffer = ByteBuffer.allocateDirect(READ_CHUNK_BYTES);
+      target = BenchmarkFiles.alignedDirectBuffer(fileMiB * MIB);
+      readBuffer = BenchmarkFiles.alignedDirectBuffer(READ_CHUNK_BYTES);
     }
   }
 
@@ -82,7 +82,7 @@ public class MachineLimitsBenchmark extends BenchmarkDefaults {
 
     @Setup(Level.Trial)
     public void allocate() {
-      buffer = ByteBuffer.allocateDirect(READ_CHUNK_BYTES);
+      buffer = BenchmarkFiles.alignedDirectBuffer(READ_CHUNK_BYTES);
     }
   }
 

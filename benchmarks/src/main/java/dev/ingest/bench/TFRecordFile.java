@@ -37,7 +37,7 @@ public class TFRecordFile {
     path = directory.resolve("records-" + recordBytes + ".tfrecord");
     records = BenchmarkFiles.writeTFRecordFile(path, (long) fileMiB * BenchmarkDefaults.MIB, recordBytes);
     bytes = Files.size(path);
-    warmScratch = ByteBuffer.allocateDirect(BenchmarkDefaults.READ_CHUNK_BYTES);
+    warmScratch = BenchmarkFiles.alignedDirectBuffer(BenchmarkDefaults.READ_CHUNK_BYTES);
   }
 
   @TearDown(Level.Trial)

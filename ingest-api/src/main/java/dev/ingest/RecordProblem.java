@@ -9,9 +9,9 @@ import java.util.Objects;
  * <p>Immutable and safe to share between threads.
  *
  * @param file the file that holds the record
- * @param offset byte offset of the record's header in the uncompressed record stream (for a
- *     plain file the offset in the file itself; for GZIP and ZLIB files the offset in the
- *     decompressed stream), or of the broken compressed data for {@link Kind#BAD_COMPRESSION}
+ * @param offset byte offset of the record's header in the record stream: for a plain file the
+ *     offset in the file itself, for GZIP and ZLIB files the offset in the decompressed stream
+ *     (the detail then also says where decompression broke)
  * @param recordIndex zero-based index of the record in the file
  * @param kind what is wrong
  * @param detail a human sentence with the specifics (expected and actual CRC, lengths)

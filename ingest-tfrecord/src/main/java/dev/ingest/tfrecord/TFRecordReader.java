@@ -73,6 +73,8 @@ public final class TFRecordReader implements AutoCloseable {
   private boolean endOfStream;
   private boolean finished;
   private CorruptRecordException failure;
+  private StreamError streamError;
+  private long streamErrorOffset;
   private boolean closed;
 
   private long recordIndex;
@@ -135,7 +137,9 @@ public final class TFRecordReader implements AutoCloseable {
     while (!finished) {
       long offset = chunkOffset;
       if (!fill(HEADER_BYTES)) {
-        if (chunk.isReadable()) {
+        if (streamError != null) {
+          reportStreamError(offset);
+        } else if (chunk.isReadable()) {
           report(Kind.TRUNCATED, offset,
               "the file ends inside a record header (" + chunk.readableBytes() + " of "
                   + HEADER_BYTES + " bytes)");
@@ -165,6 +169,10 @@ public final class TFRecordReader implements AutoCloseable {
       }
       int dataLength = (int) length;
       if (!fill(FRAMING_BYTES + dataLength)) {
+        if (streamError != null) {
+          reportStreamError(offset);
+          continue;
+        }
         int dataPresent = Math.min(chunk.readableBytes() - HEADER_BYTES, dataLength);
         report(Kind.TRUNCATED, offset,
             dataPresent < dataLength
@@ -172,13 +180,14 @@ public final class TFRecordReader implements AutoCloseable {
                 : "the file ends inside the data CRC");
         continue;
       }
-      int data = header + HEADER_BYTES;
+      // Filling may have moved the bytes to the front of the chunk or to a new chunk.
+      int data = chunk.readerIndex() + HEADER_BYTES;
       if (options.verifyCrc()) {
         int expected = chunk.getIntLE(data + dataLength);
         int actual = maskedCrc(data, dataLength);
         if (actual != expected) {
-          consume(FRAMING_BYTES + dataLength);
           report(Kind.DATA_CRC, offset, crcDetail("data", expected, actual));
+          consume(FRAMING_BYTES + dataLength);
           continue;
         }
       }
@@ -276,19 +285,39 @@ public final class TFRecordReader implements AutoCloseable {
     return true;
   }
 
+  /**
+   * Reads into {@code target}; returns the bytes read or -1 at the end of the stream. A broken
+   * compressed stream also ends it, keeping the bytes decompressed before the break: the records
+   * they hold are still returned, and the break is reported where the framing reaches it.
+   */
   private int readSource(ByteBuffer target) throws IOException {
+    int start = target.position();
     try {
       return source.read(target);
     } catch (ZipException e) {
-      report(Kind.BAD_COMPRESSION, chunkOffset + chunk.readableBytes(),
-          compression.wireName() + " stream is invalid: " + e.getMessage(), e);
-      return -1;
+      streamError = new StreamError(Kind.BAD_COMPRESSION,
+          "the " + compression.wireName() + " stream is invalid: " + e.getMessage(), e);
     } catch (EOFException e) {
-      report(Kind.TRUNCATED, chunkOffset + chunk.readableBytes(),
+      streamError = new StreamError(Kind.TRUNCATED,
           "the " + compression.wireName() + " stream ends before its end marker", e);
-      return -1;
     }
+    streamErrorOffset = chunkOffset + chunk.readableBytes() + (target.position() - start);
+    int salvaged = target.position() - start;
+    if (salvaged > 0) {
+      chunk.writerIndex(chunk.writerIndex() + salvaged);
+    }
+    return -1;
   }
+
+  private void reportStreamError(long recordOffset) throws CorruptRecordException {
+    report(streamError.kind, recordOffset,
+        streamError.detail + " at decompressed offset " + streamErrorOffset,
+        streamError.cause);
+    finished = true;
+  }
+
+  /** A failure of the decompressor, held until the framing needs the bytes it could not give. */
+  private record StreamError(Kind kind, String detail, Throwable cause) {}
 
   /**
    * Ensures the chunk can hold {@code needed} bytes from its reader index. Compacts in place when
@@ -328,7 +357,9 @@ public final class TFRecordReader implements AutoCloseable {
     }
     while (remaining > 0) {
       if (!chunk.isReadable() && !fill(1)) {
-        if (!finished) {
+        if (streamError != null) {
+          reportStreamError(offset);
+        } else {
           report(Kind.TRUNCATED, offset,
               "the file ends inside an oversized record (" + remaining + " bytes missing)");
         }

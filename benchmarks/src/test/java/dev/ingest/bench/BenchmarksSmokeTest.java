@@ -26,6 +26,7 @@ class BenchmarksSmokeTest {
           "MachineLimitsBenchmark.copyIntoReadBuffer",
           "MachineLimitsBenchmark.crc32c",
           "MachineLimitsBenchmark.crc32cAllCores",
+          "MachineLimitsBenchmark.crc32cInCache",
           "MachineLimitsBenchmark.pageCacheRead",
           "TFRecordReadBenchmark.advanceVerifyingCrc",
           "TFRecordReadBenchmark.advanceWithoutCrc",
@@ -62,6 +63,6 @@ class BenchmarksSmokeTest {
     }
     assertThat(ran).containsExactlyInAnyOrderElementsOf(BENCHMARKS);
     // Two record sizes for the reader and the page-cache read, two piece sizes for CRC32C.
-    assertThat(runs).hasSize(16);
+    assertThat(runs).hasSize(18);
   }
 }

@@ -19,7 +19,7 @@ java="${JAVA:-java}"
 
 if [[ ! -f "$jar" ]]; then
   echo "# building $jar"
-  (cd "$repo_root" && mvn -B -q -DskipTests package -pl benchmarks -am)
+  (cd "$repo_root" && mvn -B -q -Dstyle.color=never -DskipTests package -pl benchmarks -am)
 fi
 
 mkdir -p "$results"

@@ -47,7 +47,8 @@ final class BenchmarkFiles {
    * buffers are aligned, so the limits use aligned buffers too.
    */
   static ByteBuffer alignedDirectBuffer(int bytes) {
-    return ByteBuffer.allocateDirect(bytes + PAGE_BYTES).alignedSlice(PAGE_BYTES).limit(bytes).slice();
+    ByteBuffer aligned = ByteBuffer.allocateDirect(bytes + PAGE_BYTES).alignedSlice(PAGE_BYTES);
+    return aligned.limit(bytes).slice();
   }
 
   /** Fills a page-aligned direct buffer of {@code bytes} with random bytes. */

@@ -236,7 +236,9 @@ public final class FormatReport {
     List<Double> perPass = result.metric("gc.alloc.rate.norm");
     List<Double> operations = result.metric(JmhResults.OPERATIONS);
     List<Double> records = result.metric("records");
-    if (perPass.isEmpty() || perPass.size() != records.size() || records.size() != operations.size()) {
+    if (perPass.isEmpty()
+        || perPass.size() != records.size()
+        || records.size() != operations.size()) {
       return Optional.empty();
     }
     List<Double> perRecord = new ArrayList<>();

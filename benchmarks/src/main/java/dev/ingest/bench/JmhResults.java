@@ -26,7 +26,8 @@ final class JmhResults {
   /**
    * One benchmark's iterations.
    *
-   * @param benchmark simple class name and method, e.g. {@code TFRecordReadBenchmark.nextVerifyingCrc}
+   * @param benchmark simple class name and method, e.g. {@code
+   *     TFRecordReadBenchmark.nextVerifyingCrc}
    * @param metrics per-iteration values by metric name: {@link #OPERATIONS} for the primary metric,
    *     JMH's secondary names ({@code bytes}, {@code records}, {@code gc.alloc.rate.norm}, ...)
    *     for the others, each in JMH's unit for it
@@ -50,7 +51,8 @@ final class JmhResults {
     String paramsText() {
       StringBuilder text = new StringBuilder();
       params.forEach(
-          (name, value) -> text.append(text.length() == 0 ? "" : ", ").append(name).append('=').append(value));
+          (name, value) ->
+              text.append(text.length() == 0 ? "" : ", ").append(name).append('=').append(value));
       return text.toString();
     }
   }
@@ -79,7 +81,8 @@ final class JmhResults {
           byKey.put(key, result);
         } else {
           result.metrics().forEach(
-              (name, values) -> merged.metrics().computeIfAbsent(name, n -> new ArrayList<>()).addAll(values));
+              (name, values) ->
+                  merged.metrics().computeIfAbsent(name, n -> new ArrayList<>()).addAll(values));
         }
       }
     }
@@ -106,7 +109,8 @@ final class JmhResults {
       Map.Entry<String, JsonNode> secondary = secondaries.next();
       metrics.put(secondary.getKey(), iterations(secondary.getValue()));
     }
-    return new Result(benchmark, Collections.unmodifiableSortedMap(params), run.path("threads").asInt(1), metrics);
+    int threads = run.path("threads").asInt(1);
+    return new Result(benchmark, Collections.unmodifiableSortedMap(params), threads, metrics);
   }
 
   /** All forks' iterations of one metric ({@code rawData} is one array per fork). */

@@ -35,7 +35,8 @@ public class TFRecordFile {
   public void write() throws IOException {
     directory = Files.createTempDirectory("ingest-bench-");
     path = directory.resolve("records-" + recordBytes + ".tfrecord");
-    records = BenchmarkFiles.writeTFRecordFile(path, (long) fileMiB * BenchmarkDefaults.MIB, recordBytes);
+    long fileBytes = (long) fileMiB * BenchmarkDefaults.MIB;
+    records = BenchmarkFiles.writeTFRecordFile(path, fileBytes, recordBytes);
     bytes = Files.size(path);
     warmScratch = BenchmarkFiles.alignedDirectBuffer(BenchmarkDefaults.READ_CHUNK_BYTES);
   }

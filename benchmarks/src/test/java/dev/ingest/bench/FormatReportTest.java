@@ -53,7 +53,8 @@ class FormatReportTest {
     assertThat(verifying.highestFraction())
         .isCloseTo(2.7e9 / FormatReport.perThreadLimit(3e9, 1e10), within(EPSILON));
     // Limit B: page-cache read 2e9 with CRC32C in cache, median of {1.8, 2.2}e10 = 2e10.
-    assertThat(verifying.readLimit()).isCloseTo(FormatReport.perThreadLimit(2e9, 2e10), within(1.0));
+    assertThat(verifying.readLimit())
+        .isCloseTo(FormatReport.perThreadLimit(2e9, 2e10), within(1.0));
     assertThat(verifying.readFraction()).isCloseTo(2.55e9 * (1 / 2e9 + 1 / 2e10), within(EPSILON));
 
     Fraction withoutCrc = fractions.get(1);
@@ -99,9 +100,11 @@ class FormatReportTest {
     String report = FormatReport.render(results, 1);
 
     assertThat(report)
-        .contains("| 3072 B | next(), CRC on (default) | 2550 (2100–2700) | 3000 | 85% (56%–117%) | yes | 1818 | 140% |")
+        .contains("| 3072 B | next(), CRC on (default) | 2550 (2100–2700) | 3000 "
+            + "| 85% (56%–117%) | yes | 1818 | 140% |")
         // 3.6e9 against the copy bandwidth's median 4e9, its highest 5e9 and its lowest 3e9.
-        .contains("| 3072 B | next(), CRC off | 3600 (3600–3600) | 4000 | 90% (72%–120%) | yes | 2000 | 180% |")
+        .contains("| 3072 B | next(), CRC off | 3600 (3600–3600) | 4000 "
+            + "| 90% (72%–120%) | yes | 2000 | 180% |")
         .contains("| 3072 B | 4000 (3000–5000) | 12000 (10000–15000) | 2000 (2000–2000) "
             + "| 20000 (18000–22000) | 3000 | 1818 |")
         .contains("| TFRecordReadBenchmark.nextVerifyingCrc | fileMiB=64, recordBytes=3072 | 1 "

@@ -24,6 +24,8 @@ final class ColumnBuilder {
   private final boolean ragged;
   private final boolean bytes;
   private final int width;
+  /** The spec's element count, computed once: the spec derives it from its shape list. */
+  private final int elementCount;
   private final byte[][] defaultBytes;
   /** Padded length ({@link PaddingSpec#LONGEST} for the batch's longest row); -2 when unpadded. */
   private final int paddedLength;
@@ -55,6 +57,7 @@ final class ColumnBuilder {
     this.ragged = feature.varLen();
     this.bytes = feature.dtype() == DType.BYTES;
     this.width = feature.dtype().width();
+    this.elementCount = feature.elementCount();
     this.defaultBytes = encodeDefaults(feature);
     this.paddedLength = paddedLength;
     this.paddingValue = paddingValue != null ? paddingValue : zeroOf(feature.dtype());
@@ -77,7 +80,7 @@ final class ColumnBuilder {
     valueCount = 0;
     valueBytes = 0;
     rowStart = 0;
-    int fixedValues = ragged ? 0 : rows * feature.elementCount();
+    int fixedValues = ragged ? 0 : rows * elementCount;
     int valueGuess = Math.max(expectedValueCount, fixedValues);
     int byteGuess = bytes ? expectedValueBytes : valueGuess * width;
     values = new ColumnBuffer(allocator, byteGuess);
@@ -89,6 +92,11 @@ final class ColumnBuilder {
     if (bytes) {
       valueOffsets.buffer().setIntLE(valueOffsets.base(), 0);
     }
+  }
+
+  /** Values per row of a fixed feature. */
+  int elementCount() {
+    return elementCount;
   }
 
   /** Values appended to the current row so far. */
@@ -126,7 +134,7 @@ final class ColumnBuilder {
   /** Appends the spec's default values (one value repeated, or one per element). */
   void addDefault() {
     List<?> defaults = feature.defaultValue();
-    int count = feature.elementCount();
+    int count = elementCount;
     for (int i = 0; i < count; i++) {
       int which = defaults.size() == 1 ? 0 : i;
       switch (feature.dtype()) {

@@ -291,10 +291,10 @@ public final class ExampleParser {
           "holds " + found.wireName() + " values, the spec says " + wanted.dtype().wireName());
     }
     appendValues(buffer, index, kind, runStart);
-    if (!wanted.varLen() && builder.rowValueCount() != wanted.elementCount()) {
+    if (!wanted.varLen() && builder.rowValueCount() != builder.elementCount()) {
       throw invalid(records, row, wanted, Reason.WRONG_COUNT,
           "has " + builder.rowValueCount() + " values, shape " + wanted.shape() + " needs "
-              + wanted.elementCount());
+              + builder.elementCount());
     }
     int paddedLength = builder.fixedPaddedLength();
     if (paddedLength >= 0 && builder.rowValueCount() > paddedLength) {

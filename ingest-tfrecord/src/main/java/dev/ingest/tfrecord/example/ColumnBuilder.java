@@ -5,6 +5,7 @@ import dev.ingest.FeatureSpec;
 import dev.ingest.PaddingSpec;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
+import io.netty.util.internal.PlatformDependent;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 
@@ -44,6 +45,9 @@ final class ColumnBuilder {
   private int expectedValueCount;
 
   static final int UNPADDED = -2;
+
+  private static final boolean LITTLE_ENDIAN_NATIVE =
+      java.nio.ByteOrder.nativeOrder() == java.nio.ByteOrder.LITTLE_ENDIAN;
 
   /**
    * @param paddedLength for a var-len feature that {@code padded_batch} makes dense, the length
@@ -122,6 +126,67 @@ final class ColumnBuilder {
     values.ensureCapacity((valueCount + 1) * Long.BYTES, valueCount * Long.BYTES);
     values.buffer().setLongLE(values.base() + valueCount * Long.BYTES, value);
     valueCount++;
+  }
+
+  /**
+   * Appends the packed varints in {@code [from, to)} of {@code source} as int64 values. This is
+   * the hot loop of token-like features (hundreds of values per record), so when both buffers
+   * expose their memory address it decodes and stores through raw addresses, with the bounds
+   * checked once for the whole run instead of twice per value.
+   *
+   * @throws WireReader.MalformedWireException if a varint runs past {@code to} or past 10 bytes
+   */
+  void addPackedVarints(ByteBuf source, int from, int to) {
+    int maxValues = to - from;
+    values.ensureCapacity((valueCount + maxValues) * Long.BYTES, valueCount * Long.BYTES);
+    ByteBuf target = values.buffer();
+    if (source.hasMemoryAddress() && target.hasMemoryAddress()) {
+      java.util.Objects.checkFromToIndex(from, to, source.capacity());
+      long address = source.memoryAddress() + from;
+      long end = source.memoryAddress() + to;
+      long out = target.memoryAddress() + values.base() + (long) valueCount * Long.BYTES;
+      int decoded = 0;
+      while (address < end) {
+        long value = 0;
+        int shift = 0;
+        byte b;
+        do {
+          if (address >= end) {
+            throw new WireReader.MalformedWireException("packed varint cut short");
+          }
+          if (shift >= 64) {
+            throw new WireReader.MalformedWireException("packed varint longer than 10 bytes");
+          }
+          b = PlatformDependent.getByte(address++);
+          value |= (long) (b & 0x7F) << shift;
+          shift += 7;
+        } while (b < 0);
+        PlatformDependent.putLong(out, LITTLE_ENDIAN_NATIVE ? value : Long.reverseBytes(value));
+        out += Long.BYTES;
+        decoded++;
+      }
+      valueCount += decoded;
+      return;
+    }
+    int index = from;
+    while (index < to) {
+      long value = 0;
+      int shift = 0;
+      byte b;
+      do {
+        if (index >= to) {
+          throw new WireReader.MalformedWireException("packed varint cut short");
+        }
+        if (shift >= 64) {
+          throw new WireReader.MalformedWireException("packed varint longer than 10 bytes");
+        }
+        b = source.getByte(index++);
+        value |= (long) (b & 0x7F) << shift;
+        shift += 7;
+      } while (b < 0);
+      target.setLongLE(values.base() + valueCount * Long.BYTES, value);
+      valueCount++;
+    }
   }
 
   /** Appends one byte string: {@code length} bytes of {@code source} from {@code index}. */

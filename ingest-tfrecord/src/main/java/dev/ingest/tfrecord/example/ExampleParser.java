@@ -160,6 +160,7 @@ public final class ExampleParser {
     ByteBuf buffer = records.buffer(row);
     int start = records.start(row);
     int end = start + records.length(row);
+    java.util.Objects.checkFromToIndex(start, end, buffer.capacity());
     int current = -1;
     try {
       example.origin(start);
@@ -376,13 +377,8 @@ public final class ExampleParser {
       if (tag == LIST_VALUES_PACKED) {
         int length = list.readLength();
         int end = list.position() + length;
-        int outerLimit = list.limit();
-        // Read the packed varints as if the list ended where they end.
-        list.reset(list.buffer(), list.position(), end);
-        while (list.hasRemaining()) {
-          builder.addLong(list.readVarint());
-        }
-        list.reset(list.buffer(), end, outerLimit);
+        builder.addPackedVarints(list.buffer(), list.position(), end);
+        list.position(end);
       } else if (tag == INT64_VALUE) {
         builder.addLong(list.readVarint());
       } else {

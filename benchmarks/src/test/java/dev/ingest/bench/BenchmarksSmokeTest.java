@@ -31,13 +31,16 @@ class BenchmarksSmokeTest {
           "TFRecordReadBenchmark.advanceVerifyingCrc",
           "TFRecordReadBenchmark.advanceWithoutCrc",
           "TFRecordReadBenchmark.nextVerifyingCrc",
-          "TFRecordReadBenchmark.nextWithoutCrc");
+          "TFRecordReadBenchmark.nextWithoutCrc",
+          "ExampleParseBenchmark.ingest",
+          "ExampleParseBenchmark.protobufParseFrom");
 
   @Test
   void everyBenchmarkRunsAndReportsPositiveThroughput() throws Exception {
     Options options =
         new OptionsBuilder()
-            .include("dev\\.ingest\\.bench\\.(TFRecordReadBenchmark|MachineLimitsBenchmark)\\.")
+            .include(
+                "dev\\.ingest\\.bench\\.(TFRecordReadBenchmark|MachineLimitsBenchmark|ExampleParseBenchmark)\\.")
             .forks(0)
             .warmupIterations(1)
             .warmupTime(TimeValue.milliseconds(100))
@@ -45,6 +48,7 @@ class BenchmarksSmokeTest {
             .measurementTime(TimeValue.milliseconds(100))
             // A 1 MiB file still spans several of the reader's 256 KiB read buffers.
             .param("fileMiB", "1")
+            .param("dataMiB", "1")
             .shouldFailOnError(true)
             .build();
 
@@ -62,7 +66,8 @@ class BenchmarksSmokeTest {
       ran.add(fullName.substring(fullName.lastIndexOf('.', fullName.lastIndexOf('.') - 1) + 1));
     }
     assertThat(ran).containsExactlyInAnyOrderElementsOf(BENCHMARKS);
-    // Two record sizes for the reader and the page-cache read, two piece sizes for CRC32C.
-    assertThat(runs).hasSize(18);
+    // Two record sizes for the reader and the page-cache read, two piece sizes for CRC32C,
+    // three dataset kinds for each parser.
+    assertThat(runs).hasSize(24);
   }
 }

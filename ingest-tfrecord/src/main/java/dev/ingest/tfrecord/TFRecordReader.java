@@ -152,7 +152,7 @@ public final class TFRecordReader implements AutoCloseable {
       long length = chunk.getLongLE(header);
       if (options.verifyCrc()) {
         int expected = chunk.getIntLE(header + 8);
-        int actual = maskedCrc(header, 8);
+        int actual = LengthCrc.masked(length);
         if (actual != expected) {
           report(Kind.LENGTH_CRC, offset, crcDetail("length", expected, actual));
           continue;

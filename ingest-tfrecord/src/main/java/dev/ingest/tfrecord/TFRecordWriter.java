@@ -154,7 +154,7 @@ public final class TFRecordWriter implements AutoCloseable, Flushable {
   private void writeHeader(int length) throws IOException {
     ensureOpen();
     headerView.putLong(0, length);
-    headerView.putInt(8, MaskedCrc32c.of(crc, header, 0, 8));
+    headerView.putInt(8, LengthCrc.masked(length));
     out.write(header);
   }
 

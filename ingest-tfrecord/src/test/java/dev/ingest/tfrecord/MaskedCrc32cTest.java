@@ -48,4 +48,10 @@ class MaskedCrc32cTest {
     crc.update(bytes);
     return (int) crc.getValue();
   }
+
+  @Property
+  void lengthCrcFromTheLongEqualsTheCrcOfItsBytes(@ForAll long length) {
+    byte[] bytes = ByteBuffer.allocate(8).order(java.nio.ByteOrder.LITTLE_ENDIAN).putLong(length).array();
+    assertThat(LengthCrc.masked(length)).isEqualTo(ReferenceFraming.maskedCrc32c(bytes, 0, 8));
+  }
 }

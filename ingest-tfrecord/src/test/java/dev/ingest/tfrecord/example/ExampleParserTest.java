@@ -238,6 +238,56 @@ class ExampleParserTest {
     }
   }
 
+  @Test
+  void parsersOnSeveralThreadsParseTheirOwnBatchesFromSharedRecords() throws Exception {
+    ExampleSpec spec = ExampleSpec.of(FeatureSpec.varLen("tokens", DType.INT64),
+        FeatureSpec.fixed("x", DType.FLOAT32, 2), FeatureSpec.fixed("w", DType.BYTES));
+    int batches = 64;
+    List<SerializedRecords> units = new ArrayList<>();
+    for (int b = 0; b < batches; b++) {
+      Object[] examples = new Object[17];
+      for (int r = 0; r < examples.length; r++) {
+        long[] tokens = new long[(b * 7 + r) % 40];
+        java.util.Arrays.fill(tokens, b * 1000L + r);
+        examples[r] = example(longs("tokens", tokens), floats("x", b, r), bytes("w", "b" + b + "r" + r));
+      }
+      units.add(records(examples));
+    }
+    List<String> sequential = new ArrayList<>();
+    ExampleParser single = new ExampleParser(spec);
+    for (SerializedRecords unit : units) {
+      try (Batch batch = single.parse(unit)) {
+        sequential.add(dev.ingest.BatchDigest.hex(batch));
+      }
+    }
+    // Four workers, each with its own parser, take every fourth batch, as a parallel stage does.
+    int workers = 4;
+    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(workers);
+    try {
+      String[] parallel = new String[batches];
+      List<java.util.concurrent.Future<?>> done = new ArrayList<>();
+      for (int w = 0; w < workers; w++) {
+        int worker = w;
+        done.add(pool.submit(() -> {
+          ExampleParser parser = new ExampleParser(spec);
+          for (int b = worker; b < batches; b += workers) {
+            try (Batch batch = parser.parse(units.get(b))) {
+              parallel[b] = dev.ingest.BatchDigest.hex(batch);
+            }
+          }
+          return null;
+        }));
+      }
+      for (java.util.concurrent.Future<?> future : done) {
+        future.get(60, java.util.concurrent.TimeUnit.SECONDS);
+      }
+      assertThat(parallel).containsExactlyElementsOf(sequential);
+      assertThat(new java.util.HashSet<>(sequential)).hasSize(batches);
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
   private void assertInvalid(ExampleSpec spec, Object record, Reason reason, String feature,
       String detail) {
     SerializedRecords records = new SerializedRecords(2);

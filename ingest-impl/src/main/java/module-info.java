@@ -4,7 +4,10 @@ module dev.ingest.impl {
   requires dev.ingest.tfrecord;
   requires com.lmax.disruptor;
   requires io.netty.buffer;
+  requires io.netty.common;
 
   // Exported for the CLI (RecordFiles); the runtime's internals are to stay unexported.
   exports dev.ingest.runtime;
+
+  provides dev.ingest.spi.PipelineRuntime with dev.ingest.runtime.DisruptorRuntime;
 }

@@ -1,0 +1,193 @@
+package dev.ingest;
+
+import dev.ingest.PipelineSpec.ShardBy;
+import dev.ingest.PipelineSpec.SourceSpec;
+import dev.ingest.spi.PipelineRuntime;
+import java.util.List;
+import java.util.ServiceLoader;
+
+/**
+ * A pipeline built the tf.data way, one call per stage:
+ *
+ * <pre>{@code
+ * Dataset dataset = Dataset.tfrecord("data/train/*.tfrecord")
+ *     .shard(4, worker)
+ *     .interleave(4, 16)
+ *     .parseExample(spec)
+ *     .shuffle(10_000)
+ *     .batch(256, true)
+ *     .prefetch(8)
+ *     .repeat(10)
+ *     .withOptions(PipelineOptions.defaults().withSeed(7));
+ * try (BatchIterator batches = dataset.iterator()) { ... }
+ * }</pre>
+ *
+ * Every call returns a new dataset; a dataset is immutable and may be shared and reused. Stages
+ * run in tf.data's order whatever order the calls come in (see {@link PipelineSpec}).
+ */
+public final class Dataset {
+  private static final int DEFAULT_CYCLE_LENGTH = 4;
+  private static final int DEFAULT_BLOCK_LENGTH = 16;
+  private static final int DEFAULT_PREFETCH = 4;
+
+  private final SourceSpec source;
+  private final ExampleSpec features;
+  private final int shuffleBufferSize;
+  private final boolean reshuffleEachIteration;
+  private final int batchSize;
+  private final boolean dropRemainder;
+  private final PaddingSpec padding;
+  private final int prefetch;
+  private final int epochs;
+  private final long take;
+  private final PipelineOptions options;
+
+  private Dataset(SourceSpec source, ExampleSpec features, int shuffleBufferSize,
+      boolean reshuffleEachIteration, int batchSize, boolean dropRemainder, PaddingSpec padding,
+      int prefetch, int epochs, long take, PipelineOptions options) {
+    this.source = source;
+    this.features = features;
+    this.shuffleBufferSize = shuffleBufferSize;
+    this.reshuffleEachIteration = reshuffleEachIteration;
+    this.batchSize = batchSize;
+    this.dropRemainder = dropRemainder;
+    this.padding = padding;
+    this.prefetch = prefetch;
+    this.epochs = epochs;
+    this.take = take;
+    this.options = options;
+  }
+
+  /** Records from TFRecord files: paths to files, folders or globs; compression detected. */
+  public static Dataset tfrecord(String... files) {
+    return tfrecord(List.of(files));
+  }
+
+  public static Dataset tfrecord(List<String> files) {
+    SourceSpec source = new SourceSpec(files, "auto", true, CorruptionPolicy.FAIL, 1, 0,
+        ShardBy.FILE, true, DEFAULT_CYCLE_LENGTH, DEFAULT_BLOCK_LENGTH);
+    return new Dataset(source, null, 0, true, 1, false, PaddingSpec.none(), DEFAULT_PREFETCH, 1,
+        -1, PipelineOptions.defaults());
+  }
+
+  /** Reads with this compression: {@code auto} (default), {@code none}, {@code gzip}, {@code zlib}. */
+  public Dataset compression(String compression) {
+    return withSource(new SourceSpec(source.files(), compression, source.verifyCrc(),
+        source.onCorrupt(), source.numShards(), source.shardIndex(), source.shardBy(),
+        source.shuffleFiles(), source.cycleLength(), source.blockLength()));
+  }
+
+  /** Fail on the first corrupt record (default) or skip and count corrupt records. */
+  public Dataset onCorrupt(CorruptionPolicy policy) {
+    return withSource(new SourceSpec(source.files(), source.compression(), source.verifyCrc(),
+        policy, source.numShards(), source.shardIndex(), source.shardBy(), source.shuffleFiles(),
+        source.cycleLength(), source.blockLength()));
+  }
+
+  /** This trainer's share: every {@code numShards}-th file, starting at {@code index}. */
+  public Dataset shard(int numShards, int index) {
+    return shard(numShards, index, ShardBy.FILE);
+  }
+
+  /**
+   * This trainer's share, by whole files or by record position. Shards are disjoint and together
+   * complete when every trainer uses the same seed.
+   */
+  public Dataset shard(int numShards, int index, ShardBy by) {
+    return withSource(new SourceSpec(source.files(), source.compression(), source.verifyCrc(),
+        source.onCorrupt(), numShards, index, by, source.shuffleFiles(), source.cycleLength(),
+        source.blockLength()));
+  }
+
+  /** Whether the file order changes every epoch (default true). */
+  public Dataset shuffleFiles(boolean shuffle) {
+    return withSource(new SourceSpec(source.files(), source.compression(), source.verifyCrc(),
+        source.onCorrupt(), source.numShards(), source.shardIndex(), source.shardBy(), shuffle,
+        source.cycleLength(), source.blockLength()));
+  }
+
+  /** Reads {@code cycleLength} files at once, {@code blockLength} records from each in turn. */
+  public Dataset interleave(int cycleLength, int blockLength) {
+    return withSource(new SourceSpec(source.files(), source.compression(), source.verifyCrc(),
+        source.onCorrupt(), source.numShards(), source.shardIndex(), source.shardBy(),
+        source.shuffleFiles(), cycleLength, blockLength));
+  }
+
+  /** Parses every record as a {@code tf.train.Example} with these features. */
+  public Dataset parseExample(ExampleSpec spec) {
+    return new Dataset(source, spec, shuffleBufferSize, reshuffleEachIteration, batchSize,
+        dropRemainder, padding, prefetch, epochs, take, options);
+  }
+
+  /** Shuffles records through a buffer of {@code bufferSize}, a new order every epoch. */
+  public Dataset shuffle(int bufferSize) {
+    return shuffle(bufferSize, true);
+  }
+
+  public Dataset shuffle(int bufferSize, boolean reshuffleEachIteration) {
+    return new Dataset(source, features, bufferSize, reshuffleEachIteration, batchSize,
+        dropRemainder, padding, prefetch, epochs, take, options);
+  }
+
+  /** Groups {@code size} records per batch; an epoch's short last batch is kept unless dropped. */
+  public Dataset batch(int size, boolean dropRemainder) {
+    return new Dataset(source, features, shuffleBufferSize, reshuffleEachIteration, size,
+        dropRemainder, PaddingSpec.none(), prefetch, epochs, take, options);
+  }
+
+  /** As {@link #batch}, padding var-len features as {@code padding} says. */
+  public Dataset paddedBatch(int size, PaddingSpec padding, boolean dropRemainder) {
+    return new Dataset(source, features, shuffleBufferSize, reshuffleEachIteration, size,
+        dropRemainder, padding, prefetch, epochs, take, options);
+  }
+
+  /** Keeps {@code batches} parsed batches ready ahead of the consumer. */
+  public Dataset prefetch(int batches) {
+    return new Dataset(source, features, shuffleBufferSize, reshuffleEachIteration, batchSize,
+        dropRemainder, padding, batches, epochs, take, options);
+  }
+
+  /** Passes over the data; -1 repeats forever. */
+  public Dataset repeat(int epochs) {
+    return new Dataset(source, features, shuffleBufferSize, reshuffleEachIteration, batchSize,
+        dropRemainder, padding, prefetch, epochs, take, options);
+  }
+
+  /** At most {@code batches} batches in all. */
+  public Dataset take(long batches) {
+    return new Dataset(source, features, shuffleBufferSize, reshuffleEachIteration, batchSize,
+        dropRemainder, padding, prefetch, epochs, batches, options);
+  }
+
+  public Dataset withOptions(PipelineOptions newOptions) {
+    return new Dataset(source, features, shuffleBufferSize, reshuffleEachIteration, batchSize,
+        dropRemainder, padding, prefetch, epochs, take, newOptions);
+  }
+
+  /** The immutable spec; {@link IllegalArgumentException} if a stage is missing or invalid. */
+  public PipelineSpec spec() {
+    if (features == null) {
+      throw new IllegalArgumentException("the pipeline needs a parse_example stage");
+    }
+    return new PipelineSpec(source, features, shuffleBufferSize, reshuffleEachIteration,
+        batchSize, dropRemainder, padding, prefetch, epochs, take, options);
+  }
+
+  /**
+   * Starts the pipeline. The caller owns the iterator and must close it.
+   *
+   * @throws IllegalStateException if no runtime ({@code ingest-impl}) is on the class path
+   */
+  public BatchIterator iterator() {
+    PipelineSpec spec = spec();
+    PipelineRuntime runtime = ServiceLoader.load(PipelineRuntime.class).findFirst()
+        .orElseThrow(() -> new IllegalStateException(
+            "no ingest runtime found: add ingest-impl to the class path"));
+    return runtime.start(spec);
+  }
+
+  private Dataset withSource(SourceSpec newSource) {
+    return new Dataset(newSource, features, shuffleBufferSize, reshuffleEachIteration, batchSize,
+        dropRemainder, padding, prefetch, epochs, take, options);
+  }
+}

@@ -1,0 +1,99 @@
+package dev.ingest;
+
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * A whole pipeline, immutable: what {@link Dataset} builds and what a runtime runs. The stages
+ * run in tf.data's order: read (shard, file order, interleave) → parse_example → shuffle →
+ * batch or padded_batch → prefetch, the whole repeated {@code epochs} times.
+ *
+ * @param source where the records come from and how they are read
+ * @param features the features parse_example extracts
+ * @param shuffleBufferSize records in the shuffle buffer; 0 for no shuffle
+ * @param reshuffleEachIteration a new order every epoch (tf.data's default) or the same order
+ * @param batchSize records per batch
+ * @param dropRemainder drop an epoch's last batch when it has fewer than {@code batchSize} rows
+ * @param padding how padded_batch pads var-len features ({@link PaddingSpec#none()} for batch)
+ * @param prefetch batches parsed ahead of the consumer
+ * @param epochs passes over the data; -1 forever
+ * @param take at most this many batches in all; -1 for no limit
+ * @param options seed, determinism, threads, memory budget
+ */
+public record PipelineSpec(
+    SourceSpec source,
+    ExampleSpec features,
+    int shuffleBufferSize,
+    boolean reshuffleEachIteration,
+    int batchSize,
+    boolean dropRemainder,
+    PaddingSpec padding,
+    int prefetch,
+    int epochs,
+    long take,
+    PipelineOptions options) {
+
+  public PipelineSpec {
+    Objects.requireNonNull(source, "source");
+    Objects.requireNonNull(features, "parse_example features");
+    Objects.requireNonNull(padding, "padding");
+    Objects.requireNonNull(options, "options");
+    require(shuffleBufferSize >= 0, "shuffle buffer_size must be at least 0, got " + shuffleBufferSize);
+    require(batchSize >= 1, "batch_size must be at least 1, got " + batchSize);
+    require(prefetch >= 1, "prefetch buffer_size must be at least 1, got " + prefetch);
+    require(epochs == -1 || epochs >= 1, "repeat must be -1 (forever) or at least 1, got " + epochs);
+    require(take == -1 || take >= 0, "take must be -1 (all) or at least 0, got " + take);
+  }
+
+  private static void require(boolean condition, String message) {
+    if (!condition) {
+      throw new IllegalArgumentException(message);
+    }
+  }
+
+  /**
+   * How records are read.
+   *
+   * @param files files, folders or globs, in the order given (resolved and sorted by the runtime)
+   * @param compression {@code auto}, {@code none}, {@code gzip} or {@code zlib}
+   * @param verifyCrc check both CRCs of every record
+   * @param onCorrupt fail on the first problem, or skip and count it
+   * @param numShards how many trainers share the data
+   * @param shardIndex which of them this pipeline feeds, in {@code [0, numShards)}
+   * @param shardBy whole files per shard, or every {@code numShards}-th record
+   * @param shuffleFiles a new file order every epoch, from (seed, epoch)
+   * @param cycleLength files read at once, their records interleaved
+   * @param blockLength records taken from each open file in turn
+   */
+  public record SourceSpec(
+      List<String> files,
+      String compression,
+      boolean verifyCrc,
+      CorruptionPolicy onCorrupt,
+      int numShards,
+      int shardIndex,
+      ShardBy shardBy,
+      boolean shuffleFiles,
+      int cycleLength,
+      int blockLength) {
+
+    public SourceSpec {
+      files = List.copyOf(files);
+      Objects.requireNonNull(compression, "compression");
+      Objects.requireNonNull(onCorrupt, "onCorrupt");
+      Objects.requireNonNull(shardBy, "shardBy");
+      require(!files.isEmpty(), "the tfrecord source needs at least one file, folder or glob");
+      require(numShards >= 1, "num_shards must be at least 1, got " + numShards);
+      require(shardIndex >= 0 && shardIndex < numShards,
+          "shard index must be in [0, " + numShards + "), got " + shardIndex);
+      require(cycleLength >= 1, "cycle_length must be at least 1, got " + cycleLength);
+      require(blockLength >= 1, "block_length must be at least 1, got " + blockLength);
+    }
+  }
+
+  /** How {@code shard} splits the data: by whole files or by record position. */
+  public enum ShardBy {
+    FILE,
+    RECORD
+  }
+}

@@ -1,0 +1,14 @@
+package dev.ingest.spi;
+
+import dev.ingest.BatchIterator;
+import dev.ingest.PipelineSpec;
+
+/**
+ * Runs pipeline specs. The API finds the implementation with {@link java.util.ServiceLoader}, so
+ * the user-facing module depends on no runtime; {@code ingest-impl} provides one.
+ */
+public interface PipelineRuntime {
+
+  /** Starts {@code spec} and returns its batches; the caller owns the iterator and closes it. */
+  BatchIterator start(PipelineSpec spec);
+}

@@ -1,0 +1,27 @@
+package dev.ingest.runtime;
+
+import dev.ingest.BatchIterator;
+import dev.ingest.PipelineSpec;
+import dev.ingest.spi.PipelineRuntime;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.List;
+
+/** The runtime {@link dev.ingest.Dataset#iterator()} finds: starts a {@link RunningPipeline}. */
+public final class DisruptorRuntime implements PipelineRuntime {
+
+  @Override
+  public BatchIterator start(PipelineSpec spec) {
+    List<Path> files;
+    try {
+      files = RecordFiles.resolve(spec.source().files());
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot list the source files " + spec.source().files(), e);
+    }
+    if (files.isEmpty()) {
+      throw new IllegalArgumentException("no files match " + spec.source().files());
+    }
+    return new RunningPipeline(spec, files);
+  }
+}

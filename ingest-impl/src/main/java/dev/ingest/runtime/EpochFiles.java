@@ -1,0 +1,31 @@
+package dev.ingest.runtime;
+
+import dev.ingest.PipelineSpec.ShardBy;
+import dev.ingest.PipelineSpec.SourceSpec;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+
+/**
+ * The files a shard reads in one epoch, in order: sharded by file (every {@code numShards}-th of
+ * the sorted list, starting at the shard's index) and then, when asked, shuffled from (seed,
+ * epoch). Sharding comes first, so a shard's files are the same every epoch; only their order
+ * changes. Record sharding keeps every file here and drops records later.
+ */
+final class EpochFiles {
+  private EpochFiles() {}
+
+  static List<Path> forEpoch(List<Path> sortedFiles, SourceSpec source, long seed, long epoch) {
+    List<Path> files = new ArrayList<>();
+    for (int i = 0; i < sortedFiles.size(); i++) {
+      if (source.shardBy() == ShardBy.RECORD || i % source.numShards() == source.shardIndex()) {
+        files.add(sortedFiles.get(i));
+      }
+    }
+    if (source.shuffleFiles()) {
+      Collections.shuffle(files, new java.util.Random(Seeds.random(seed, epoch, Seeds.FILE_ORDER).nextLong()));
+    }
+    return files;
+  }
+}

@@ -1,0 +1,137 @@
+package dev.ingest.runtime;
+
+import dev.ingest.PipelineSpec.ShardBy;
+import dev.ingest.PipelineSpec.SourceSpec;
+import dev.ingest.tfrecord.TFRecordReader;
+import dev.ingest.tfrecord.TFRecordReaderOptions;
+import io.netty.buffer.ByteBuf;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * One epoch's records, interleaved as tf.data's {@code interleave} does: {@code cycleLength} files
+ * open at once, {@code blockLength} records from each in turn; when a file ends, the next file
+ * takes its place in the cycle. Record sharding keeps every {@code numShards}-th record of this
+ * order. The order depends only on the file list, so it is the same on every run.
+ *
+ * <p>After {@link #advance()} the record is {@link #length()} bytes of {@link #buffer()} from
+ * {@link #start()}, valid until the next call (retain a slice to keep it). Confined to the source
+ * thread; {@link #close()} closes every open reader.
+ */
+final class InterleavedRecords implements AutoCloseable {
+  private final List<Path> files;
+  private final TFRecordReaderOptions options;
+  private final int blockLength;
+  private final int numShards;
+  private final int shardIndex;
+  private final TFRecordReader[] cycle;
+  private int nextFile;
+  private int slot;
+  private int takenFromSlot;
+  private long position;
+  private TFRecordReader current;
+
+  InterleavedRecords(List<Path> files, SourceSpec source, TFRecordReaderOptions options) {
+    this.files = files;
+    this.options = options;
+    this.blockLength = source.blockLength();
+    boolean byRecord = source.shardBy() == ShardBy.RECORD;
+    this.numShards = byRecord ? source.numShards() : 1;
+    this.shardIndex = byRecord ? source.shardIndex() : 0;
+    this.cycle = new TFRecordReader[Math.min(source.cycleLength(), Math.max(files.size(), 1))];
+  }
+
+  /** Moves to this shard's next record; false when the epoch has no more. */
+  boolean advance() throws IOException {
+    while (true) {
+      if (!advanceAny()) {
+        return false;
+      }
+      if (position++ % numShards == shardIndex) {
+        return true;
+      }
+    }
+  }
+
+  private boolean advanceAny() throws IOException {
+    for (int emptySlotsSeen = 0; emptySlotsSeen <= cycle.length; ) {
+      if (takenFromSlot == blockLength) {
+        moveToNextSlot();
+      }
+      TFRecordReader reader = cycle[slot];
+      if (reader == null && nextFile < files.size()) {
+        reader = TFRecordReader.open(files.get(nextFile++), options);
+        cycle[slot] = reader;
+      }
+      if (reader == null) {
+        emptySlotsSeen++;
+        moveToNextSlot();
+        continue;
+      }
+      if (reader.advance()) {
+        takenFromSlot++;
+        current = reader;
+        return true;
+      }
+      reader.close();
+      cycle[slot] = null;
+      // The slot's next file starts a fresh block in the same turn.
+      takenFromSlot = 0;
+      if (nextFile >= files.size()) {
+        emptySlotsSeen++;
+        moveToNextSlot();
+      }
+    }
+    return false;
+  }
+
+  private void moveToNextSlot() {
+    slot = (slot + 1) % cycle.length;
+    takenFromSlot = 0;
+  }
+
+  ByteBuf buffer() {
+    return current.buffer();
+  }
+
+  int start() {
+    return current.recordStart();
+  }
+
+  int length() {
+    return current.recordLength();
+  }
+
+  Path file() {
+    return current.file();
+  }
+
+  long offset() {
+    return current.recordOffset();
+  }
+
+  /** Index of the record in its file, counting the records returned before it. */
+  long indexInFile() {
+    return current.recordsRead() - 1;
+  }
+
+  /** Closes every open reader. */
+  @Override
+  public void close() throws IOException {
+    IOException failure = null;
+    for (int i = 0; i < cycle.length; i++) {
+      if (cycle[i] != null) {
+        try {
+          cycle[i].close();
+        } catch (IOException e) {
+          failure = failure == null ? e : failure;
+        }
+        cycle[i] = null;
+      }
+    }
+    if (failure != null) {
+      throw failure;
+    }
+  }
+}

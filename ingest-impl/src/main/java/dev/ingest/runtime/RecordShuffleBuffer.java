@@ -1,0 +1,117 @@
+package dev.ingest.runtime;
+
+import io.netty.buffer.ByteBuf;
+import java.nio.file.Path;
+import java.util.SplittableRandom;
+
+/**
+ * tf.data's shuffle buffer over serialized records: it fills up to its capacity, then each
+ * record that comes in sends out a uniformly chosen one from the buffer; at the end of the epoch
+ * the rest drain in random order. Every record comes out exactly once. Shuffling the serialized
+ * records before parsing gives the same batches as shuffling parsed examples (parsing is one
+ * record to one row), at a fraction of the memory.
+ *
+ * <p>The buffer owns the record slices it holds (retained by the caller when offered) and hands
+ * that ownership on with each record it sends out; {@link #releaseAll()} gives back what is left.
+ * Confined to the source thread.
+ */
+final class RecordShuffleBuffer {
+  private final ByteBuf[] records;
+  private final Path[] files;
+  private final long[] offsets;
+  private final long[] indexes;
+  private SplittableRandom random;
+  private int size;
+
+  // The record last sent out.
+  private ByteBuf outRecord;
+  private Path outFile;
+  private long outOffset;
+  private long outIndex;
+
+  RecordShuffleBuffer(int capacity) {
+    records = new ByteBuf[capacity];
+    files = new Path[capacity];
+    offsets = new long[capacity];
+    indexes = new long[capacity];
+  }
+
+  /** Starts an epoch with its own random stream; the buffer must be empty. */
+  void startEpoch(SplittableRandom epochRandom) {
+    if (size != 0) {
+      throw new IllegalStateException("the shuffle buffer still holds " + size + " records");
+    }
+    random = epochRandom;
+  }
+
+  /**
+   * Takes a record; returns true when that sent one out (see {@link #outRecord()}), false while
+   * the buffer is still filling.
+   */
+  boolean offer(ByteBuf record, Path file, long offset, long index) {
+    if (size < records.length) {
+      put(size++, record, file, offset, index);
+      return false;
+    }
+    int chosen = random.nextInt(size);
+    takeOut(chosen);
+    put(chosen, record, file, offset, index);
+    return true;
+  }
+
+  /** Sends out one of the remaining records at the end of an epoch; false when empty. */
+  boolean drain() {
+    if (size == 0) {
+      return false;
+    }
+    int chosen = random.nextInt(size);
+    takeOut(chosen);
+    size--;
+    if (chosen != size) {
+      put(chosen, records[size], files[size], offsets[size], indexes[size]);
+    }
+    records[size] = null;
+    files[size] = null;
+    return true;
+  }
+
+  ByteBuf outRecord() {
+    return outRecord;
+  }
+
+  Path outFile() {
+    return outFile;
+  }
+
+  long outOffset() {
+    return outOffset;
+  }
+
+  long outIndex() {
+    return outIndex;
+  }
+
+  /** Releases every record still held. */
+  void releaseAll() {
+    for (int i = 0; i < size; i++) {
+      records[i].release();
+      records[i] = null;
+      files[i] = null;
+    }
+    size = 0;
+  }
+
+  private void takeOut(int slot) {
+    outRecord = records[slot];
+    outFile = files[slot];
+    outOffset = offsets[slot];
+    outIndex = indexes[slot];
+  }
+
+  private void put(int slot, ByteBuf record, Path file, long offset, long index) {
+    records[slot] = record;
+    files[slot] = file;
+    offsets[slot] = offset;
+    indexes[slot] = index;
+  }
+}

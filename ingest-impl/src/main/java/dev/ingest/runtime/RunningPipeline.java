@@ -1,0 +1,198 @@
+package dev.ingest.runtime;
+
+import com.lmax.disruptor.AlertException;
+import com.lmax.disruptor.BatchEventProcessor;
+import com.lmax.disruptor.BatchEventProcessorBuilder;
+import com.lmax.disruptor.RingBuffer;
+import com.lmax.disruptor.Sequence;
+import com.lmax.disruptor.SequenceBarrier;
+import com.lmax.disruptor.SleepingWaitStrategy;
+import com.lmax.disruptor.TimeoutException;
+import com.lmax.disruptor.util.Util;
+import dev.ingest.Batch;
+import dev.ingest.BatchIterator;
+import dev.ingest.IngestException;
+import dev.ingest.IteratorStats;
+import dev.ingest.PipelineSpec;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.PooledByteBufAllocator;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.NoSuchElementException;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * A started pipeline: one ring of {@link WorkUnit}s between three roles.
+ *
+ * <pre>
+ *   source thread ──publish──► [ ring of prefetch + workers slots ] ──► consumer (next())
+ *                                   │  ▲
+ *                    parse worker i takes sequences s with s % N == i
+ * </pre>
+ *
+ * The source publishes units of serialized records; N parse workers each take every N-th
+ * sequence and parse it in place; the consumer waits until every worker has passed a sequence,
+ * takes the batch and frees the slot. The consumer's sequence gates the source, so at most
+ * ring-size batches are ever in flight: a slow consumer slows the source, memory stays bounded.
+ *
+ * <h2>Assumptions and guarantees</h2>
+ *
+ * One consumer thread. Waiting uses Disruptor's sleeping strategy (spin briefly, then park), so
+ * idle threads leave the cores to the work on a small machine. {@link #close()} halts every
+ * thread, waits for them (bounded), then releases every record and batch still in the ring.
+ */
+final class RunningPipeline implements BatchIterator {
+  private static final long SHUTDOWN_WAIT_MILLIS = 10_000;
+  private static final long WAIT_SLEEP_NANOS = TimeUnit.MICROSECONDS.toNanos(20);
+
+  private final RingBuffer<WorkUnit> ring;
+  private final List<BatchEventProcessor<WorkUnit>> workers = new ArrayList<>();
+  private final List<Thread> threads = new ArrayList<>();
+  private final Sequence consumed = new Sequence();
+  private final SequenceBarrier workersDone;
+  private final AtomicLong skippedRecords = new AtomicLong();
+  private volatile boolean halted;
+
+  private final long startNanos = System.nanoTime();
+  private Batch ready;
+  private boolean finished;
+  private boolean closed;
+  private long batches;
+  private long records;
+  private long firstBatchNanos = -1;
+  private long waitNanos;
+
+  RunningPipeline(PipelineSpec spec, List<Path> files) {
+    int workerCount = spec.options().workerThreads();
+    int slots = Util.ceilingNextPowerOfTwo(spec.prefetch() + workerCount);
+    ring = RingBuffer.createSingleProducer(() -> new WorkUnit(spec.batchSize()), slots,
+        new SleepingWaitStrategy(100, WAIT_SLEEP_NANOS));
+    ByteBufAllocator allocator = PooledByteBufAllocator.DEFAULT;
+    SequenceBarrier published = ring.newBarrier();
+    Sequence[] workerSequences = new Sequence[workerCount];
+    for (int i = 0; i < workerCount; i++) {
+      ParseWorker handler = new ParseWorker(i, workerCount, spec.features(), spec.padding(), allocator);
+      BatchEventProcessor<WorkUnit> processor =
+          new BatchEventProcessorBuilder().build(ring, published, handler);
+      workers.add(processor);
+      workerSequences[i] = processor.getSequence();
+    }
+    workersDone = ring.newBarrier(workerSequences);
+    ring.addGatingSequences(consumed);
+
+    // Netty's thread factory makes FastThreadLocalThreads, which get the pooled allocator's caches.
+    ThreadFactory parseThreads = new DefaultThreadFactory("ingest-parse", true);
+    for (BatchEventProcessor<WorkUnit> processor : workers) {
+      threads.add(parseThreads.newThread(processor));
+    }
+    SourceTask source = new SourceTask(spec, files, ring, () -> halted, skippedRecords);
+    threads.add(new DefaultThreadFactory("ingest-source", true).newThread(source));
+    threads.forEach(Thread::start);
+  }
+
+  @Override
+  public boolean hasNext() {
+    if (ready != null) {
+      return true;
+    }
+    if (finished) {
+      return false;
+    }
+    if (closed) {
+      throw new IllegalStateException("the iterator is closed");
+    }
+    long sequence = consumed.get() + 1;
+    long waitStart = System.nanoTime();
+    try {
+      workersDone.waitFor(sequence);
+    } catch (AlertException | TimeoutException e) {
+      throw new IllegalStateException("the pipeline was shut down", e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while waiting for a batch", e);
+    }
+    long now = System.nanoTime();
+    if (firstBatchNanos < 0) {
+      firstBatchNanos = now - startNanos;
+    } else {
+      waitNanos += now - waitStart;
+    }
+    WorkUnit unit = ring.get(sequence);
+    if (unit.error != null) {
+      finished = true;
+      throw new IngestException(unit.failedStage, unit.error);
+    }
+    if (unit.end) {
+      finished = true;
+      consumed.set(sequence);
+      return false;
+    }
+    ready = unit.batch;
+    unit.batch = null;
+    consumed.set(sequence);
+    return true;
+  }
+
+  @Override
+  public Batch next() {
+    if (!hasNext()) {
+      throw new NoSuchElementException("the pipeline has no more batches");
+    }
+    Batch batch = ready;
+    ready = null;
+    batches++;
+    records += batch.rows();
+    return batch;
+  }
+
+  @Override
+  public IteratorStats stats() {
+    return new IteratorStats(batches, records, Math.max(firstBatchNanos, 0), waitNanos);
+  }
+
+  /** Records skipped as corrupt under the {@code skip} policy, so far. */
+  long skippedRecords() {
+    return skippedRecords.get();
+  }
+
+  @Override
+  public void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    halted = true;
+    workers.forEach(BatchEventProcessor::halt);
+    long deadline = System.currentTimeMillis() + SHUTDOWN_WAIT_MILLIS;
+    boolean interrupted = false;
+    for (Thread thread : threads) {
+      try {
+        thread.join(Math.max(1, deadline - System.currentTimeMillis()));
+      } catch (InterruptedException e) {
+        interrupted = true;
+      }
+    }
+    if (ready != null) {
+      ready.release();
+      ready = null;
+    }
+    boolean stopped = threads.stream().noneMatch(Thread::isAlive);
+    if (stopped) {
+      // Everyone is gone: what is left in the ring is ours to give back.
+      for (long sequence = consumed.get() + 1; sequence <= ring.getCursor(); sequence++) {
+        ring.get(sequence).releaseAll();
+      }
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
+    }
+    if (!stopped) {
+      throw new IllegalStateException("pipeline threads did not stop within "
+          + SHUTDOWN_WAIT_MILLIS + " ms; their buffers are left to them");
+    }
+  }
+}

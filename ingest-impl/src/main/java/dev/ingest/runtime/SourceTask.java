@@ -1,0 +1,172 @@
+package dev.ingest.runtime;
+
+import com.lmax.disruptor.InsufficientCapacityException;
+import com.lmax.disruptor.RingBuffer;
+import dev.ingest.PipelineSpec;
+import dev.ingest.tfrecord.Compression;
+import dev.ingest.tfrecord.TFRecordReaderOptions;
+import dev.ingest.tfrecord.example.SerializedRecords;
+import io.netty.buffer.ByteBuf;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
+
+/**
+ * The source stage, on its own thread: for each epoch, the shard's files in their epoch order,
+ * interleaved, through the shuffle buffer, grouped into units of {@code batchSize} records that
+ * it publishes to the ring for the parse workers. Records travel as retained slices of the
+ * readers' buffers: nothing is copied before parsing.
+ *
+ * <p>A full ring makes it wait (parking, checking for shutdown), so a slow consumer bounds the
+ * records in flight instead of growing memory. Whatever it holds when it stops (normally, on
+ * failure or on shutdown) it releases; it ends the stream with an end or error unit.
+ */
+final class SourceTask implements Runnable {
+  static final String STAGE = "read";
+  private static final long FULL_RING_PARK_NANOS = TimeUnit.MICROSECONDS.toNanos(50);
+
+  private final PipelineSpec spec;
+  private final List<Path> files;
+  private final RingBuffer<WorkUnit> ring;
+  private final BooleanSupplier halted;
+  private final AtomicLong skippedRecords;
+  private final RecordShuffleBuffer shuffle;
+  private SerializedRecords staging;
+  private long publishedBatches;
+
+  SourceTask(PipelineSpec spec, List<Path> files, RingBuffer<WorkUnit> ring,
+      BooleanSupplier halted, AtomicLong skippedRecords) {
+    this.spec = spec;
+    this.files = files;
+    this.ring = ring;
+    this.halted = halted;
+    this.skippedRecords = skippedRecords;
+    this.shuffle = spec.shuffleBufferSize() > 0 ? new RecordShuffleBuffer(spec.shuffleBufferSize()) : null;
+    this.staging = new SerializedRecords(spec.batchSize());
+  }
+
+  @Override
+  public void run() {
+    Throwable failure = null;
+    try {
+      produce();
+    } catch (Throwable e) {
+      failure = e;
+    } finally {
+      releaseStaging();
+      if (shuffle != null) {
+        shuffle.releaseAll();
+      }
+    }
+    finish(failure);
+  }
+
+  private void produce() throws IOException {
+    PipelineSpec.SourceSpec source = spec.source();
+    TFRecordReaderOptions options = TFRecordReaderOptions.defaults()
+        .withCompression(Compression.parse(source.compression()))
+        .withVerifyCrc(source.verifyCrc())
+        .withOnCorrupt(source.onCorrupt())
+        .withProblemListener(problem -> skippedRecords.incrementAndGet());
+    long seed = spec.options().seed();
+    for (long epoch = 0; spec.epochs() == -1 || epoch < spec.epochs(); epoch++) {
+      List<Path> epochFiles = EpochFiles.forEpoch(files, source, seed, epoch);
+      if (shuffle != null) {
+        long shuffleEpoch = spec.reshuffleEachIteration() ? epoch : 0;
+        shuffle.startEpoch(Seeds.random(seed, shuffleEpoch, Seeds.SHUFFLE));
+      }
+      long recordsThisEpoch = 0;
+      try (InterleavedRecords records = new InterleavedRecords(epochFiles, source, options)) {
+        while (records.advance()) {
+          recordsThisEpoch++;
+          ByteBuf slice = records.buffer().retainedSlice(records.start(), records.length());
+          if (shuffle == null) {
+            if (!add(slice, records.file(), records.offset(), records.indexInFile())) {
+              return;
+            }
+          } else if (shuffle.offer(slice, records.file(), records.offset(), records.indexInFile())
+              && !add(shuffle.outRecord(), shuffle.outFile(), shuffle.outOffset(), shuffle.outIndex())) {
+            return;
+          }
+        }
+      }
+      while (shuffle != null && shuffle.drain()) {
+        if (!add(shuffle.outRecord(), shuffle.outFile(), shuffle.outOffset(), shuffle.outIndex())) {
+          return;
+        }
+      }
+      if (staging.size() > 0) {
+        if (spec.dropRemainder()) {
+          releaseStaging();
+        } else if (!publishBatch()) {
+          return;
+        }
+      }
+      if (recordsThisEpoch == 0) {
+        return; // Nothing to repeat: an endless repeat of nothing would spin.
+      }
+    }
+  }
+
+  /**
+   * Adds a record (whose slice the staging batch now owns); publishes when the batch is full.
+   * Returns false when the pipeline must stop (shutdown, or {@code take} reached).
+   */
+  private boolean add(ByteBuf record, Path file, long offset, long index) {
+    staging.add(record, record.readerIndex(), record.readableBytes(), file, offset, index);
+    return staging.size() < spec.batchSize() || publishBatch();
+  }
+
+  private boolean publishBatch() {
+    long sequence = claim();
+    if (sequence < 0) {
+      return false;
+    }
+    WorkUnit unit = ring.get(sequence);
+    SerializedRecords empty = unit.records;
+    unit.records = staging;
+    unit.batch = null;
+    unit.error = null;
+    unit.end = false;
+    staging = empty;
+    ring.publish(sequence);
+    publishedBatches++;
+    return spec.take() == -1 || publishedBatches < spec.take();
+  }
+
+  private void finish(Throwable failure) {
+    long sequence = claim();
+    if (sequence < 0) {
+      return;
+    }
+    WorkUnit unit = ring.get(sequence);
+    unit.batch = null;
+    unit.error = failure;
+    unit.failedStage = failure == null ? null : STAGE;
+    unit.end = failure == null;
+    ring.publish(sequence);
+  }
+
+  /** The next free slot, waiting while the ring is full; -1 once the pipeline is shut down. */
+  private long claim() {
+    while (!halted.getAsBoolean()) {
+      try {
+        return ring.tryNext();
+      } catch (InsufficientCapacityException full) {
+        LockSupport.parkNanos(FULL_RING_PARK_NANOS);
+      }
+    }
+    return -1;
+  }
+
+  private void releaseStaging() {
+    for (int i = 0; i < staging.size(); i++) {
+      staging.buffer(i).release();
+    }
+    staging.clear();
+  }
+}

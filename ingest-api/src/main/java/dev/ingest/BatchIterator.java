@@ -34,6 +34,12 @@ public interface BatchIterator extends Iterator<Batch>, AutoCloseable {
   /** What the consumer has seen so far; cheap, for the consumer thread. */
   IteratorStats stats();
 
+  /**
+   * Where the pipeline's time goes, per stage, and which stage limits it. For the consumer
+   * thread; the figures are read without stopping the pipeline, so they are approximate.
+   */
+  PipelineMetrics metrics();
+
   /** Stops the pipeline and releases what it holds. Idempotent. */
   @Override
   void close();

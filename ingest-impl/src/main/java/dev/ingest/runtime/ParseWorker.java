@@ -17,12 +17,16 @@ final class ParseWorker implements EventHandler<WorkUnit> {
   private final int index;
   private final int workers;
   private final ExampleParser parser;
+  private final StageClock clock;
+  private long idleSince;
 
   ParseWorker(int index, int workers, ExampleSpec spec, PaddingSpec padding,
-      ByteBufAllocator allocator) {
+      ByteBufAllocator allocator, StageClock clock, long startNanos) {
     this.index = index;
     this.workers = workers;
     this.parser = new ExampleParser(spec, padding, allocator);
+    this.clock = clock;
+    this.idleSince = startNanos;
   }
 
   @Override
@@ -30,6 +34,8 @@ final class ParseWorker implements EventHandler<WorkUnit> {
     if (sequence % workers != index || unit.end || unit.error != null) {
       return;
     }
+    long start = System.nanoTime();
+    clock.addInputWait(start - idleSince);
     try {
       unit.batch = parser.parse(unit.records);
     } catch (Throwable e) {
@@ -37,6 +43,9 @@ final class ParseWorker implements EventHandler<WorkUnit> {
       unit.failedStage = STAGE;
     } finally {
       unit.releaseRecords();
+      idleSince = System.nanoTime();
+      clock.addBusy(idleSince - start);
+      clock.addElements(1);
     }
   }
 }

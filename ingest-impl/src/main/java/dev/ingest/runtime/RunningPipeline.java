@@ -13,7 +13,9 @@ import dev.ingest.Batch;
 import dev.ingest.BatchIterator;
 import dev.ingest.IngestException;
 import dev.ingest.IteratorStats;
+import dev.ingest.PipelineMetrics;
 import dev.ingest.PipelineSpec;
+import dev.ingest.StageMetrics;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.util.concurrent.DefaultThreadFactory;
@@ -46,18 +48,21 @@ import java.util.concurrent.atomic.AtomicLong;
  * thread, waits for them (bounded), then releases every record and batch still in the ring.
  */
 final class RunningPipeline implements BatchIterator {
+  static final String CONSUMER = "consumer";
   private static final long SHUTDOWN_WAIT_MILLIS = 10_000;
   private static final long WAIT_SLEEP_NANOS = TimeUnit.MICROSECONDS.toNanos(20);
 
+  private final long startNanos = System.nanoTime();
   private final RingBuffer<WorkUnit> ring;
   private final List<BatchEventProcessor<WorkUnit>> workers = new ArrayList<>();
   private final List<Thread> threads = new ArrayList<>();
   private final Sequence consumed = new Sequence();
   private final SequenceBarrier workersDone;
   private final AtomicLong skippedRecords = new AtomicLong();
+  private final StageClock sourceClock = new StageClock();
+  private final List<StageClock> parseClocks = new ArrayList<>();
   private volatile boolean halted;
 
-  private final long startNanos = System.nanoTime();
   private Batch ready;
   private boolean finished;
   private boolean closed;
@@ -75,7 +80,10 @@ final class RunningPipeline implements BatchIterator {
     SequenceBarrier published = ring.newBarrier();
     Sequence[] workerSequences = new Sequence[workerCount];
     for (int i = 0; i < workerCount; i++) {
-      ParseWorker handler = new ParseWorker(i, workerCount, spec.features(), spec.padding(), allocator);
+      StageClock clock = new StageClock();
+      parseClocks.add(clock);
+      ParseWorker handler = new ParseWorker(
+          i, workerCount, spec.features(), spec.padding(), allocator, clock, startNanos);
       BatchEventProcessor<WorkUnit> processor =
           new BatchEventProcessorBuilder().build(ring, published, handler);
       workers.add(processor);
@@ -89,7 +97,8 @@ final class RunningPipeline implements BatchIterator {
     for (BatchEventProcessor<WorkUnit> processor : workers) {
       threads.add(parseThreads.newThread(processor));
     }
-    SourceTask source = new SourceTask(spec, files, ring, () -> halted, skippedRecords);
+    SourceTask source =
+        new SourceTask(spec, files, ring, () -> halted, skippedRecords, sourceClock);
     threads.add(new DefaultThreadFactory("ingest-source", true).newThread(source));
     threads.forEach(Thread::start);
   }
@@ -152,6 +161,31 @@ final class RunningPipeline implements BatchIterator {
   @Override
   public IteratorStats stats() {
     return new IteratorStats(batches, records, Math.max(firstBatchNanos, 0), waitNanos);
+  }
+
+  @Override
+  public PipelineMetrics metrics() {
+    double elapsed = Math.max(1, System.nanoTime() - startNanos);
+    List<StageMetrics> stages = new ArrayList<>();
+    double sourceOutputWait = sourceClock.outputWaitNanos() / elapsed;
+    stages.add(new StageMetrics(SourceTask.STAGE, 1, sourceClock.elements(),
+        Math.max(0, 1 - sourceOutputWait), 0, sourceOutputWait));
+    long parsed = 0;
+    double busy = 0;
+    double inputWait = 0;
+    for (StageClock clock : parseClocks) {
+      parsed += clock.elements();
+      busy += clock.busyNanos() / elapsed;
+      inputWait += clock.inputWaitNanos() / elapsed;
+    }
+    int workerCount = parseClocks.size();
+    stages.add(new StageMetrics(ParseWorker.STAGE, workerCount, parsed, busy / workerCount,
+        inputWait / workerCount, 0));
+    // As the run report's idle fraction: the wait for the first batch is start-up, not idling.
+    double sinceFirstBatch = firstBatchNanos < 0 ? elapsed : Math.max(1, elapsed - firstBatchNanos);
+    double consumerWait = firstBatchNanos < 0 ? 1 : Math.min(1, waitNanos / sinceFirstBatch);
+    stages.add(new StageMetrics(CONSUMER, 1, batches, Math.max(0, 1 - consumerWait), consumerWait, 0));
+    return Bottleneck.name(stages);
   }
 
   /** Records skipped as corrupt under the {@code skip} policy, so far. */

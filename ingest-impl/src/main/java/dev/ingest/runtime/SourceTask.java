@@ -34,17 +34,19 @@ final class SourceTask implements Runnable {
   private final RingBuffer<WorkUnit> ring;
   private final BooleanSupplier halted;
   private final AtomicLong skippedRecords;
+  private final StageClock clock;
   private final RecordShuffleBuffer shuffle;
   private SerializedRecords staging;
   private long publishedBatches;
 
   SourceTask(PipelineSpec spec, List<Path> files, RingBuffer<WorkUnit> ring,
-      BooleanSupplier halted, AtomicLong skippedRecords) {
+      BooleanSupplier halted, AtomicLong skippedRecords, StageClock clock) {
     this.spec = spec;
     this.files = files;
     this.ring = ring;
     this.halted = halted;
     this.skippedRecords = skippedRecords;
+    this.clock = clock;
     this.shuffle = spec.shuffleBufferSize() > 0 ? new RecordShuffleBuffer(spec.shuffleBufferSize()) : null;
     this.staging = new SerializedRecords(spec.batchSize());
   }
@@ -83,6 +85,7 @@ final class SourceTask implements Runnable {
       try (InterleavedRecords records = new InterleavedRecords(epochFiles, source, options)) {
         while (records.advance()) {
           recordsThisEpoch++;
+          clock.addElements(1);
           ByteBuf slice = records.buffer().retainedSlice(records.start(), records.length());
           if (shuffle == null) {
             if (!add(slice, records.file(), records.offset(), records.indexInFile())) {
@@ -153,10 +156,18 @@ final class SourceTask implements Runnable {
 
   /** The next free slot, waiting while the ring is full; -1 once the pipeline is shut down. */
   private long claim() {
+    long waitStart = 0;
     while (!halted.getAsBoolean()) {
       try {
-        return ring.tryNext();
+        long sequence = ring.tryNext();
+        if (waitStart != 0) {
+          clock.addOutputWait(System.nanoTime() - waitStart);
+        }
+        return sequence;
       } catch (InsufficientCapacityException full) {
+        if (waitStart == 0) {
+          waitStart = System.nanoTime();
+        }
         LockSupport.parkNanos(FULL_RING_PARK_NANOS);
       }
     }

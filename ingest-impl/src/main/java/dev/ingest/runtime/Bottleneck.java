@@ -1,0 +1,37 @@
+package dev.ingest.runtime;
+
+import dev.ingest.PipelineMetrics;
+import dev.ingest.StageMetrics;
+import java.util.List;
+
+/**
+ * Names the stage that limits a pipeline, with a hint a user can act on. When the consumer
+ * hardly waits, the pipeline keeps up and the consumer's own step is the limit. Otherwise the
+ * pipeline stage busiest per thread is the one to widen.
+ */
+final class Bottleneck {
+  /** The consumer waiting less than this is a pipeline that keeps up (the TF profiler says 5%). */
+  static final double KEEPS_UP_WAIT_FRACTION = 0.05;
+
+  private Bottleneck() {}
+
+  /** {@code stages}: read, parse_example, consumer, in that order. */
+  static PipelineMetrics name(List<StageMetrics> stages) {
+    StageMetrics read = stages.get(0);
+    StageMetrics parse = stages.get(1);
+    StageMetrics consumer = stages.get(stages.size() - 1);
+    if (consumer.inputWaitFraction() < KEEPS_UP_WAIT_FRACTION) {
+      return new PipelineMetrics(stages, consumer.name(), String.format(
+          "the pipeline keeps up: the consumer waits %.1f%% of the time; its own step is the limit",
+          100 * consumer.inputWaitFraction()));
+    }
+    if (parse.busyFraction() >= read.busyFraction()) {
+      return new PipelineMetrics(stages, parse.name(), String.format(
+          "%s is the bottleneck (%.0f%% busy on %d threads): raise options.threads or give it more cores",
+          parse.name(), 100 * parse.busyFraction(), parse.parallelism()));
+    }
+    return new PipelineMetrics(stages, read.name(), String.format(
+        "%s is the bottleneck (%.0f%% busy): raise interleave cycle_length, read uncompressed files"
+            + " or use faster storage", read.name(), 100 * read.busyFraction()));
+  }
+}

@@ -16,7 +16,7 @@ class DemoTest {
   }
 
   @Test
-  void demoGeneratesOnceThenCountsAndValidates() {
+  void demoGeneratesOnceValidatesAndRunsThePipeline() {
     System.setProperty(DemoCommand.HOME_PROPERTY, home.toString());
     Path data = home.resolve("data/demo/image");
 
@@ -26,7 +26,14 @@ class DemoTest {
     assertThat(first.exitCode()).as(first.err()).isZero();
     assertThat(first.out()).contains("Generating sample image data in " + data);
     assertThat(first.out()).contains("       10000  total (4 files)", "no problems");
-    assertThat(first.out()).contains("Not run: the examples/quickstart.yaml pipeline");
+    // Two epochs of 10,000 records in batches of 256: 39 full batches and one of 16 per epoch.
+    assertThat(first.out()).contains("20000 records in 80 batches");
+    assertThat(first.out()).containsPattern("accelerator idle \\d+\\.\\d\\d% of the time");
+    assertThat(first.out()).contains("parse_example", "bottleneck: ");
+    String digest = first.out().replaceAll("(?s).*run digest: ([0-9a-f]{64}).*", "$1");
+    assertThat(digest).hasSize(64);
+    // Same data, same seed: the same batches, whatever the timing.
+    assertThat(second.out()).contains("run digest: " + digest);
     assertThat(second.exitCode()).isZero();
     assertThat(second.out()).contains("Using the sample data already in " + data);
     assertThat(second.out()).doesNotContain("Generating");

@@ -1,0 +1,27 @@
+package dev.ingest.cli;
+
+import dev.ingest.StageMetrics;
+import java.io.PrintWriter;
+
+/** The human form of a run's report: throughput, the accelerator's idle time, the stages. */
+final class RunReport {
+  private RunReport() {}
+
+  static void printHuman(PrintWriter out, SimulatedAccelerator.Run run) {
+    out.printf("  %d records in %d batches in %.2f s: %,.0f records/s%n",
+        run.records(), run.batches(), run.seconds(), run.recordsPerSecond());
+    out.printf("  accelerator idle %.2f%% of the time (step %.1f ms); first batch after %.1f ms;"
+            + " wait per batch p50 %.3f ms, p99 %.3f ms%n",
+        100 * run.idleFraction(), run.stepMillis(), run.firstBatchNanos() / 1e6,
+        run.waitPercentileMillis(50), run.waitPercentileMillis(99));
+    out.printf("  %-14s %8s %12s %7s %13s %14s%n",
+        "stage", "threads", "elements", "busy", "waiting (in)", "waiting (out)");
+    for (StageMetrics stage : run.metrics().stages()) {
+      out.printf("  %-14s %8d %12d %6.1f%% %12.1f%% %13.1f%%%n", stage.name(),
+          stage.parallelism(), stage.elements(), 100 * stage.busyFraction(),
+          100 * stage.inputWaitFraction(), 100 * stage.outputWaitFraction());
+    }
+    out.println("  bottleneck: " + run.metrics().bottleneck() + ": " + run.metrics().hint());
+    out.println("  run digest: " + run.digest());
+  }
+}

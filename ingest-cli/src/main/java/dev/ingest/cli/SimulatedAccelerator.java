@@ -1,0 +1,102 @@
+package dev.ingest.cli;
+
+import dev.ingest.Batch;
+import dev.ingest.BatchDigest;
+import dev.ingest.BatchIterator;
+import dev.ingest.PipelineMetrics;
+import java.security.MessageDigest;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * A training loop without a model: takes every batch of a pipeline and "runs a step" of {@code
+ * stepMillis} per batch by parking, as a real accelerator step leaves the host CPU free. It
+ * measures what the contract's run report needs: how long each {@code next()} blocked (the
+ * accelerator's idle time), the time to the first batch, and the run digest.
+ */
+final class SimulatedAccelerator {
+  private final double stepMillis;
+
+  SimulatedAccelerator(double stepMillis) {
+    if (stepMillis < 0) {
+      throw new IllegalArgumentException("the step must be at least 0 ms, got " + stepMillis);
+    }
+    this.stepMillis = stepMillis;
+  }
+
+  /** What a run measured. Waits are per batch after the first, in nanoseconds. */
+  record Run(long batches, long records, double seconds, double stepMillis, long firstBatchNanos,
+      long[] waitNanos, long totalStepNanos, String digest, PipelineMetrics metrics) {
+
+    /** The contract's idle fraction: wait / (wait + steps), after the first batch. */
+    double idleFraction() {
+      long wait = Arrays.stream(waitNanos).sum();
+      return wait + totalStepNanos == 0 ? 0 : (double) wait / (wait + totalStepNanos);
+    }
+
+    double waitPercentileMillis(double percentile) {
+      if (waitNanos.length == 0) {
+        return 0;
+      }
+      long[] sorted = waitNanos.clone();
+      Arrays.sort(sorted);
+      int index = (int) Math.ceil(percentile / 100 * sorted.length) - 1;
+      return sorted[Math.max(0, Math.min(sorted.length - 1, index))] / 1e6;
+    }
+
+    double recordsPerSecond() {
+      return seconds == 0 ? 0 : records / seconds;
+    }
+  }
+
+  /** Consumes every batch of {@code batches} (closing each) and closes nothing else. */
+  Run consume(BatchIterator batches) {
+    MessageDigest runDigest = BatchDigest.sha256();
+    long stepNanos = (long) (stepMillis * 1e6);
+    long start = System.nanoTime();
+    long firstBatch = -1;
+    long[] waits = new long[64];
+    int waitCount = 0;
+    long steps = 0;
+    long count = 0;
+    long rows = 0;
+    while (true) {
+      long askedAt = System.nanoTime();
+      if (!batches.hasNext()) {
+        break;
+      }
+      try (Batch batch = batches.next()) {
+        long gotAt = System.nanoTime();
+        if (firstBatch < 0) {
+          firstBatch = gotAt - start;
+        } else {
+          if (waitCount == waits.length) {
+            waits = Arrays.copyOf(waits, waitCount * 2);
+          }
+          waits[waitCount++] = gotAt - askedAt;
+        }
+        BatchDigest.update(runDigest, batch);
+        count++;
+        rows += batch.rows();
+      }
+      if (stepNanos > 0) {
+        long stepStart = System.nanoTime();
+        long deadline = stepStart + stepNanos;
+        for (long left = stepNanos; left > 0; left = deadline - System.nanoTime()) {
+          LockSupport.parkNanos(left);
+        }
+        steps += System.nanoTime() - stepStart;
+      }
+    }
+    double seconds = (System.nanoTime() - start) / 1e9;
+    return new Run(count, rows, seconds, stepMillis, Math.max(firstBatch, 0),
+        Arrays.copyOf(waits, waitCount), steps, HexFormat.of().formatHex(runDigest.digest()),
+        batches.metrics());
+  }
+
+  static long toMillis(long nanos) {
+    return TimeUnit.NANOSECONDS.toMillis(nanos);
+  }
+}

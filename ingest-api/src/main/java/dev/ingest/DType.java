@@ -36,6 +36,18 @@ public enum DType {
     return width;
   }
 
+  /** The Java type of one value in specs (defaults, padding values): Float, Long or String. */
+  public Class<?> javaType() {
+    switch (this) {
+      case FLOAT32:
+        return Float.class;
+      case INT64:
+        return Long.class;
+      default:
+        return String.class;
+    }
+  }
+
   /** Parses {@code float32}, {@code int64} or {@code bytes} (also {@code float}, {@code string}). */
   public static DType parse(String text) {
     switch (text.trim().toLowerCase(Locale.ROOT)) {

@@ -59,7 +59,7 @@ public record FeatureSpec(
             "feature '" + name + "': default has " + defaultValue.size()
                 + " values, shape " + shape + " needs 1 or " + count);
       }
-      Class<?> expected = javaType(dtype);
+      Class<?> expected = dtype.javaType();
       for (Object value : defaultValue) {
         if (!expected.isInstance(value)) {
           throw new IllegalArgumentException(
@@ -111,16 +111,5 @@ public record FeatureSpec(
       boxed[i] = shape[i];
     }
     return List.of(boxed);
-  }
-
-  private static Class<?> javaType(DType dtype) {
-    switch (dtype) {
-      case FLOAT32:
-        return Float.class;
-      case INT64:
-        return Long.class;
-      default:
-        return String.class;
-    }
   }
 }

@@ -65,6 +65,9 @@ public final class ExampleParser {
   /** Per wanted feature, the last map entry with its key in the current record, or -1. */
   private final int[] entryStart;
   private final int[] entryEnd;
+  /** What the last discovery walk found: the Feature's final list kind, and where its run starts. */
+  private int foundKind;
+  private int foundRunStart;
 
   private final WireReader example = new WireReader();
   private final WireReader features = new WireReader();
@@ -100,7 +103,7 @@ public final class ExampleParser {
             + "', which already has the fixed shape " + feature.shape() + "; only var_len features are padded");
       }
       Object value = padding.values().get(name);
-      if (value != null && !paddingType(feature.dtype()).isInstance(value)) {
+      if (value != null && !feature.dtype().javaType().isInstance(value)) {
         throw new IllegalArgumentException("padding value " + value + " of '" + name
             + "' is not a " + feature.dtype().wireName());
       }
@@ -251,30 +254,9 @@ public final class ExampleParser {
     int kind = 0;
     int runStart = -1;
     if (entryStart[index] >= 0) {
-      // The Feature's oneof ends as the last list kind seen; lists of that kind after the last
-      // change of kind merge (concatenate). Several value fields in one entry merge the same way.
-      entry.reset(buffer, entryStart[index], entryEnd[index]);
-      while (entry.hasRemaining()) {
-        int tag = entry.readTag();
-        if (tag != ENTRY_VALUE) {
-          entry.skipField(tag);
-          continue;
-        }
-        int length = entry.readLength();
-        feature.reset(buffer, entry.position(), entry.position() + length);
-        entry.position(entry.position() + length);
-        while (feature.hasRemaining()) {
-          int fieldStart = feature.position();
-          int tag2 = feature.readTag();
-          int field = tag2 >>> 3;
-          boolean isList = (tag2 & 7) == WireReader.LENGTH_DELIMITED && field >= 1 && field <= 3;
-          if (isList && field != kind) {
-            kind = field;
-            runStart = fieldStart;
-          }
-          feature.skipField(tag2);
-        }
-      }
+      walkLists(buffer, index, 0, -1);
+      kind = foundKind;
+      runStart = foundRunStart;
     }
     if (kind == 0) {
       if (wanted.varLen()) {
@@ -291,7 +273,7 @@ public final class ExampleParser {
       throw invalid(records, row, wanted, Reason.WRONG_DTYPE,
           "holds " + found.wireName() + " values, the spec says " + wanted.dtype().wireName());
     }
-    appendValues(buffer, index, kind, runStart);
+    walkLists(buffer, index, kind, runStart);
     if (!wanted.varLen() && builder.rowValueCount() != builder.elementCount()) {
       throw invalid(records, row, wanted, Reason.WRONG_COUNT,
           "has " + builder.rowValueCount() + " values, shape " + wanted.shape() + " needs "
@@ -304,19 +286,17 @@ public final class ExampleParser {
     }
   }
 
-  private static Class<?> paddingType(DType dtype) {
-    switch (dtype) {
-      case FLOAT32:
-        return Float.class;
-      case INT64:
-        return Long.class;
-      default:
-        return String.class;
-    }
-  }
-
-  /** Appends the values of every list of {@code kind} from {@code runStart} on. */
-  private void appendValues(ByteBuf buffer, int index, int kind, int runStart) {
+  /**
+   * Walks every list field ({@code bytes_list}, {@code float_list}, {@code int64_list}) of every
+   * value field of the wanted feature's map entry, in wire order. Several value fields merge, and
+   * within the merged {@code Feature} the oneof ends as the last kind seen while lists of that
+   * kind after the last change of kind concatenate. With {@code appendKind} 0 the walk finds that
+   * kind and where its run starts ({@link #foundKind}, {@link #foundRunStart}); otherwise it
+   * appends the values of the {@code appendKind} lists from {@code runStart} on.
+   */
+  private void walkLists(ByteBuf buffer, int index, int appendKind, int runStart) {
+    foundKind = 0;
+    foundRunStart = -1;
     ColumnBuilder builder = builders[index];
     entry.reset(buffer, entryStart[index], entryEnd[index]);
     while (entry.hasRemaining()) {
@@ -330,24 +310,34 @@ public final class ExampleParser {
       entry.position(entry.position() + length);
       while (feature.hasRemaining()) {
         int fieldStart = feature.position();
-        int tag2 = feature.readTag();
-        if (fieldStart < runStart
-            || tag2 != (kind << 3 | WireReader.LENGTH_DELIMITED)) {
-          feature.skipField(tag2);
+        int fieldTag = feature.readTag();
+        int field = fieldTag >>> 3;
+        boolean isList = (fieldTag & 7) == WireReader.LENGTH_DELIMITED
+            && field >= BYTES_LIST && field <= INT64_LIST;
+        if (!isList) {
+          feature.skipField(fieldTag);
           continue;
         }
         int listLength = feature.readLength();
-        list.reset(buffer, feature.position(), feature.position() + listLength);
-        feature.position(feature.position() + listLength);
-        switch (kind) {
-          case FLOAT_LIST:
-            appendFloats(buffer, builder);
-            break;
-          case INT64_LIST:
-            appendLongs(builder);
-            break;
-          default:
-            appendByteStrings(buffer, builder);
+        int listStart = feature.position();
+        feature.position(listStart + listLength);
+        if (appendKind == 0) {
+          if (field != foundKind) {
+            foundKind = field;
+            foundRunStart = fieldStart;
+          }
+        } else if (field == appendKind && fieldStart >= runStart) {
+          list.reset(buffer, listStart, listStart + listLength);
+          switch (appendKind) {
+            case FLOAT_LIST:
+              appendFloats(buffer, builder);
+              break;
+            case INT64_LIST:
+              appendLongs(builder);
+              break;
+            default:
+              appendByteStrings(buffer, builder);
+          }
         }
       }
     }

@@ -33,14 +33,16 @@ class BenchmarksSmokeTest {
           "TFRecordReadBenchmark.nextVerifyingCrc",
           "TFRecordReadBenchmark.nextWithoutCrc",
           "ExampleParseBenchmark.ingest",
-          "ExampleParseBenchmark.protobufParseFrom");
+          "ExampleParseBenchmark.protobufParseFrom",
+          "PipelineBenchmark.ingest",
+          "PipelineBenchmark.naiveJava");
 
   @Test
   void everyBenchmarkRunsAndReportsPositiveThroughput() throws Exception {
     Options options =
         new OptionsBuilder()
             .include(
-                "dev\\.ingest\\.bench\\.(TFRecordReadBenchmark|MachineLimitsBenchmark|ExampleParseBenchmark)\\.")
+                "dev\\.ingest\\.bench\\.(TFRecordReadBenchmark|MachineLimitsBenchmark|ExampleParseBenchmark|PipelineBenchmark)\\.")
             .forks(0)
             .warmupIterations(1)
             .warmupTime(TimeValue.milliseconds(100))
@@ -67,7 +69,7 @@ class BenchmarksSmokeTest {
     }
     assertThat(ran).containsExactlyInAnyOrderElementsOf(BENCHMARKS);
     // Two record sizes for the reader and the page-cache read, two piece sizes for CRC32C,
-    // three dataset kinds for each parser.
-    assertThat(runs).hasSize(24);
+    // three dataset kinds for each parser and each pipeline, the engine at two thread counts.
+    assertThat(runs).hasSize(33);
   }
 }

@@ -8,7 +8,7 @@ import io.netty.buffer.ByteBufAllocator;
 
 /**
  * One of N parse workers: takes the units whose sequence is {@code index} modulo N, parses each
- * into a batch and releases its records. The consumer waits for every worker's sequence, so
+ * into a batch and empties its records for reuse. The consumer waits for every worker's sequence, so
  * batches come out in ring order with no reordering buffer: deterministic at any N.
  */
 final class ParseWorker implements EventHandler<WorkUnit> {
@@ -37,12 +37,12 @@ final class ParseWorker implements EventHandler<WorkUnit> {
     long start = System.nanoTime();
     clock.addInputWait(start - idleSince);
     try {
-      unit.batch = parser.parse(unit.records);
+      unit.batch = parser.parse(unit.records.records());
     } catch (Throwable e) {
       unit.error = e;
       unit.failedStage = STAGE;
     } finally {
-      unit.releaseRecords();
+      unit.records.clear();
       idleSince = System.nanoTime();
       clock.addBusy(idleSince - start);
       clock.addElements(1);

@@ -9,10 +9,11 @@ import java.util.SplittableRandom;
  * record that comes in sends out a uniformly chosen one from the buffer; at the end of the epoch
  * the rest drain in random order. Every record comes out exactly once. Shuffling the serialized
  * records before parsing gives the same batches as shuffling parsed examples (parsing is one
- * record to one row), at a fraction of the memory.
+ * record to one row), with the serialized bytes as the memory cost.
  *
- * <p>The buffer owns the record slices it holds (retained by the caller when offered) and hands
- * that ownership on with each record it sends out; {@link #releaseAll()} gives back what is left.
+ * <p>The buffer owns the record buffers it holds (each record copied into its own pooled buffer
+ * by the caller, so that no read buffer stays pinned by a record waiting here) and hands that
+ * ownership on with each record it sends out; {@link #releaseAll()} gives back what is left.
  * Confined to the source thread.
  */
 final class RecordShuffleBuffer {

@@ -74,9 +74,9 @@ final class RunningPipeline implements BatchIterator {
   RunningPipeline(PipelineSpec spec, List<Path> files) {
     int workerCount = spec.options().workerThreads();
     int slots = Util.ceilingNextPowerOfTwo(spec.prefetch() + workerCount);
-    ring = RingBuffer.createSingleProducer(() -> new WorkUnit(spec.batchSize()), slots,
-        new SleepingWaitStrategy(100, WAIT_SLEEP_NANOS));
     ByteBufAllocator allocator = PooledByteBufAllocator.DEFAULT;
+    ring = RingBuffer.createSingleProducer(() -> new WorkUnit(allocator, spec.batchSize()), slots,
+        new SleepingWaitStrategy(100, WAIT_SLEEP_NANOS));
     SequenceBarrier published = ring.newBarrier();
     Sequence[] workerSequences = new Sequence[workerCount];
     for (int i = 0; i < workerCount; i++) {
@@ -97,8 +97,8 @@ final class RunningPipeline implements BatchIterator {
     for (BatchEventProcessor<WorkUnit> processor : workers) {
       threads.add(parseThreads.newThread(processor));
     }
-    SourceTask source =
-        new SourceTask(spec, files, ring, () -> halted, skippedRecords, sourceClock);
+    SourceTask source = new SourceTask(
+        spec, files, ring, allocator, () -> halted, skippedRecords, sourceClock);
     threads.add(new DefaultThreadFactory("ingest-source", true).newThread(source));
     threads.forEach(Thread::start);
   }
@@ -216,9 +216,9 @@ final class RunningPipeline implements BatchIterator {
     }
     boolean stopped = threads.stream().noneMatch(Thread::isAlive);
     if (stopped) {
-      // Everyone is gone: what is left in the ring is ours to give back.
-      for (long sequence = consumed.get() + 1; sequence <= ring.getCursor(); sequence++) {
-        ring.get(sequence).releaseAll();
+      // Everyone is gone: every slot's arena, and any batch not taken, is ours to give back.
+      for (int slot = 0; slot < ring.getBufferSize(); slot++) {
+        ring.get(slot).releaseAll();
       }
     }
     if (interrupted) {

@@ -5,8 +5,8 @@ import com.lmax.disruptor.RingBuffer;
 import dev.ingest.PipelineSpec;
 import dev.ingest.tfrecord.Compression;
 import dev.ingest.tfrecord.TFRecordReaderOptions;
-import dev.ingest.tfrecord.example.SerializedRecords;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
@@ -18,8 +18,9 @@ import java.util.function.BooleanSupplier;
 /**
  * The source stage, on its own thread: for each epoch, the shard's files in their epoch order,
  * interleaved, through the shuffle buffer, grouped into units of {@code batchSize} records that
- * it publishes to the ring for the parse workers. Records travel as retained slices of the
- * readers' buffers: nothing is copied before parsing.
+ * it publishes to the ring for the parse workers. Each record is copied once, from the reader's
+ * buffer into the unit's arena (and, when shuffling, first into a buffer of its own while it
+ * waits in the shuffle buffer), so read buffers are reused at once.
  *
  * <p>A full ring makes it wait (parking, checking for shutdown), so a slow consumer bounds the
  * records in flight instead of growing memory. Whatever it holds when it stops (normally, on
@@ -35,20 +36,23 @@ final class SourceTask implements Runnable {
   private final BooleanSupplier halted;
   private final AtomicLong skippedRecords;
   private final StageClock clock;
+  private final ByteBufAllocator allocator;
   private final RecordShuffleBuffer shuffle;
-  private SerializedRecords staging;
+  private StagedRecords staging;
   private long publishedBatches;
 
   SourceTask(PipelineSpec spec, List<Path> files, RingBuffer<WorkUnit> ring,
-      BooleanSupplier halted, AtomicLong skippedRecords, StageClock clock) {
+      ByteBufAllocator allocator, BooleanSupplier halted, AtomicLong skippedRecords,
+      StageClock clock) {
     this.spec = spec;
     this.files = files;
     this.ring = ring;
     this.halted = halted;
     this.skippedRecords = skippedRecords;
     this.clock = clock;
+    this.allocator = allocator;
     this.shuffle = spec.shuffleBufferSize() > 0 ? new RecordShuffleBuffer(spec.shuffleBufferSize()) : null;
-    this.staging = new SerializedRecords(spec.batchSize());
+    this.staging = new StagedRecords(allocator, spec.batchSize());
   }
 
   @Override
@@ -59,12 +63,12 @@ final class SourceTask implements Runnable {
     } catch (Throwable e) {
       failure = e;
     } finally {
-      releaseStaging();
       if (shuffle != null) {
         shuffle.releaseAll();
       }
     }
     finish(failure);
+    staging.release();
   }
 
   private void produce() throws IOException {
@@ -86,25 +90,29 @@ final class SourceTask implements Runnable {
         while (records.advance()) {
           recordsThisEpoch++;
           clock.addElements(1);
-          ByteBuf slice = records.buffer().retainedSlice(records.start(), records.length());
           if (shuffle == null) {
-            if (!add(slice, records.file(), records.offset(), records.indexInFile())) {
+            if (!add(records.buffer(), records.start(), records.length(), records.file(),
+                records.offset(), records.indexInFile())) {
               return;
             }
-          } else if (shuffle.offer(slice, records.file(), records.offset(), records.indexInFile())
-              && !add(shuffle.outRecord(), shuffle.outFile(), shuffle.outOffset(), shuffle.outIndex())) {
+            continue;
+          }
+          ByteBuf copy = allocator.directBuffer(records.length());
+          copy.writeBytes(records.buffer(), records.start(), records.length());
+          if (shuffle.offer(copy, records.file(), records.offset(), records.indexInFile())
+              && !addShuffled()) {
             return;
           }
         }
       }
       while (shuffle != null && shuffle.drain()) {
-        if (!add(shuffle.outRecord(), shuffle.outFile(), shuffle.outOffset(), shuffle.outIndex())) {
+        if (!addShuffled()) {
           return;
         }
       }
       if (staging.size() > 0) {
         if (spec.dropRemainder()) {
-          releaseStaging();
+          staging.clear();
         } else if (!publishBatch()) {
           return;
         }
@@ -116,12 +124,23 @@ final class SourceTask implements Runnable {
   }
 
   /**
-   * Adds a record (whose slice the staging batch now owns); publishes when the batch is full.
-   * Returns false when the pipeline must stop (shutdown, or {@code take} reached).
+   * Copies a record into the staging batch; publishes when the batch is full. Returns false when
+   * the pipeline must stop (shutdown, or {@code take} reached).
    */
-  private boolean add(ByteBuf record, Path file, long offset, long index) {
-    staging.add(record, record.readerIndex(), record.readableBytes(), file, offset, index);
+  private boolean add(ByteBuf source, int start, int length, Path file, long offset, long index) {
+    staging.add(source, start, length, file, offset, index);
     return staging.size() < spec.batchSize() || publishBatch();
+  }
+
+  /** Adds the record the shuffle buffer just sent out, and gives back its buffer. */
+  private boolean addShuffled() {
+    ByteBuf record = shuffle.outRecord();
+    try {
+      return add(record, record.readerIndex(), record.readableBytes(), shuffle.outFile(),
+          shuffle.outOffset(), shuffle.outIndex());
+    } finally {
+      record.release();
+    }
   }
 
   private boolean publishBatch() {
@@ -130,7 +149,7 @@ final class SourceTask implements Runnable {
       return false;
     }
     WorkUnit unit = ring.get(sequence);
-    SerializedRecords empty = unit.records;
+    StagedRecords empty = unit.records;
     unit.records = staging;
     unit.batch = null;
     unit.error = null;
@@ -172,12 +191,5 @@ final class SourceTask implements Runnable {
       }
     }
     return -1;
-  }
-
-  private void releaseStaging() {
-    for (int i = 0; i < staging.size(); i++) {
-      staging.buffer(i).release();
-    }
-    staging.clear();
   }
 }

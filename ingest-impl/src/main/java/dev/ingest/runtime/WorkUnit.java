@@ -1,7 +1,7 @@
 package dev.ingest.runtime;
 
 import dev.ingest.Batch;
-import dev.ingest.tfrecord.example.SerializedRecords;
+import io.netty.buffer.ByteBufAllocator;
 
 /**
  * One slot of the pipeline's ring: a batch's serialized records on the way in, the parsed batch
@@ -11,28 +11,20 @@ import dev.ingest.tfrecord.example.SerializedRecords;
  * that sequence), so the fields need no locks or volatiles.
  */
 final class WorkUnit {
-  /** Each record is its own retained slice, owned by the unit until parsed. */
-  SerializedRecords records;
+  /** The batch's records, copied into the unit's own reusable arena. */
+  StagedRecords records;
   Batch batch;
   Throwable error;
   String failedStage;
   boolean end;
 
-  WorkUnit(int batchSize) {
-    records = new SerializedRecords(batchSize);
+  WorkUnit(ByteBufAllocator allocator, int batchSize) {
+    records = new StagedRecords(allocator, batchSize);
   }
 
-  /** Releases the record slices and forgets them. */
-  void releaseRecords() {
-    for (int i = 0; i < records.size(); i++) {
-      records.buffer(i).release();
-    }
-    records.clear();
-  }
-
-  /** Gives back everything the unit holds (on shutdown) and empties it. */
+  /** Gives back everything the unit holds (on shutdown). */
   void releaseAll() {
-    releaseRecords();
+    records.release();
     if (batch != null) {
       batch.release();
       batch = null;

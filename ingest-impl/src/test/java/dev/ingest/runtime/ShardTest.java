@@ -1,17 +1,20 @@
 package dev.ingest.runtime;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import dev.ingest.Dataset;
 import dev.ingest.PipelineOptions;
 import dev.ingest.PipelineSpec.ShardBy;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -51,5 +54,20 @@ class ShardTest {
       assertThat(union).as("the %s shards together", numShards)
           .containsExactlyInAnyOrderElementsOf(IdRecords.range(total));
     }
+  }
+
+  @Test
+  void aShardWithNoFilesEndsEvenWhenRepeatedForever() {
+    // 7 files in 10 shards by file: shards 7, 8 and 9 get none. An endless repeat of nothing
+    // must end, not spin.
+    assertTimeoutPreemptively(Duration.ofSeconds(60), () -> {
+      for (int index = 7; index < 10; index++) {
+        assertThat(IdRecords.ids(Dataset.tfrecord(dir.toString())
+            .parseExample(IdRecords.SPEC)
+            .shard(10, index, ShardBy.FILE)
+            .batch(8, false)
+            .repeat(-1))).isEmpty();
+      }
+    });
   }
 }

@@ -22,6 +22,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -139,6 +140,50 @@ class ErrorsTest {
       // Batches come out in order, so everything before the bad record's batch was delivered.
       assertThat(seen).isEqualTo(IdRecords.range(50));
     });
+  }
+
+  @Test
+  void aTruncatedFileFailsTheReadOrUnderSkipLosesOnlyItsTail() throws IOException {
+    int total = IdRecords.write(dir, 40, 60, 30);
+    Path cut = dir.resolve("part-00000-of-00003.tfrecord");
+    byte[] bytes = Files.readAllBytes(cut);
+    // Cut inside the payload of the last record: the file ends early, its first 39 records stand.
+    Files.write(cut, Arrays.copyOf(bytes, bytes.length - 10));
+    Dataset dataset = Dataset.tfrecord(dir.toString())
+        .parseExample(IdRecords.SPEC)
+        .batch(8, false)
+        .withOptions(PipelineOptions.defaults().withThreads(2));
+    assertTimeoutPreemptively(GENEROUS, () -> {
+      IngestException failure = catchThrowableOfType(IngestException.class,
+          () -> IdRecords.ids(dataset));
+      assertThat(failure).isNotNull();
+      assertThat(failure.stage()).isEqualTo("read");
+      RecordProblem problem = ((CorruptRecordException) failure.getCause()).problem();
+      assertThat(problem.kind()).isEqualTo(RecordProblem.Kind.TRUNCATED);
+      assertThat(problem.file().getFileName()).isEqualTo(cut.getFileName());
+
+      List<Long> expected = new ArrayList<>(IdRecords.range(total));
+      expected.remove(Long.valueOf(39));
+      assertThat(IdRecords.ids(dataset.onCorrupt(CorruptionPolicy.SKIP).repeat(2)))
+          .hasSize(2 * (total - 1))
+          .containsAll(expected)
+          .doesNotContain(39L);
+    });
+  }
+
+  @Test
+  void anEndlessRepeatOfOnlyCorruptRecordsEndsUnderSkip() throws IOException {
+    IdRecords.write(dir, 6);
+    Path file = dir.resolve("part-00000-of-00001.tfrecord");
+    for (int index = 0; index < 6; index++) {
+      flipPayloadByte(file, index);
+    }
+    Dataset dataset = Dataset.tfrecord(file.toString())
+        .parseExample(IdRecords.SPEC)
+        .onCorrupt(CorruptionPolicy.SKIP)
+        .batch(4, false)
+        .repeat(-1);
+    assertTimeoutPreemptively(GENEROUS, () -> assertThat(IdRecords.ids(dataset)).isEmpty());
   }
 
   /** Flips one payload byte of record {@code index}, leaving its framing intact. */

@@ -41,7 +41,8 @@ class BatchingTest {
     ExampleEncoder encoder = new ExampleEncoder();
     try (TFRecordWriter writer = TFRecordWriter.open(tokens, Compression.NONE)) {
       for (int id = 0; id < 50; id++) {
-        writer.write(encoder.clear().putInt64("id", id).putInt64s("tokens", tokensOf(id)).toByteArray());
+        writer.write(
+            encoder.clear().putInt64("id", id).putInt64s("tokens", tokensOf(id)).toByteArray());
       }
     }
   }

@@ -84,7 +84,8 @@ class DeterminismTest {
         .withOptions(options(2, 5));
     List<List<Long>> epochs = IdRecords.epochs(IdRecords.ids(dataset), total);
     assertThat(epochs.get(0)).containsExactlyInAnyOrderElementsOf(IdRecords.range(total));
-    assertThat(epochs.get(0)).as("the order is shuffled at all").isNotEqualTo(IdRecords.range(total));
+    assertThat(epochs.get(0)).as("the order is shuffled at all")
+        .isNotEqualTo(IdRecords.range(total));
     assertThat(epochs.get(1)).isEqualTo(epochs.get(0));
     assertThat(epochs.get(2)).isEqualTo(epochs.get(0));
   }

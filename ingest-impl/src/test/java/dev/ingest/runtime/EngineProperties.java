@@ -40,7 +40,8 @@ class EngineProperties {
       throws IOException {
     Path dir = Files.createTempDirectory("engine-properties");
     try {
-      int total = IdRecords.write(dir, recordsPerFile.stream().mapToInt(Integer::intValue).toArray());
+      int total =
+          IdRecords.write(dir, recordsPerFile.stream().mapToInt(Integer::intValue).toArray());
       List<Set<Long>> unionPerEpoch = List.of(new HashSet<>(), new HashSet<>());
       int sizes = 0;
       for (int index = 0; index < numShards; index++) {

@@ -38,7 +38,8 @@ final class IdRecords {
     ExampleEncoder encoder = new ExampleEncoder();
     int id = 0;
     for (int file = 0; file < recordsPerFile.length; file++) {
-      Path path = dir.resolve(String.format("part-%05d-of-%05d.tfrecord", file, recordsPerFile.length));
+      Path path = dir.resolve(
+          String.format("part-%05d-of-%05d.tfrecord", file, recordsPerFile.length));
       try (TFRecordWriter writer = TFRecordWriter.open(path, Compression.NONE)) {
         for (int i = 0; i < recordsPerFile[file]; i++, id++) {
           writer.write(encoder.clear()
@@ -71,7 +72,8 @@ final class IdRecords {
 
   /** Splits an output stream of ids into epochs of {@code perEpoch} records. */
   static List<List<Long>> epochs(List<Long> ids, int perEpoch) {
-    assertThat(ids.size() % perEpoch).as("records out, %s, are whole epochs of %s", ids.size(), perEpoch)
+    assertThat(ids.size() % perEpoch)
+        .as("records out, %s, are whole epochs of %s", ids.size(), perEpoch)
         .isZero();
     List<List<Long>> epochs = new ArrayList<>();
     for (int start = 0; start < ids.size(); start += perEpoch) {

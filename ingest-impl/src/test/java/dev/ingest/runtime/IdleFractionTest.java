@@ -42,7 +42,8 @@ class IdleFractionTest {
   void aConsumerSlowerThanParsingHardlyWaits() {
     Dataset dataset = Dataset.tfrecord(dir.toString())
         .parseExample(ExampleSpec.of(
-            FeatureSpec.fixed("features", DType.FLOAT32, 32), FeatureSpec.fixed("label", DType.INT64)))
+            FeatureSpec.fixed("features", DType.FLOAT32, 32),
+            FeatureSpec.fixed("label", DType.INT64)))
         .shuffle(1000)
         .batch(64, true)
         .prefetch(4)

@@ -44,7 +44,8 @@ class ShardTest {
             .shuffle(16)
             .batch(8, false)
             .withOptions(PipelineOptions.defaults().withThreads(2).withSeed(11))));
-        assertThat(ids).as("shard %s of %s has no duplicates", index, numShards).doesNotHaveDuplicates();
+        assertThat(ids).as("shard %s of %s has no duplicates", index, numShards)
+            .doesNotHaveDuplicates();
         for (long id : ids) {
           assertThat(union.add(id)).as("record %s is in two of %s shards", id, numShards).isTrue();
         }

@@ -188,6 +188,19 @@ final class RunningPipeline implements BatchIterator {
     return Bottleneck.name(stages);
   }
 
+  /**
+   * Units the source has published so far (batches, then the end or error unit). With {@link
+   * #ringSlots()} it shows how far the source runs ahead of the consumer; any thread may read it.
+   */
+  long publishedUnits() {
+    return ring.getCursor() + 1;
+  }
+
+  /** The ring's slots: the most units ever published and not yet taken by the consumer. */
+  int ringSlots() {
+    return ring.getBufferSize();
+  }
+
   /** Records skipped as corrupt under the {@code skip} policy, so far. */
   long skippedRecords() {
     return skippedRecords.get();

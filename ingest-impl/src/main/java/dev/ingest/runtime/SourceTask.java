@@ -72,6 +72,9 @@ final class SourceTask implements Runnable {
   }
 
   private void produce() throws IOException {
+    if (spec.take() == 0) {
+      return; // publishBatch checks the limit only after publishing, so it would let one through.
+    }
     PipelineSpec.SourceSpec source = spec.source();
     TFRecordReaderOptions options = TFRecordReaderOptions.defaults()
         .withCompression(Compression.parse(source.compression()))

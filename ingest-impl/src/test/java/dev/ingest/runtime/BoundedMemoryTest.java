@@ -1,0 +1,104 @@
+package dev.ingest.runtime;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+
+import dev.ingest.Batch;
+import dev.ingest.DType;
+import dev.ingest.Dataset;
+import dev.ingest.ExampleSpec;
+import dev.ingest.FeatureSpec;
+import dev.ingest.PipelineOptions;
+import dev.ingest.tfrecord.Compression;
+import dev.ingest.tfrecord.sample.SampleDatasets;
+import dev.ingest.tfrecord.sample.SampleKind;
+import io.netty.buffer.PooledByteBufAllocator;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A consumer that stops taking batches stops the pipeline: the source publishes no more than the
+ * ring holds, and direct memory stops growing. The ring's gating makes "more than the ring"
+ * impossible, so the checks that nothing more happens over a window cannot flake; a source that
+ * ignored the gate would overrun the ring within microseconds.
+ */
+class BoundedMemoryTest {
+  private static final long WINDOW_MILLIS = 500;
+  @TempDir static Path dir;
+  static final ExampleSpec TABULAR = ExampleSpec.of(
+      FeatureSpec.fixed("features", DType.FLOAT32, 32), FeatureSpec.fixed("label", DType.INT64));
+
+  @BeforeAll
+  static void generate() throws IOException {
+    SampleDatasets.write(SampleKind.TABULAR, dir, 3000, 3, Compression.NONE, 5);
+  }
+
+  @Test
+  void aConsumerThatStopsTakingBatchesStopsThePipeline() {
+    Dataset endless = Dataset.tfrecord(dir.toString())
+        .parseExample(TABULAR)
+        .shuffle(500)
+        .batch(64, false)
+        .prefetch(3)
+        .repeat(-1)
+        .withOptions(PipelineOptions.defaults().withThreads(2));
+    assertTimeoutPreemptively(Duration.ofSeconds(60), () -> {
+      try (RunningPipeline pipeline = (RunningPipeline) endless.iterator()) {
+        int slots = pipeline.ringSlots();
+        assertThat(slots).isGreaterThanOrEqualTo(3 + 2);
+        // Nothing taken yet: the source fills the ring, and then must stop.
+        assertThat(await(() -> pipeline.publishedUnits() == slots, 20_000)).isTrue();
+        assertThat(awaitStableDirectMemory(20_000)).isTrue();
+        long memory = usedDirectMemory();
+        assertThat(await(() -> pipeline.publishedUnits() > slots, WINDOW_MILLIS))
+            .as("the source published past a full ring").isFalse();
+        assertThat(usedDirectMemory()).isEqualTo(memory);
+
+        // Each batch taken frees exactly one slot, and the source fills exactly that one.
+        for (int taken = 1; taken <= 5; taken++) {
+          Batch batch = pipeline.next();
+          batch.close();
+          long target = taken + slots;
+          assertThat(await(() -> pipeline.publishedUnits() == target, 20_000)).isTrue();
+          assertThat(await(() -> pipeline.publishedUnits() > target, 100))
+              .as("after %s batches taken", taken).isFalse();
+        }
+      }
+    });
+  }
+
+  private static long usedDirectMemory() {
+    return PooledByteBufAllocator.DEFAULT.metric().usedDirectMemory();
+  }
+
+  /** Polls (bounded) until direct memory reads the same over 200 ms. */
+  private static boolean awaitStableDirectMemory(long timeoutMillis) {
+    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
+    while (System.nanoTime() < deadline) {
+      long before = usedDirectMemory();
+      if (!await(() -> usedDirectMemory() != before, 200)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Polls {@code condition} every millisecond until it holds (true) or the time is up (false). */
+  static boolean await(BooleanSupplier condition, long timeoutMillis) {
+    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() >= deadline) {
+        return false;
+      }
+      LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
+    }
+    return true;
+  }
+}

@@ -1,0 +1,137 @@
+package dev.ingest.runtime;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.ingest.Batch;
+import dev.ingest.BatchDigest;
+import dev.ingest.BatchIterator;
+import dev.ingest.DType;
+import dev.ingest.Dataset;
+import dev.ingest.ExampleSpec;
+import dev.ingest.FeatureSpec;
+import dev.ingest.tfrecord.Compression;
+import dev.ingest.tfrecord.TFRecordWriter;
+import dev.ingest.tfrecord.example.ExampleEncoder;
+import java.io.IOException;
+import java.nio.LongBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+/**
+ * Record files whose records say who they are: each holds a unique int64 {@code id} (counting
+ * from 0 over all files, in file order) and a {@code payload} of four int64s derived from it, so
+ * a test can tell which record came out where.
+ */
+final class IdRecords {
+  static final ExampleSpec SPEC = ExampleSpec.of(
+      FeatureSpec.fixed("id", DType.INT64), FeatureSpec.fixed("payload", DType.INT64, 4));
+
+  private IdRecords() {}
+
+  /** Writes {@code recordsPerFile.length} files into {@code dir}; returns the total records. */
+  static int write(Path dir, int... recordsPerFile) throws IOException {
+    Files.createDirectories(dir);
+    ExampleEncoder encoder = new ExampleEncoder();
+    int id = 0;
+    for (int file = 0; file < recordsPerFile.length; file++) {
+      Path path = dir.resolve(
+          String.format("part-%05d-of-%05d.tfrecord", file, recordsPerFile.length));
+      try (TFRecordWriter writer = TFRecordWriter.open(path, Compression.NONE)) {
+        for (int i = 0; i < recordsPerFile[file]; i++, id++) {
+          writer.write(encoder.clear()
+              .putInt64("id", id)
+              .putInt64s("payload", new long[] {id * 3L, id * 5L, id * 7L, -id})
+              .toByteArray());
+        }
+      }
+    }
+    return id;
+  }
+
+  /** The ids of every batch, in order, one list per batch; checks each batch's payload. */
+  static List<List<Long>> batches(Dataset dataset) {
+    List<List<Long>> batches = new ArrayList<>();
+    try (BatchIterator iterator = dataset.iterator()) {
+      while (iterator.hasNext()) {
+        try (Batch batch = iterator.next()) {
+          batches.add(ids(batch));
+        }
+      }
+    }
+    return batches;
+  }
+
+  /** The ids in output order, all batches flattened. */
+  static List<Long> ids(Dataset dataset) {
+    return batches(dataset).stream().flatMap(List::stream).collect(Collectors.toList());
+  }
+
+  /** Splits an output stream of ids into epochs of {@code perEpoch} records. */
+  static List<List<Long>> epochs(List<Long> ids, int perEpoch) {
+    assertThat(ids.size() % perEpoch)
+        .as("records out, %s, are whole epochs of %s", ids.size(), perEpoch)
+        .isZero();
+    List<List<Long>> epochs = new ArrayList<>();
+    for (int start = 0; start < ids.size(); start += perEpoch) {
+      epochs.add(ids.subList(start, start + perEpoch));
+    }
+    return epochs;
+  }
+
+  static List<Long> ids(Batch batch) {
+    LongBuffer ids = batch.longs("id");
+    LongBuffer payload = batch.longs("payload");
+    List<Long> out = new ArrayList<>(batch.rows());
+    for (int row = 0; row < batch.rows(); row++) {
+      long id = ids.get(row);
+      assertThat(new long[] {payload.get(4 * row), payload.get(4 * row + 1),
+          payload.get(4 * row + 2), payload.get(4 * row + 3)})
+          .as("payload of record %s", id)
+          .containsExactly(id * 3L, id * 5L, id * 7L, -id);
+      out.add(id);
+    }
+    return out;
+  }
+
+  /** The digest of every batch, in order. */
+  static List<String> digests(Dataset dataset) {
+    List<String> digests = new ArrayList<>();
+    try (BatchIterator iterator = dataset.iterator()) {
+      while (iterator.hasNext()) {
+        try (Batch batch = iterator.next()) {
+          digests.add(BatchDigest.hex(batch));
+        }
+      }
+    }
+    return digests;
+  }
+
+  /** 0, 1, ..., count - 1. */
+  static List<Long> range(int count) {
+    return Stream.iterate(0L, id -> id + 1).limit(count).collect(Collectors.toList());
+  }
+
+  /** The pipeline threads alive now. */
+  static List<Thread> liveIngestThreads() {
+    return Thread.getAllStackTraces().keySet().stream()
+        .filter(thread -> thread.getName().startsWith("ingest-") && thread.isAlive())
+        .collect(Collectors.toList());
+  }
+
+  /**
+   * Joins every live pipeline thread, bounded by {@code timeoutMillis} in all, and returns those
+   * still alive after it.
+   */
+  static List<Thread> ingestThreadsAliveAfter(long timeoutMillis) throws InterruptedException {
+    long deadline = System.nanoTime() + timeoutMillis * 1_000_000L;
+    for (Thread thread : liveIngestThreads()) {
+      long leftMillis = (deadline - System.nanoTime()) / 1_000_000L;
+      thread.join(Math.max(1, leftMillis));
+    }
+    return liveIngestThreads();
+  }
+}

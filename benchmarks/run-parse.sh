@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Runs ExampleParseBenchmark (ingest's Example parser against Example.parseFrom, three dataset
-# kinds, with -prof gc) and renders benchmarks/results/parse.md.
+# Runs ExampleParseBenchmark (ingest's Example parser against Example.parseFrom) and
+# PipelineBenchmark (the whole pipeline against a naive Java loader), three dataset kinds, with
+# -prof gc, and renders benchmarks/results/parse.md.
 #
 #   benchmarks/run-parse.sh [JMH options...]
 #
@@ -25,7 +26,7 @@ json_files=()
 for ((round = 1; round <= rounds; round++)); do
   json="$results/parse-$round.json"
   echo "# round $round of $rounds, load average $(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo unknown)"
-  "$java" -jar "$jar" 'dev\.ingest\.bench\.ExampleParseBenchmark\.' -prof gc -rf json -rff "$json" "$@"
+  "$java" -jar "$jar" 'dev\.ingest\.bench\.(ExampleParseBenchmark|PipelineBenchmark)\.' -prof gc -rf json -rff "$json" "$@"
   json_files+=("$json")
 done
 

@@ -10,9 +10,9 @@ import java.util.Locale;
 import java.util.Optional;
 
 /**
- * Renders {@link ExampleParseBenchmark}'s JMH results as Markdown: per dataset kind, records/s of
- * ingest's parser and of the naive {@code Example.parseFrom} loader measured in the same run,
- * their ratio, and heap bytes allocated per record.
+ * Renders {@link ExampleParseBenchmark}'s and {@link PipelineBenchmark}'s JMH results as Markdown:
+ * per dataset kind, records/s of ingest and of the naive Java loader measured in the same run,
+ * their ratios, heap bytes allocated per record, and how the pipeline scales with threads.
  *
  * <pre>
  *   java -cp benchmarks.jar dev.ingest.bench.ParseReport OUTPUT.md RESULT.json [RESULT.json ...]
@@ -21,6 +21,8 @@ import java.util.Optional;
 public final class ParseReport {
   private static final String INGEST = "ExampleParseBenchmark.ingest";
   private static final String NAIVE = "ExampleParseBenchmark.protobufParseFrom";
+  private static final String PIPELINE = "PipelineBenchmark.ingest";
+  private static final String PIPELINE_NAIVE = "PipelineBenchmark.naiveJava";
   static final List<String> KINDS = List.of("image", "tabular", "text");
 
   private ParseReport() {}
@@ -76,6 +78,35 @@ public final class ParseReport {
     return rows;
   }
 
+  /** One kind's end-to-end comparison: the pipeline at 1 thread and at all cores, and naive. */
+  record PipelineRow(String kind, Spread oneThread, Spread allCores, Spread naive) {
+    double oneThreadRatio() {
+      return oneThread.median() / naive.median();
+    }
+
+    double allCoresRatio() {
+      return allCores.median() / naive.median();
+    }
+
+    double scaling() {
+      return allCores.median() / oneThread.median();
+    }
+  }
+
+  static List<PipelineRow> pipelineRows(List<Result> results) {
+    List<PipelineRow> rows = new ArrayList<>();
+    for (String kind : KINDS) {
+      Optional<Result> one = find(results, PIPELINE, kind, "1");
+      Optional<Result> all = find(results, PIPELINE, kind, "0");
+      Optional<Result> naive = find(results, PIPELINE_NAIVE, kind);
+      if (one.isPresent() && all.isPresent() && naive.isPresent()) {
+        rows.add(new PipelineRow(kind, Spread.of(one.get().metric("records")),
+            Spread.of(all.get().metric("records")), Spread.of(naive.get().metric("records"))));
+      }
+    }
+    return rows;
+  }
+
   static String render(List<Result> results) {
     StringBuilder md = new StringBuilder();
     md.append("# Example parsing: ingest against Example.parseFrom\n\n")
@@ -97,6 +128,24 @@ public final class ParseReport {
           .append(" | ").append(row.naiveHeapPerRecord().map(ParseReport::decimal).orElse(""))
           .append(" |\n");
     }
+    List<PipelineRow> pipeline = pipelineRows(results);
+    if (!pipeline.isEmpty()) {
+      md.append("\n# End to end: the pipeline against a naive Java loader\n\n")
+          .append("Page-cache shards; read, CRCs, parse, batch ").append(PipelineBenchmark.BATCH_ROWS)
+          .append(", prefetch; records/s, medians (lowest–highest). The naive loader is one")
+          .append(" thread: buffered stream, CRC32C, Example.parseFrom, values copied into arrays.\n\n")
+          .append("| kind | ingest, 1 parse thread | ingest, all cores | naive Java | ratio 1 thread |")
+          .append(" ratio all cores | all cores / 1 thread |\n")
+          .append("|---|---|---|---|---|---|---|\n");
+      for (PipelineRow row : pipeline) {
+        md.append("| ").append(row.kind())
+            .append(" | ").append(thousands(row.oneThread()))
+            .append(" | ").append(thousands(row.allCores()))
+            .append(" | ").append(thousands(row.naive()))
+            .append(String.format(Locale.ROOT, " | %.2fx | %.2fx | %.2fx |%n",
+                row.oneThreadRatio(), row.allCoresRatio(), row.scaling()));
+      }
+    }
     return md.toString();
   }
 
@@ -104,6 +153,15 @@ public final class ParseReport {
     return results.stream()
         .filter(result -> result.benchmark().equals(benchmark))
         .filter(result -> kind.equals(result.param("kind")))
+        .findFirst();
+  }
+
+  private static Optional<Result> find(
+      List<Result> results, String benchmark, String kind, String threads) {
+    return results.stream()
+        .filter(result -> result.benchmark().equals(benchmark))
+        .filter(result -> kind.equals(result.param("kind")))
+        .filter(result -> threads.equals(result.param("threads")))
         .findFirst();
   }
 

@@ -45,4 +45,28 @@ class ParseReportTest {
         "bytes", records.stream().map(r -> r * 100).toList(),
         "gc.alloc.rate.norm", heapPerPass));
   }
+
+  @Test
+  void comparesThePipelineAtOneThreadAndAllCoresWithTheNaiveLoader() {
+    List<Result> results = List.of(
+        pipeline("PipelineBenchmark.ingest", "text", "1", List.of(100.0, 200.0, 300.0)),
+        pipeline("PipelineBenchmark.ingest", "text", "0", List.of(350.0, 380.0, 400.0)),
+        pipeline("PipelineBenchmark.naiveJava", "text", null, List.of(90.0, 100.0, 110.0)));
+
+    assertThat(ParseReport.pipelineRows(results)).singleElement().satisfies(row -> {
+      assertThat(row.oneThreadRatio()).isEqualTo(2.0);
+      assertThat(row.allCoresRatio()).isEqualTo(3.8);
+      assertThat(row.scaling()).isEqualTo(1.9);
+    });
+    assertThat(ParseReport.render(results)).contains("| text | 200 (100–300) | 380 (350–400) | 100 (90–110) | 2.00x | 3.80x | 1.90x |");
+  }
+
+  private static Result pipeline(String benchmark, String kind, String threads, List<Double> records) {
+    TreeMap<String, String> params = new TreeMap<>(Map.of("kind", kind, "dataMiB", "32"));
+    if (threads != null) {
+      params.put("threads", threads);
+    }
+    return new Result(benchmark, params, 1, Map.of(JmhResults.OPERATIONS, List.of(1.0, 1.0, 1.0),
+        "records", records));
+  }
 }

@@ -1,13 +1,11 @@
 package dev.ingest.runtime;
 
-import com.lmax.disruptor.AlertException;
+import com.lmax.disruptor.BlockingWaitStrategy;
 import com.lmax.disruptor.BatchEventProcessor;
 import com.lmax.disruptor.BatchEventProcessorBuilder;
 import com.lmax.disruptor.RingBuffer;
 import com.lmax.disruptor.Sequence;
 import com.lmax.disruptor.SequenceBarrier;
-import com.lmax.disruptor.SleepingWaitStrategy;
-import com.lmax.disruptor.TimeoutException;
 import com.lmax.disruptor.util.Util;
 import dev.ingest.Batch;
 import dev.ingest.BatchIterator;
@@ -43,21 +41,25 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <h2>Assumptions and guarantees</h2>
  *
- * One consumer thread. Waiting uses Disruptor's sleeping strategy (spin briefly, then park), so
- * idle threads leave the cores to the work on a small machine. {@link #close()} halts every
+ * One consumer thread. Parse workers block on the ring (Disruptor's blocking strategy, woken by
+ * each publish); the consumer and a source facing a full ring wait with {@link Backoff} (spin,
+ * then park for doubling times), so idle threads leave the cores to the work, and to the
+ * trainer's own host threads, on a small machine. {@link #close()} halts every
  * thread, waits for them (bounded), then releases every record and batch still in the ring.
  */
 final class RunningPipeline implements BatchIterator {
   static final String CONSUMER = "consumer";
   private static final long SHUTDOWN_WAIT_MILLIS = 10_000;
-  private static final long WAIT_SLEEP_NANOS = TimeUnit.MICROSECONDS.toNanos(20);
+  /** The longest the consumer parks between looks at the workers: the most it can be late. */
+  private static final long CONSUMER_MAX_PARK_NANOS = TimeUnit.MICROSECONDS.toNanos(100);
 
   private final long startNanos = System.nanoTime();
   private final RingBuffer<WorkUnit> ring;
   private final List<BatchEventProcessor<WorkUnit>> workers = new ArrayList<>();
   private final List<Thread> threads = new ArrayList<>();
   private final Sequence consumed = new Sequence();
-  private final SequenceBarrier workersDone;
+  private final Sequence[] workerSequences;
+  private final Backoff consumerBackoff = new Backoff(CONSUMER_MAX_PARK_NANOS);
   private final AtomicLong skippedRecords = new AtomicLong();
   private final StageClock sourceClock = new StageClock();
   private final List<StageClock> parseClocks = new ArrayList<>();
@@ -76,9 +78,9 @@ final class RunningPipeline implements BatchIterator {
     int slots = Util.ceilingNextPowerOfTwo(spec.prefetch() + workerCount);
     ByteBufAllocator allocator = PooledByteBufAllocator.DEFAULT;
     ring = RingBuffer.createSingleProducer(() -> new WorkUnit(allocator, spec.batchSize()), slots,
-        new SleepingWaitStrategy(100, WAIT_SLEEP_NANOS));
+        new BlockingWaitStrategy());
     SequenceBarrier published = ring.newBarrier();
-    Sequence[] workerSequences = new Sequence[workerCount];
+    workerSequences = new Sequence[workerCount];
     for (int i = 0; i < workerCount; i++) {
       StageClock clock = new StageClock();
       parseClocks.add(clock);
@@ -89,7 +91,6 @@ final class RunningPipeline implements BatchIterator {
       workers.add(processor);
       workerSequences[i] = processor.getSequence();
     }
-    workersDone = ring.newBarrier(workerSequences);
     ring.addGatingSequences(consumed);
 
     // Netty's thread factory makes FastThreadLocalThreads, which get the pooled allocator's caches.
@@ -116,14 +117,14 @@ final class RunningPipeline implements BatchIterator {
     }
     long sequence = consumed.get() + 1;
     long waitStart = System.nanoTime();
-    try {
-      workersDone.waitFor(sequence);
-    } catch (AlertException | TimeoutException e) {
-      throw new IllegalStateException("the pipeline was shut down", e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while waiting for a batch", e);
+    // Every worker must have passed the sequence: worker s % N parses it, the others skip it.
+    while (Util.getMinimumSequence(workerSequences) < sequence) {
+      if (Thread.currentThread().isInterrupted()) {
+        throw new IllegalStateException("interrupted while waiting for a batch");
+      }
+      consumerBackoff.idle();
     }
+    consumerBackoff.reset();
     long now = System.nanoTime();
     if (firstBatchNanos < 0) {
       firstBatchNanos = now - startNanos;

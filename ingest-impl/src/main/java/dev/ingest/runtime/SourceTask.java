@@ -12,7 +12,6 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -28,7 +27,8 @@ import java.util.function.BooleanSupplier;
  */
 final class SourceTask implements Runnable {
   static final String STAGE = "read";
-  private static final long FULL_RING_PARK_NANOS = TimeUnit.MICROSECONDS.toNanos(50);
+  /** The longest the source parks between looks at a full ring (a slow consumer frees slots). */
+  private static final long FULL_RING_MAX_PARK_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
 
   private final PipelineSpec spec;
   private final List<Path> files;
@@ -38,6 +38,7 @@ final class SourceTask implements Runnable {
   private final StageClock clock;
   private final ByteBufAllocator allocator;
   private final RecordShuffleBuffer shuffle;
+  private final Backoff fullRing = new Backoff(FULL_RING_MAX_PARK_NANOS);
   private StagedRecords staging;
   private long publishedBatches;
 
@@ -184,13 +185,14 @@ final class SourceTask implements Runnable {
         long sequence = ring.tryNext();
         if (waitStart != 0) {
           clock.addOutputWait(System.nanoTime() - waitStart);
+          fullRing.reset();
         }
         return sequence;
       } catch (InsufficientCapacityException full) {
         if (waitStart == 0) {
           waitStart = System.nanoTime();
         }
-        LockSupport.parkNanos(FULL_RING_PARK_NANOS);
+        fullRing.idle();
       }
     }
     return -1;

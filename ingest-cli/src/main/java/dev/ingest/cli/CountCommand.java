@@ -13,9 +13,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
@@ -29,29 +28,15 @@ import picocli.CommandLine.Spec;
 final class CountCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
-  @Option(
-      names = "--compression",
-      defaultValue = "auto",
-      converter = CompressionConverter.class,
-      description = "auto, none, gzip or zlib (default: ${DEFAULT-VALUE}: detected per file).")
-  Compression compression;
-
-  @Option(names = "--json", description = "Print one JSON object as the last line.")
-  boolean json;
-
-  @Parameters(
-      arity = "1..*",
-      paramLabel = "PATH",
-      description = "Files, folders (their files) or globs such as 'data/*.tfrecord'.")
-  List<String> paths;
+  @Mixin RecordInputs inputs;
 
   /** Records in one file. */
   record FileCount(Path path, long records) {}
 
   @Override
   public Integer call() throws IOException {
-    List<Path> files = InputFiles.resolve(spec, paths);
-    print(spec.commandLine().getOut(), count(files, compression), json);
+    List<Path> files = InputFiles.resolve(spec, inputs.paths);
+    print(spec.commandLine().getOut(), count(files, inputs.compression), inputs.json);
     return ExitCode.OK;
   }
 

@@ -14,9 +14,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
@@ -34,21 +33,7 @@ import picocli.CommandLine.Spec;
 final class ValidateCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
-  @Option(
-      names = "--compression",
-      defaultValue = "auto",
-      converter = CompressionConverter.class,
-      description = "auto, none, gzip or zlib (default: ${DEFAULT-VALUE}: detected per file).")
-  Compression compression;
-
-  @Option(names = "--json", description = "Print one JSON object as the last line.")
-  boolean json;
-
-  @Parameters(
-      arity = "1..*",
-      paramLabel = "PATH",
-      description = "Files, folders (their files) or globs such as 'data/*.tfrecord'.")
-  List<String> paths;
+  @Mixin RecordInputs inputs;
 
   /** One file's outcome: the records that read cleanly and the problems found. */
   record FileReport(Path path, long records, List<RecordProblem> problems) {}
@@ -70,9 +55,9 @@ final class ValidateCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
-    List<Path> files = InputFiles.resolve(spec, paths);
-    Report report = validate(files, compression);
-    print(spec.commandLine().getOut(), report, json);
+    List<Path> files = InputFiles.resolve(spec, inputs.paths);
+    Report report = validate(files, inputs.compression);
+    print(spec.commandLine().getOut(), report, inputs.json);
     return report.ok() ? ExitCode.OK : ExitCode.BAD_DATA;
   }
 

@@ -57,6 +57,8 @@ final class RunningPipeline implements BatchIterator {
   private final RingBuffer<WorkUnit> ring;
   private final List<BatchEventProcessor<WorkUnit>> workers = new ArrayList<>();
   private final List<Thread> threads = new ArrayList<>();
+  private final List<Thread> workerThreads = new ArrayList<>();
+  private final Thread sourceThread;
   private final Sequence consumed = new Sequence();
   private final Sequence[] workerSequences;
   private final Backoff consumerBackoff = new Backoff(CONSUMER_MAX_PARK_NANOS);
@@ -96,11 +98,13 @@ final class RunningPipeline implements BatchIterator {
     // Netty's thread factory makes FastThreadLocalThreads, which get the pooled allocator's caches.
     ThreadFactory parseThreads = new DefaultThreadFactory("ingest-parse", true);
     for (BatchEventProcessor<WorkUnit> processor : workers) {
-      threads.add(parseThreads.newThread(processor));
+      workerThreads.add(parseThreads.newThread(processor));
     }
     SourceTask source = new SourceTask(
         spec, files, ring, allocator, () -> halted, skippedRecords, sourceClock);
-    threads.add(new DefaultThreadFactory("ingest-source", true).newThread(source));
+    sourceThread = new DefaultThreadFactory("ingest-source", true).newThread(source);
+    threads.addAll(workerThreads);
+    threads.add(sourceThread);
     threads.forEach(Thread::start);
   }
 
@@ -122,6 +126,7 @@ final class RunningPipeline implements BatchIterator {
       if (Thread.currentThread().isInterrupted()) {
         throw new IllegalStateException("interrupted while waiting for a batch");
       }
+      checkStagesAlive(sequence);
       consumerBackoff.idle();
     }
     consumerBackoff.reset();
@@ -145,6 +150,25 @@ final class RunningPipeline implements BatchIterator {
     unit.batch = null;
     consumed.set(sequence);
     return true;
+  }
+
+  /**
+   * A stage thread that died without handing on a failure (an {@code Error} outside the stages'
+   * own handling) would leave the consumer waiting forever; this turns that into an exception.
+   */
+  private void checkStagesAlive(long sequence) {
+    for (int i = 0; i < workerThreads.size(); i++) {
+      if (!workerThreads.get(i).isAlive()) {
+        finished = true;
+        throw new IngestException(ParseWorker.STAGE, new IllegalStateException(
+            "parse worker thread " + workerThreads.get(i).getName() + " died"));
+      }
+    }
+    if (!sourceThread.isAlive() && ring.getCursor() < sequence) {
+      finished = true;
+      throw new IngestException(SourceTask.STAGE, new IllegalStateException(
+          "source thread " + sourceThread.getName() + " ended without ending the stream"));
+    }
   }
 
   @Override

@@ -39,12 +39,13 @@ public final class Dataset {
   private final PaddingSpec padding;
   private final int prefetch;
   private final int epochs;
+  private final long skip;
   private final long take;
   private final PipelineOptions options;
 
   private Dataset(SourceSpec source, ExampleSpec features, int shuffleBufferSize,
       boolean reshuffleEachIteration, int batchSize, boolean dropRemainder, PaddingSpec padding,
-      int prefetch, int epochs, long take, PipelineOptions options) {
+      int prefetch, int epochs, long skip, long take, PipelineOptions options) {
     this.source = source;
     this.features = features;
     this.shuffleBufferSize = shuffleBufferSize;
@@ -54,6 +55,7 @@ public final class Dataset {
     this.padding = padding;
     this.prefetch = prefetch;
     this.epochs = epochs;
+    this.skip = skip;
     this.take = take;
     this.options = options;
   }
@@ -67,7 +69,7 @@ public final class Dataset {
     SourceSpec source = new SourceSpec(files, "auto", true, CorruptionPolicy.FAIL, 1, 0,
         ShardBy.FILE, true, DEFAULT_CYCLE_LENGTH, DEFAULT_BLOCK_LENGTH);
     return new Dataset(source, null, 0, true, 1, false, PaddingSpec.none(), DEFAULT_PREFETCH, 1,
-        -1, PipelineOptions.defaults());
+        0, -1, PipelineOptions.defaults());
   }
 
   /** Reads with this compression: {@code auto} (default), {@code none}, {@code gzip}, {@code zlib}. */
@@ -116,7 +118,7 @@ public final class Dataset {
   /** Parses every record as a {@code tf.train.Example} with these features. */
   public Dataset parseExample(ExampleSpec spec) {
     return new Dataset(source, spec, shuffleBufferSize, reshuffleEachIteration, batchSize,
-        dropRemainder, padding, prefetch, epochs, take, options);
+        dropRemainder, padding, prefetch, epochs, skip, take, options);
   }
 
   /** Shuffles records through a buffer of {@code bufferSize}, a new order every epoch. */
@@ -126,42 +128,48 @@ public final class Dataset {
 
   public Dataset shuffle(int bufferSize, boolean reshuffleEachIteration) {
     return new Dataset(source, features, bufferSize, reshuffleEachIteration, batchSize,
-        dropRemainder, padding, prefetch, epochs, take, options);
+        dropRemainder, padding, prefetch, epochs, skip, take, options);
   }
 
   /** Groups {@code size} records per batch; an epoch's short last batch is kept unless dropped. */
   public Dataset batch(int size, boolean dropRemainder) {
     return new Dataset(source, features, shuffleBufferSize, reshuffleEachIteration, size,
-        dropRemainder, PaddingSpec.none(), prefetch, epochs, take, options);
+        dropRemainder, PaddingSpec.none(), prefetch, epochs, skip, take, options);
   }
 
   /** As {@link #batch}, padding var-len features as {@code padding} says. */
   public Dataset paddedBatch(int size, PaddingSpec padding, boolean dropRemainder) {
     return new Dataset(source, features, shuffleBufferSize, reshuffleEachIteration, size,
-        dropRemainder, padding, prefetch, epochs, take, options);
+        dropRemainder, padding, prefetch, epochs, skip, take, options);
   }
 
   /** Keeps {@code batches} parsed batches ready ahead of the consumer. */
   public Dataset prefetch(int batches) {
     return new Dataset(source, features, shuffleBufferSize, reshuffleEachIteration, batchSize,
-        dropRemainder, padding, batches, epochs, take, options);
+        dropRemainder, padding, batches, epochs, skip, take, options);
   }
 
   /** Passes over the data; -1 repeats forever. */
   public Dataset repeat(int epochs) {
     return new Dataset(source, features, shuffleBufferSize, reshuffleEachIteration, batchSize,
-        dropRemainder, padding, prefetch, epochs, take, options);
+        dropRemainder, padding, prefetch, epochs, skip, take, options);
   }
 
-  /** At most {@code batches} batches in all. */
+  /** Drops the first {@code batches} batches (counted across epochs). */
+  public Dataset skip(long batches) {
+    return new Dataset(source, features, shuffleBufferSize, reshuffleEachIteration, batchSize,
+        dropRemainder, padding, prefetch, epochs, batches, take, options);
+  }
+
+  /** At most {@code batches} batches in all, after any skipped ones. */
   public Dataset take(long batches) {
     return new Dataset(source, features, shuffleBufferSize, reshuffleEachIteration, batchSize,
-        dropRemainder, padding, prefetch, epochs, batches, options);
+        dropRemainder, padding, prefetch, epochs, skip, batches, options);
   }
 
   public Dataset withOptions(PipelineOptions newOptions) {
     return new Dataset(source, features, shuffleBufferSize, reshuffleEachIteration, batchSize,
-        dropRemainder, padding, prefetch, epochs, take, newOptions);
+        dropRemainder, padding, prefetch, epochs, skip, take, newOptions);
   }
 
   /** The immutable spec; {@link IllegalArgumentException} if a stage is missing or invalid. */
@@ -170,7 +178,7 @@ public final class Dataset {
       throw new IllegalArgumentException("the pipeline needs a parse_example stage");
     }
     return new PipelineSpec(source, features, shuffleBufferSize, reshuffleEachIteration,
-        batchSize, dropRemainder, padding, prefetch, epochs, take, options);
+        batchSize, dropRemainder, padding, prefetch, epochs, skip, take, options);
   }
 
   /**
@@ -188,6 +196,6 @@ public final class Dataset {
 
   private Dataset withSource(SourceSpec newSource) {
     return new Dataset(newSource, features, shuffleBufferSize, reshuffleEachIteration, batchSize,
-        dropRemainder, padding, prefetch, epochs, take, options);
+        dropRemainder, padding, prefetch, epochs, skip, take, options);
   }
 }

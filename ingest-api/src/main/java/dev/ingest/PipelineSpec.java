@@ -17,7 +17,8 @@ import java.util.Objects;
  * @param padding how padded_batch pads var-len features ({@link PaddingSpec#none()} for batch)
  * @param prefetch batches parsed ahead of the consumer
  * @param epochs passes over the data; -1 forever
- * @param take at most this many batches in all; -1 for no limit
+ * @param skip batches to drop at the start (tf.data's {@code skip}, before {@code take})
+ * @param take at most this many batches in all after the skipped ones; -1 for no limit
  * @param options seed, determinism, threads, memory budget
  */
 public record PipelineSpec(
@@ -30,6 +31,7 @@ public record PipelineSpec(
     PaddingSpec padding,
     int prefetch,
     int epochs,
+    long skip,
     long take,
     PipelineOptions options) {
 
@@ -42,6 +44,7 @@ public record PipelineSpec(
     require(batchSize >= 1, "batch_size must be at least 1, got " + batchSize);
     require(prefetch >= 1, "prefetch buffer_size must be at least 1, got " + prefetch);
     require(epochs == -1 || epochs >= 1, "repeat must be -1 (forever) or at least 1, got " + epochs);
+    require(skip >= 0, "skip must be at least 0, got " + skip);
     require(take == -1 || take >= 0, "take must be -1 (all) or at least 0, got " + take);
   }
 

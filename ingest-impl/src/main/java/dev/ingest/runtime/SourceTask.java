@@ -41,6 +41,7 @@ final class SourceTask implements Runnable {
   private final Backoff fullRing = new Backoff(FULL_RING_MAX_PARK_NANOS);
   private StagedRecords staging;
   private long publishedBatches;
+  private long skippedBatches;
 
   SourceTask(PipelineSpec spec, List<Path> files, RingBuffer<WorkUnit> ring,
       ByteBufAllocator allocator, BooleanSupplier halted, AtomicLong skippedRecords,
@@ -148,6 +149,12 @@ final class SourceTask implements Runnable {
   }
 
   private boolean publishBatch() {
+    if (skippedBatches < spec.skip()) {
+      // Skipped batches are read (their records decide where later batches start), not parsed.
+      staging.clear();
+      skippedBatches++;
+      return true;
+    }
     long sequence = claim();
     if (sequence < 0) {
       return false;

@@ -63,6 +63,17 @@ class BatchingTest {
         .withOptions(PipelineOptions.defaults().withThreads(3).withSeed(3));
   }
 
+  @ParameterizedTest(name = "skip {0}, take {1}")
+  @CsvSource({"0, -1", "1, -1", "5, 3", "13, 2", "14, 1", "26, -1", "27, 5", "100, -1"})
+  void skipDropsTheFirstBatchesAcrossEpochsThenTakeCounts(long skip, long take) {
+    Dataset all = ids().batch(16, false).repeat(2);
+    List<List<Long>> expected = IdRecords.batches(all); // 13 batches an epoch, 26 in all
+    List<List<Long>> rest =
+        expected.subList((int) Math.min(skip, expected.size()), expected.size());
+    List<List<Long>> got = IdRecords.batches(all.skip(skip).take(take));
+    assertThat(got).isEqualTo(take == -1 ? rest : rest.subList(0, (int) Math.min(take, rest.size())));
+  }
+
   @ParameterizedTest(name = "take {0} of {1} epochs")
   @CsvSource({"0, 1", "1, 1", "5, 1", "13, 1", "14, 1", "100, 1", "20, 3", "1000, -1"})
   void takeYieldsAtMostThatManyBatchesInOrder(long take, int epochs) {

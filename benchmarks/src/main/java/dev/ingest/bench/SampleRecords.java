@@ -1,8 +1,6 @@
 package dev.ingest.bench;
 
-import dev.ingest.DType;
 import dev.ingest.ExampleSpec;
-import dev.ingest.FeatureSpec;
 import dev.ingest.tfrecord.Compression;
 import dev.ingest.tfrecord.TFRecordReader;
 import dev.ingest.tfrecord.sample.SampleDatasets;
@@ -49,7 +47,8 @@ public class SampleRecords {
     SampleKind sampleKind = SampleKind.valueOf(kind.toUpperCase(Locale.ROOT));
     Path directory = Files.createTempDirectory("ingest-parse-bench-");
     try {
-      long records = Math.max(1, (long) dataMiB * BenchmarkDefaults.MIB / approximateBytes(sampleKind));
+      long records =
+          Math.max(1, (long) dataMiB * BenchmarkDefaults.MIB / sampleKind.approximateRecordBytes());
       SampleDatasets.write(sampleKind, directory, records, 1, Compression.NONE, 42);
       List<byte[]> read = new ArrayList<>();
       try (TFRecordReader reader =
@@ -82,19 +81,7 @@ public class SampleRecords {
 
   /** The spec a training job would parse this kind with. */
   ExampleSpec spec() {
-    switch (kind) {
-      case "image":
-        return ExampleSpec.of(FeatureSpec.fixed("image", DType.BYTES),
-            FeatureSpec.fixed("label", DType.INT64));
-      case "tabular":
-        return ExampleSpec.of(FeatureSpec.fixed("features", DType.FLOAT32, SampleKind.TABULAR_FEATURES),
-            FeatureSpec.fixed("label", DType.INT64));
-      case "text":
-        return ExampleSpec.of(FeatureSpec.varLen("tokens", DType.INT64),
-            FeatureSpec.fixed("label", DType.INT64));
-      default:
-        throw new IllegalArgumentException("unknown kind " + kind);
-    }
+    return SampleKind.valueOf(kind.toUpperCase(Locale.ROOT)).exampleSpec();
   }
 
   int records() {
@@ -119,16 +106,5 @@ public class SampleRecords {
 
   byte[] array(int record) {
     return arrays[record];
-  }
-
-  private static long approximateBytes(SampleKind kind) {
-    switch (kind) {
-      case IMAGE:
-        return 3100;
-      case TABULAR:
-        return 170;
-      default:
-        return 520;
-    }
   }
 }

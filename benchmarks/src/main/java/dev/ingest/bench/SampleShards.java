@@ -1,8 +1,6 @@
 package dev.ingest.bench;
 
-import dev.ingest.DType;
 import dev.ingest.ExampleSpec;
-import dev.ingest.FeatureSpec;
 import dev.ingest.tfrecord.Compression;
 import dev.ingest.tfrecord.sample.SampleDatasets;
 import dev.ingest.tfrecord.sample.SampleKind;
@@ -42,7 +40,8 @@ public class SampleShards {
   public void write() throws IOException {
     SampleKind sampleKind = SampleKind.valueOf(kind.toUpperCase(Locale.ROOT));
     directory = Files.createTempDirectory("ingest-pipeline-bench-");
-    records = Math.max(8, (long) dataMiB * BenchmarkDefaults.MIB / approximateBytes(sampleKind));
+    records =
+        Math.max(8, (long) dataMiB * BenchmarkDefaults.MIB / sampleKind.approximateRecordBytes());
     SampleDatasets.write(sampleKind, directory, records, 8, Compression.NONE, 42);
     try (Stream<Path> listed = Files.list(directory)) {
       files = listed.filter(path -> path.toString().endsWith(".tfrecord")).sorted().toList();
@@ -67,18 +66,7 @@ public class SampleShards {
 
   /** The spec a training job would parse this kind with. */
   ExampleSpec spec() {
-    switch (kind) {
-      case "image":
-        return ExampleSpec.of(FeatureSpec.fixed("image", DType.BYTES),
-            FeatureSpec.fixed("label", DType.INT64));
-      case "tabular":
-        return ExampleSpec.of(
-            FeatureSpec.fixed("features", DType.FLOAT32, SampleKind.TABULAR_FEATURES),
-            FeatureSpec.fixed("label", DType.INT64));
-      default:
-        return ExampleSpec.of(FeatureSpec.varLen("tokens", DType.INT64),
-            FeatureSpec.fixed("label", DType.INT64));
-    }
+    return SampleKind.valueOf(kind.toUpperCase(Locale.ROOT)).exampleSpec();
   }
 
   String folder() {
@@ -96,16 +84,5 @@ public class SampleShards {
   /** File bytes, framing included. */
   long bytes() {
     return bytes;
-  }
-
-  static long approximateBytes(SampleKind kind) {
-    switch (kind) {
-      case IMAGE:
-        return 3100;
-      case TABULAR:
-        return 170;
-      default:
-        return 520;
-    }
   }
 }

@@ -1,10 +1,7 @@
 package dev.ingest.cli;
 
 import dev.ingest.BatchIterator;
-import dev.ingest.DType;
 import dev.ingest.Dataset;
-import dev.ingest.ExampleSpec;
-import dev.ingest.FeatureSpec;
 import dev.ingest.PipelineOptions;
 import dev.ingest.tfrecord.Compression;
 import dev.ingest.tfrecord.sample.SampleDatasets;
@@ -79,8 +76,7 @@ final class DemoCommand implements Callable<Integer> {
         + STEP_MILLIS + " ms per batch:");
     Dataset dataset = Dataset.tfrecord(data.toString())
         .interleave(4, 16)
-        .parseExample(ExampleSpec.of(
-            FeatureSpec.fixed("image", DType.BYTES), FeatureSpec.fixed("label", DType.INT64)))
+        .parseExample(SampleKind.IMAGE.exampleSpec())
         .shuffle(2000)
         .batch(256, false)
         .prefetch(8)

@@ -1,5 +1,8 @@
 package dev.ingest.tfrecord.sample;
 
+import dev.ingest.DType;
+import dev.ingest.ExampleSpec;
+import dev.ingest.FeatureSpec;
 import dev.ingest.tfrecord.example.ExampleEncoder;
 import java.util.Locale;
 import java.util.SplittableRandom;
@@ -66,6 +69,31 @@ public enum SampleKind {
 
   /** Puts the features of the next example into {@code encoder}, which the caller cleared. */
   public abstract void next(SplittableRandom random, ExampleEncoder encoder);
+
+  /** The features a training job parses this kind with. */
+  public ExampleSpec exampleSpec() {
+    FeatureSpec label = FeatureSpec.fixed("label", DType.INT64);
+    switch (this) {
+      case IMAGE:
+        return ExampleSpec.of(FeatureSpec.fixed("image", DType.BYTES), label);
+      case TABULAR:
+        return ExampleSpec.of(FeatureSpec.fixed("features", DType.FLOAT32, TABULAR_FEATURES), label);
+      default:
+        return ExampleSpec.of(FeatureSpec.varLen("tokens", DType.INT64), label);
+    }
+  }
+
+  /** About how many serialized bytes one record of this kind takes (text: on average). */
+  public long approximateRecordBytes() {
+    switch (this) {
+      case IMAGE:
+        return 3100;
+      case TABULAR:
+        return 170;
+      default:
+        return 520;
+    }
+  }
 
   /** The name used on the command line and in JSON. */
   public String wireName() {

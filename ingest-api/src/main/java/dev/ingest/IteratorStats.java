@@ -5,7 +5,17 @@ package dev.ingest;
  *
  * @param batches batches handed out
  * @param records rows in those batches
+ * @param recordBytes serialized bytes of those records (as read from the files, uncompressed)
+ * @param epoch the epoch (from 0) of the last batch handed out; -1 before the first
  * @param firstBatchNanos from the iterator's creation to the first batch being ready
  * @param waitNanos time blocked waiting for batches after the first (the accelerator's idle time)
+ * @param skippedRecords records skipped as corrupt under the {@code skip} policy, so far
  */
-public record IteratorStats(long batches, long records, long firstBatchNanos, long waitNanos) {}
+public record IteratorStats(
+    long batches,
+    long records,
+    long recordBytes,
+    long epoch,
+    long firstBatchNanos,
+    long waitNanos,
+    long skippedRecords) {}

@@ -72,6 +72,10 @@ final class RunningPipeline implements BatchIterator {
   private boolean closed;
   private long batches;
   private long records;
+  private long recordBytes;
+  private long epoch = -1;
+  private long readyEpoch;
+  private long readyBytes;
   private long firstBatchNanos = -1;
   private long waitNanos;
 
@@ -147,6 +151,8 @@ final class RunningPipeline implements BatchIterator {
       return false;
     }
     ready = unit.batch;
+    readyEpoch = unit.epoch;
+    readyBytes = unit.recordBytes;
     unit.batch = null;
     consumed.set(sequence);
     return true;
@@ -180,12 +186,15 @@ final class RunningPipeline implements BatchIterator {
     ready = null;
     batches++;
     records += batch.rows();
+    recordBytes += readyBytes;
+    epoch = readyEpoch;
     return batch;
   }
 
   @Override
   public IteratorStats stats() {
-    return new IteratorStats(batches, records, Math.max(firstBatchNanos, 0), waitNanos);
+    return new IteratorStats(batches, records, recordBytes, epoch, Math.max(firstBatchNanos, 0),
+        waitNanos, skippedRecords.get());
   }
 
   @Override

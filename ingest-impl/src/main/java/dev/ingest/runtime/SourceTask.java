@@ -42,6 +42,8 @@ final class SourceTask implements Runnable {
   private StagedRecords staging;
   private long publishedBatches;
   private long skippedBatches;
+  /** The epoch being read; units carry it to the consumer. */
+  private long epoch;
 
   SourceTask(PipelineSpec spec, List<Path> files, RingBuffer<WorkUnit> ring,
       ByteBufAllocator allocator, BooleanSupplier halted, AtomicLong skippedRecords,
@@ -84,7 +86,7 @@ final class SourceTask implements Runnable {
         .withOnCorrupt(source.onCorrupt())
         .withProblemListener(problem -> skippedRecords.incrementAndGet());
     long seed = spec.options().seed();
-    for (long epoch = 0; spec.epochs() == -1 || epoch < spec.epochs(); epoch++) {
+    for (epoch = 0; spec.epochs() == -1 || epoch < spec.epochs(); epoch++) {
       List<Path> epochFiles = EpochFiles.forEpoch(files, source, seed, epoch);
       if (shuffle != null) {
         long shuffleEpoch = spec.reshuffleEachIteration() ? epoch : 0;
@@ -161,6 +163,8 @@ final class SourceTask implements Runnable {
     }
     WorkUnit unit = ring.get(sequence);
     StagedRecords empty = unit.records;
+    unit.epoch = epoch;
+    unit.recordBytes = staging.bytes();
     unit.records = staging;
     unit.batch = null;
     unit.error = null;

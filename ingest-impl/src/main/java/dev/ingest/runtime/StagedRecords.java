@@ -63,6 +63,11 @@ final class StagedRecords {
     return size;
   }
 
+  /** Serialized bytes of the records added since the last {@link #clear()}. */
+  long bytes() {
+    return arena.writerIndex();
+  }
+
   /** The records as the parser takes them; valid until {@link #clear()}. */
   SerializedRecords records() {
     records.clear();

@@ -14,6 +14,9 @@ final class WorkUnit {
   /** The batch's records, copied into the unit's own reusable arena. */
   StagedRecords records;
   Batch batch;
+  /** The epoch the records come from, and their serialized bytes. */
+  long epoch;
+  long recordBytes;
   Throwable error;
   String failedStage;
   boolean end;

@@ -95,6 +95,13 @@ class ErrorsTest {
       for (List<Long> epoch : epochs) {
         assertThat(epoch).containsExactlyInAnyOrderElementsOf(expected);
       }
+      try (dev.ingest.BatchIterator batches = dataset.iterator()) {
+        while (batches.hasNext()) {
+          batches.next().close();
+        }
+        // The bad record is met once per epoch.
+        assertThat(batches.stats().skippedRecords()).isEqualTo(2);
+      }
     });
   }
 

@@ -94,6 +94,31 @@ class PipelineTest {
     }
   }
 
+  @Test
+  void statsCountRecordBytesAndTellEachBatchsEpoch() throws IOException {
+    long fileBytes = 0;
+    try (var files = java.nio.file.Files.list(dir.resolve("tabular"))) {
+      for (Path file : files.toList()) {
+        fileBytes += java.nio.file.Files.size(file);
+      }
+    }
+    long payloadBytes = fileBytes - 5000L * 16; // every record has 16 bytes of framing
+    List<Long> epochs = new ArrayList<>();
+    try (BatchIterator batches = dataset().iterator()) {
+      assertThat(batches.stats().epoch()).isEqualTo(-1);
+      while (batches.hasNext()) {
+        batches.next().close();
+        epochs.add(batches.stats().epoch());
+      }
+      assertThat(batches.stats().recordBytes()).isEqualTo(2 * payloadBytes);
+      assertThat(batches.stats().skippedRecords()).isZero();
+    }
+    int perEpoch = (5000 + 255) / 256;
+    assertThat(epochs).hasSize(2 * perEpoch);
+    assertThat(epochs.subList(0, perEpoch)).containsOnly(0L);
+    assertThat(epochs.subList(perEpoch, 2 * perEpoch)).containsOnly(1L);
+  }
+
   private static Dataset dataset() {
     return Dataset.tfrecord(dir.resolve("tabular").toString())
         .interleave(2, 8)

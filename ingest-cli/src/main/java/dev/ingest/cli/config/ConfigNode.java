@@ -29,8 +29,14 @@ public record ConfigNode(Object value, int line, int column) {
     return value instanceof List;
   }
 
-  /** The value as plain maps, lists and scalars, for readers that take those. */
+  /**
+   * The value as plain maps, lists and scalars, for readers that take those; integers that fit
+   * an {@code int} become {@code Integer}s, as a YAML reader such as snakeyaml hands them over.
+   */
   Object plain() {
+    if (value instanceof Long number && number == number.intValue()) {
+      return number.intValue();
+    }
     if (isMap()) {
       Map<String, Object> plain = new java.util.LinkedHashMap<>();
       map().forEach((key, node) -> plain.put(key, node.plain()));

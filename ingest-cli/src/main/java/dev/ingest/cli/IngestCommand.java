@@ -32,6 +32,7 @@ import picocli.CommandLine.Spec;
       CountCommand.class,
       ValidateCommand.class,
       RunCommand.class,
+      ExplainCommand.class,
       DemoCommand.class,
       CommandLine.HelpCommand.class
     })

@@ -115,6 +115,40 @@ class PipelineConfigTest {
   }
 
   @Test
+  void refusesImpossibleValuesAndWhatTheEngineCannotDo() {
+    String yaml = """
+        version: 2
+        source:
+          tfrecord:
+            files: []
+            verify_crc: false
+            shard: {num_shards: 2, index: 2}
+        stages:
+          - parse_example: {features: {label: {type: int64}}}
+          - batch: {batch_size: 8}
+          - padded_batch: {batch_size: 8}
+          - cache: {path: memory}
+        options: {deterministic: false, memory_budget: lots}
+        """;
+
+    assertThat(problems(yaml)).containsExactly(
+        "version (line 1, column 10): only version 1 is known, got 2",
+        "source.tfrecord.files (line 4, column 12): expected a non-empty list of files, folders"
+            + " or globs",
+        "source.tfrecord.verify_crc (line 5, column 17): not supported yet: the engine always"
+            + " verifies CRCs",
+        "source.tfrecord.shard.index (line 6, column 35): must be below num_shards (2), got 2",
+        "stages.2.padded_batch (line 10, column 5): a second padded_batch stage; stages.1 is"
+            + " already one (batch and padded_batch exclude each other)",
+        "stages.3.cache (line 11, column 5): not supported yet: the engine does not run cache"
+            + " stages",
+        "options.deterministic (line 12, column 26): not supported yet: the engine only runs"
+            + " deterministically",
+        "options.memory_budget (line 12, column 48): expected bytes, a size such as 512MiB or"
+            + " 2GiB, or auto; got \"lots\"");
+  }
+
+  @Test
   void substitutesEnvironmentVariablesAndAppliesOverrides() throws ConfigException {
     String yaml = """
         version: 1

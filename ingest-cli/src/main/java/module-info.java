@@ -5,6 +5,8 @@ module dev.ingest.cli {
   requires dev.ingest.impl;
   requires info.picocli;
   requires com.fasterxml.jackson.databind;
+  requires com.fasterxml.jackson.dataformat.yaml;
+  requires org.yaml.snakeyaml;
 
   // picocli reflects on the commands' annotated fields; nothing else needs the package.
   opens dev.ingest.cli to info.picocli;

@@ -2,12 +2,15 @@ package dev.ingest.cli;
 
 import dev.ingest.BatchIterator;
 import dev.ingest.Dataset;
-import dev.ingest.PipelineOptions;
+import dev.ingest.cli.config.ConfigException;
+import dev.ingest.cli.config.PipelineConfig;
 import dev.ingest.tfrecord.Compression;
 import dev.ingest.tfrecord.sample.SampleDatasets;
 import dev.ingest.tfrecord.sample.SampleKind;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -19,9 +22,8 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code ingest demo}: generates a sample image dataset once, validates it, then runs the main
- * job on it: an image pipeline (interleave, parse, shuffle, batch, prefetch, two epochs) feeding
- * a simulated accelerator, with the run's report. The pipeline is built with the Java API; the
- * contract's {@code examples/quickstart.yaml} takes its place once YAML pipelines exist.
+ * job on it: {@code examples/quickstart.yaml}, an image pipeline (interleave, parse, shuffle,
+ * batch, prefetch, two epochs) feeding a simulated accelerator, with the run's report.
  *
  * <p>The data goes under {@code data/demo/image} of the folder named by the system property
  * {@code ingest.home} (the launcher sets it to the repository root), or of the working directory.
@@ -40,6 +42,9 @@ final class DemoCommand implements Callable<Integer> {
   static final long SEED = 42;
   static final double STEP_MILLIS = 2;
   static final int EPOCHS = 2;
+  static final String QUICKSTART = "examples/quickstart.yaml";
+  /** The variable quickstart.yaml's files start with; the demo points it at its data folder. */
+  static final String DATA_VARIABLE = "INGEST_DATA";
 
   @Spec CommandSpec spec;
 
@@ -71,17 +76,19 @@ final class DemoCommand implements Callable<Integer> {
       return ExitCode.BAD_DATA;
     }
     out.println();
-    out.println("Running the image pipeline (interleave 4x16, parse_example, shuffle 2000,"
-        + " batch 256, prefetch 8, " + EPOCHS + " epochs) against a simulated accelerator taking "
-        + STEP_MILLIS + " ms per batch:");
-    Dataset dataset = Dataset.tfrecord(data.toString())
-        .interleave(4, 16)
-        .parseExample(SampleKind.IMAGE.exampleSpec())
-        .shuffle(2000)
-        .batch(256, false)
-        .prefetch(8)
-        .repeat(EPOCHS)
-        .withOptions(PipelineOptions.defaults().withSeed(SEED));
+    Path home = Path.of(System.getProperty(HOME_PROPERTY, ""));
+    String dataRoot = shortest(home.resolve("data")).toString();
+    PipelineConfig quickstart;
+    try {
+      quickstart = PipelineConfig.parse(quickstart(home), List.of(),
+          name -> DATA_VARIABLE.equals(name) ? dataRoot : System.getenv(name), "quickstart");
+    } catch (ConfigException e) {
+      throw new IllegalStateException("examples/quickstart.yaml is invalid:\n" + e.getMessage(), e);
+    }
+    out.println("Running the image pipeline of examples/quickstart.yaml (interleave 4x16,"
+        + " parse_example, shuffle 2000, batch 256, prefetch 8, " + EPOCHS + " epochs) against"
+        + " a simulated accelerator taking " + STEP_MILLIS + " ms per batch:");
+    Dataset dataset = quickstart.dataset();
     SimulatedAccelerator.Run run;
     try (BatchIterator batches = dataset.iterator()) {
       run = new SimulatedAccelerator(STEP_MILLIS).consume(batches);
@@ -89,6 +96,25 @@ final class DemoCommand implements Callable<Integer> {
     RunReport.printHuman(out, run);
     out.flush();
     return report.ok() ? ExitCode.OK : ExitCode.BAD_DATA;
+  }
+
+  /**
+   * The text of {@code examples/quickstart.yaml} under {@code home}, else under the working
+   * directory, else the copy built into the jar (for a demo run outside the repository).
+   */
+  private static String quickstart(Path home) throws IOException {
+    for (Path candidate : List.of(home.resolve(QUICKSTART), Path.of(QUICKSTART))) {
+      if (Files.isRegularFile(candidate)) {
+        return Files.readString(candidate, StandardCharsets.UTF_8);
+      }
+    }
+    try (InputStream bundled = DemoCommand.class.getResourceAsStream("/" + QUICKSTART)) {
+      if (bundled == null) {
+        throw new IOException(QUICKSTART + " is neither in " + home.toAbsolutePath()
+            + " nor in the working directory nor in the jar");
+      }
+      return new String(bundled.readAllBytes(), StandardCharsets.UTF_8);
+    }
   }
 
   /** {@code folder} relative to the working directory when it is below it, for shorter output. */

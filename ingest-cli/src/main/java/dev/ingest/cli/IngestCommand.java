@@ -1,6 +1,7 @@
 package dev.ingest.cli;
 
 import dev.ingest.CorruptRecordException;
+import dev.ingest.cli.config.ConfigException;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
@@ -15,9 +16,11 @@ import picocli.CommandLine.Spec;
 
 /**
  * The {@code ingest} command and its subcommands. Exit codes are those of {@link ExitCode}: a
- * usage error (from picocli or from a command) is 2, a {@link CorruptRecordException} is 3, any
- * other exception is 1. Under {@code --json} a failure still ends stdout with one JSON object,
- * {@code {"error": message, "exit_code": n}} (with {@code "problem"} for corruption).
+ * usage error (from picocli or from a command) and a {@link ConfigException} (a pipeline YAML
+ * that cannot run) are 2, a {@link CorruptRecordException} is 3, any other exception is 1.
+ * Under {@code --json} a failure still ends stdout with one JSON object, {@code {"error":
+ * message, "exit_code": n}} (with {@code "problem"} for corruption, {@code "problems"} for a
+ * config).
  */
 @Command(
     name = "ingest",
@@ -28,6 +31,8 @@ import picocli.CommandLine.Spec;
       GenCommand.class,
       CountCommand.class,
       ValidateCommand.class,
+      RunCommand.class,
+      ExplainCommand.class,
       DemoCommand.class,
       CommandLine.HelpCommand.class
     })
@@ -70,7 +75,12 @@ public final class IngestCommand implements Callable<Integer> {
     PrintWriter err = failed.getErr();
     int exitCode;
     String message;
-    if (e instanceof CorruptRecordException corrupt) {
+    if (e instanceof ConfigException config) {
+      exitCode = ExitCode.USAGE;
+      message = "invalid pipeline config";
+      err.println("ingest: " + message + ":");
+      config.problems().forEach(problem -> err.println("  " + problem));
+    } else if (e instanceof CorruptRecordException corrupt) {
       exitCode = ExitCode.BAD_DATA;
       message = corrupt.getMessage();
       err.println("ingest: " + message);
@@ -89,6 +99,13 @@ public final class IngestCommand implements Callable<Integer> {
       var node = Json.error(message, exitCode);
       if (e instanceof CorruptRecordException corrupt) {
         node.set("problem", Json.problem(corrupt.problem()));
+      }
+      if (e instanceof ConfigException config) {
+        var problems = node.putArray("problems");
+        for (ConfigException.Problem problem : config.problems()) {
+          problems.addObject().put("path", problem.path()).put("line", problem.line())
+              .put("column", problem.column()).put("message", problem.message());
+        }
       }
       Json.print(failed.getOut(), node);
     }

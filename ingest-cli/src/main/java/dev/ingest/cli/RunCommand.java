@@ -1,0 +1,146 @@
+package dev.ingest.cli;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.ingest.BatchDigest;
+import dev.ingest.BatchIterator;
+import dev.ingest.Dataset;
+import dev.ingest.StageMetrics;
+import dev.ingest.cli.config.ConfigException;
+import dev.ingest.cli.config.PipelineConfig;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code ingest run PIPELINE.yaml}: runs a pipeline config against a {@link
+ * SimulatedAccelerator} and prints the run report (CONTRACTS.md section 3).
+ *
+ * <p>The engine does not yet count serialized bytes, corrupt records skipped or per-epoch
+ * figures, so {@code bytes}, {@code bytes_per_second} and the {@code skipped} counts are
+ * {@code null} and {@code epochs} is empty rather than made up.
+ */
+@Command(
+    name = "run",
+    mixinStandardHelpOptions = true,
+    description = "Runs a pipeline YAML against a simulated accelerator and reports throughput,"
+        + " the accelerator's idle time and each stage's load.")
+final class RunCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @Parameters(index = "0", paramLabel = "PIPELINE.yaml", description = "the pipeline config")
+  Path pipeline;
+
+  @Option(names = "--epochs", paramLabel = "E",
+      description = "passes over the data, replacing the config's repeat (-1: forever)")
+  Integer epochs;
+
+  @Option(names = "--max-batches", paramLabel = "N", description = "stop after N batches")
+  Long maxBatches;
+
+  @Option(names = "--step-ms", paramLabel = "X", defaultValue = "0",
+      description = "ms the simulated accelerator parks per batch (default: ${DEFAULT-VALUE})")
+  double stepMillis;
+
+  @Option(names = "--set", paramLabel = "PATH=VALUE",
+      description = "overrides a config value, e.g. stages.3.batch.batch_size=512")
+  List<String> settings = new ArrayList<>();
+
+  @Option(names = "--digest-log", paramLabel = "FILE",
+      description = "writes the hex SHA-256 of each batch, one line per batch")
+  Path digestLog;
+
+  @Option(names = "--json", description = "print the report as one JSON object")
+  boolean json;
+
+  @Override
+  public Integer call() throws IOException, ConfigException {
+    if (stepMillis < 0) {
+      throw new ParameterException(spec.commandLine(), "--step-ms must be at least 0");
+    }
+    if (maxBatches != null && maxBatches < 0) {
+      throw new ParameterException(spec.commandLine(), "--max-batches must be at least 0");
+    }
+    if (epochs != null && epochs != -1 && epochs < 1) {
+      throw new ParameterException(spec.commandLine(), "--epochs must be -1 or at least 1");
+    }
+    Dataset dataset = PipelineConfig.load(pipeline, settings).dataset();
+    if (epochs != null) {
+      dataset = dataset.repeat(epochs);
+    }
+    if (maxBatches != null) {
+      dataset = dataset.take(maxBatches);
+    }
+    SimulatedAccelerator.Run run;
+    try (BatchIterator batches = dataset.iterator();
+        BufferedWriter log = digestLog == null
+            ? null : Files.newBufferedWriter(digestLog, StandardCharsets.UTF_8)) {
+      run = new SimulatedAccelerator(stepMillis).consume(batches, batch -> {
+        if (log != null) {
+          try {
+            log.write(BatchDigest.hex(batch));
+            log.newLine();
+          } catch (IOException e) {
+            throw new UncheckedIOException(e);
+          }
+        }
+      });
+    }
+    PrintWriter out = spec.commandLine().getOut();
+    if (json) {
+      Json.print(out, report(run));
+    } else {
+      out.println("Ran " + pipeline + ":");
+      RunReport.printHuman(out, run);
+      out.flush();
+    }
+    return ExitCode.OK;
+  }
+
+  /** The contract's report; what the engine does not measure yet is null or empty. */
+  static ObjectNode report(SimulatedAccelerator.Run run) {
+    ObjectNode node = Json.object();
+    node.put("records", run.records());
+    node.put("batches", run.batches());
+    node.putNull("bytes");
+    node.put("seconds", run.seconds());
+    node.put("records_per_second", run.recordsPerSecond());
+    node.putNull("bytes_per_second");
+    ObjectNode consumer = node.putObject("consumer");
+    consumer.put("step_ms", run.stepMillis());
+    consumer.put("idle_fraction", run.idleFraction());
+    consumer.put("first_batch_ms", run.firstBatchNanos() / 1e6);
+    consumer.put("wait_p50_ms", run.waitPercentileMillis(50));
+    consumer.put("wait_p99_ms", run.waitPercentileMillis(99));
+    ArrayNode stages = node.putArray("stages");
+    for (StageMetrics stage : run.metrics().stages()) {
+      stages.addObject()
+          .put("name", stage.name())
+          .put("parallelism", stage.parallelism())
+          .put("elements", stage.elements())
+          .put("busy_fraction", stage.busyFraction())
+          .put("input_wait_fraction", stage.inputWaitFraction())
+          .put("output_wait_fraction", stage.outputWaitFraction());
+    }
+    node.put("bottleneck", run.metrics().bottleneck());
+    node.putArray("epochs");
+    ObjectNode skipped = node.putObject("skipped");
+    skipped.putNull("corrupt_records");
+    skipped.putNull("files");
+    node.put("digest", run.digest());
+    return node;
+  }
+}

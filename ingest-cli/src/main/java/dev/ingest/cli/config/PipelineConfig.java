@@ -1,0 +1,579 @@
+package dev.ingest.cli.config;
+
+import dev.ingest.CorruptionPolicy;
+import dev.ingest.Dataset;
+import dev.ingest.ExampleSpec;
+import dev.ingest.ExampleSpecConfig;
+import dev.ingest.PaddingSpec;
+import dev.ingest.PipelineOptions;
+import dev.ingest.PipelineSpec;
+import dev.ingest.PipelineSpec.ShardBy;
+import dev.ingest.cli.config.ConfigException.Problem;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+
+/**
+ * A pipeline YAML (CONTRACTS.md section 4) checked and mapped onto the {@link Dataset} builder.
+ * Every problem is collected, each with its YAML path and line, before any is reported.
+ *
+ * <p>The engine runs its stages in tf.data's fixed order (parse_example, shuffle, batch or
+ * padded_batch, prefetch), so the {@code stages} list may name them in any order, each at most
+ * once. {@code map}, {@code filter} and {@code cache} are refused until the engine runs them.
+ *
+ * @param name the config's {@code name}, or the file name without its extension
+ * @param dataset the builder, ready to run
+ * @param spec the resolved spec, defaults filled in
+ */
+public record PipelineConfig(String name, Dataset dataset, PipelineSpec spec) {
+  // What `auto` means where tf.data accepts AUTOTUNE: today's fixed defaults of the engine.
+  static final int AUTO_CYCLE_LENGTH = 4;
+  static final int AUTO_BLOCK_LENGTH = 16;
+  static final int AUTO_PREFETCH = 4;
+  static final int AUTO_THREADS = 0;
+
+  private static final Set<String> UNSUPPORTED_STAGES = Set.of("map", "filter", "cache");
+  private static final List<String> STAGES =
+      List.of("parse_example", "shuffle", "batch", "padded_batch", "prefetch");
+
+  /** Reads, overrides, checks and maps {@code file}; the environment is the process's. */
+  public static PipelineConfig load(Path file, List<String> settings)
+      throws IOException, ConfigException {
+    return load(file, settings, System::getenv);
+  }
+
+  public static PipelineConfig load(Path file, List<String> settings,
+      Function<String, String> environment) throws IOException, ConfigException {
+    if (Files.size(file) > ConfigReader.MAX_CHARS * 4L) {
+      throw new ConfigException(List.of(new Problem("", 0, 0, "the config file is too large")));
+    }
+    String text = Files.readString(file, StandardCharsets.UTF_8);
+    String fallbackName = file.getFileName().toString().replaceFirst("\\.ya?ml$", "");
+    return parse(text, settings, environment, fallbackName);
+  }
+
+  public static PipelineConfig parse(String text, List<String> settings,
+      Function<String, String> environment, String fallbackName) throws ConfigException {
+    ConfigReader reader = new ConfigReader(environment);
+    ConfigNode root = reader.override(reader.read(text), settings);
+    return new Mapper(fallbackName).map(root);
+  }
+
+  /** One pass over the tree; {@code problems} collects instead of throwing. */
+  private static final class Mapper {
+    private final List<Problem> problems = new ArrayList<>();
+    private final String fallbackName;
+
+    Mapper(String fallbackName) {
+      this.fallbackName = fallbackName;
+    }
+
+    PipelineConfig map(ConfigNode root) throws ConfigException {
+      if (!root.isMap()) {
+        fail("", root, "expected a mapping with version, name, source, stages, repeat, options");
+        throw new ConfigException(problems);
+      }
+      Map<String, ConfigNode> top = keys("", root,
+          Set.of("version", "name", "source", "stages", "repeat", "options"));
+      ConfigNode version = top.get("version");
+      if (version == null) {
+        fail("version", root, "required: version: 1");
+      } else if (!Long.valueOf(1).equals(version.value())) {
+        fail("version", version, "only version 1 is known, got " + version.value());
+      }
+      String name = fallbackName;
+      if (top.containsKey("name")) {
+        name = string("name", top.get("name"));
+      }
+      Dataset dataset = source(top.get("source"), root);
+      dataset = stages(dataset, top.get("stages"), root);
+      if (top.containsKey("repeat")) {
+        ConfigNode repeat = top.get("repeat");
+        if (repeat.value() == null) {
+          dataset = dataset.repeat(-1);
+        } else {
+          long epochs = integer("repeat", repeat);
+          if (epochs != -1 && epochs < 1 || epochs > Integer.MAX_VALUE) {
+            fail("repeat", repeat, "expected -1 or null (forever) or at least 1, got " + epochs);
+          } else {
+            dataset = dataset.repeat((int) epochs);
+          }
+        }
+      }
+      if (top.containsKey("options")) {
+        dataset = dataset.withOptions(options(top.get("options")));
+      }
+      if (!problems.isEmpty()) {
+        throw new ConfigException(problems);
+      }
+      try {
+        return new PipelineConfig(name == null ? fallbackName : name, dataset, dataset.spec());
+      } catch (IllegalArgumentException e) {
+        fail("", root, e.getMessage());
+        throw new ConfigException(problems);
+      }
+    }
+
+    private Dataset source(ConfigNode source, ConfigNode root) {
+      if (source == null) {
+        fail("source", root, "required: source: {tfrecord: {files: [...]}}");
+        return Dataset.tfrecord("missing");
+      }
+      Map<String, ConfigNode> sources = keys("source", source, Set.of("tfrecord"));
+      ConfigNode tfrecord = sources.get("tfrecord");
+      if (tfrecord == null) {
+        if (source.isMap()) {
+          fail("source.tfrecord", source, "required: the only source today is tfrecord");
+        }
+        return Dataset.tfrecord("missing");
+      }
+      String at = "source.tfrecord";
+      Map<String, ConfigNode> keys = keys(at, tfrecord, Set.of("files", "compression",
+          "verify_crc", "on_corrupt", "shard", "shuffle_files", "interleave"));
+      List<String> files = files(at + ".files", keys.get("files"), tfrecord);
+      Dataset dataset = Dataset.tfrecord(files.isEmpty() ? List.of("missing") : files);
+      if (keys.containsKey("compression")) {
+        String compression = oneOf(at + ".compression", keys.get("compression"),
+            List.of("auto", "none", "gzip", "zlib"));
+        if (compression != null) {
+          dataset = dataset.compression(compression);
+        }
+      }
+      if (keys.containsKey("verify_crc")) {
+        Boolean verify = bool(at + ".verify_crc", keys.get("verify_crc"));
+        if (Boolean.FALSE.equals(verify)) {
+          fail(at + ".verify_crc", keys.get("verify_crc"),
+              "not supported yet: the engine always verifies CRCs");
+        }
+      }
+      if (keys.containsKey("on_corrupt")) {
+        String policy = oneOf(at + ".on_corrupt", keys.get("on_corrupt"), List.of("fail", "skip"));
+        if (policy != null) {
+          dataset = dataset.onCorrupt(CorruptionPolicy.parse(policy));
+        }
+      }
+      if (keys.containsKey("shard")) {
+        ConfigNode shard = keys.get("shard");
+        Map<String, ConfigNode> shardKeys =
+            keys(at + ".shard", shard, Set.of("num_shards", "index", "by"));
+        long numShards = shardKeys.containsKey("num_shards")
+            ? atLeast(at + ".shard.num_shards", shardKeys.get("num_shards"), 1) : 1;
+        long index = shardKeys.containsKey("index")
+            ? atLeast(at + ".shard.index", shardKeys.get("index"), 0) : 0;
+        if (numShards >= 1 && index >= numShards) {
+          fail(at + ".shard.index", shardKeys.get("index"),
+              "must be below num_shards (" + numShards + "), got " + index);
+        }
+        ShardBy by = ShardBy.FILE;
+        if (shardKeys.containsKey("by")) {
+          String text = oneOf(at + ".shard.by", shardKeys.get("by"), List.of("file", "record"));
+          by = "record".equals(text) ? ShardBy.RECORD : ShardBy.FILE;
+        }
+        if (numShards >= 1 && index >= 0 && index < numShards) {
+          dataset = dataset.shard((int) numShards, (int) index, by);
+        }
+      }
+      if (keys.containsKey("shuffle_files")) {
+        Boolean shuffle = bool(at + ".shuffle_files", keys.get("shuffle_files"));
+        if (shuffle != null) {
+          dataset = dataset.shuffleFiles(shuffle);
+        }
+      }
+      if (keys.containsKey("interleave")) {
+        String path = at + ".interleave";
+        Map<String, ConfigNode> interleave = keys(path, keys.get("interleave"),
+            Set.of("cycle_length", "block_length", "num_parallel_calls"));
+        long cycle = autoOrAtLeast(path + ".cycle_length", interleave.get("cycle_length"), 1,
+            AUTO_CYCLE_LENGTH);
+        long block = autoOrAtLeast(path + ".block_length", interleave.get("block_length"), 1,
+            AUTO_BLOCK_LENGTH);
+        // The reader has no thread count of its own yet; the value is checked, then unused.
+        autoOrAtLeast(path + ".num_parallel_calls", interleave.get("num_parallel_calls"), 1, 1);
+        if (cycle >= 1 && block >= 1) {
+          dataset = dataset.interleave((int) cycle, (int) block);
+        }
+      }
+      return dataset;
+    }
+
+    private List<String> files(String path, ConfigNode files, ConfigNode parent) {
+      if (files == null) {
+        fail(path, parent, "required: a list of files, folders or globs");
+        return List.of();
+      }
+      if (files.value() instanceof String single) {
+        return nonEmpty(path, files, single) ? List.of(single) : List.of();
+      }
+      if (!files.isList() || files.list().isEmpty()) {
+        fail(path, files, "expected a non-empty list of files, folders or globs");
+        return List.of();
+      }
+      List<String> result = new ArrayList<>();
+      for (int i = 0; i < files.list().size(); i++) {
+        ConfigNode file = files.list().get(i);
+        String text = string(path + "." + i, file);
+        if (text != null && nonEmpty(path + "." + i, file, text)) {
+          result.add(text);
+        }
+      }
+      return result;
+    }
+
+    private boolean nonEmpty(String path, ConfigNode node, String text) {
+      if (text.isBlank()) {
+        fail(path, node, "expected a file, folder or glob, got an empty string");
+        return false;
+      }
+      return true;
+    }
+
+    private Dataset stages(Dataset dataset, ConfigNode stages, ConfigNode root) {
+      if (stages == null) {
+        fail("stages", root, "required: a list with parse_example and batch or padded_batch");
+        return dataset;
+      }
+      if (!stages.isList()) {
+        fail("stages", stages, "expected a list of stages");
+        return dataset;
+      }
+      Map<String, Integer> seen = new LinkedHashMap<>();
+      for (int i = 0; i < stages.list().size(); i++) {
+        ConfigNode stage = stages.list().get(i);
+        String path = "stages." + i;
+        if (!stage.isMap() || stage.map().size() != 1) {
+          fail(path, stage, "expected a mapping with one stage name, e.g. {batch: {batch_size: 32}}");
+          continue;
+        }
+        String kind = stage.map().keySet().iterator().next();
+        ConfigNode body = stage.map().get(kind);
+        path = path + "." + kind;
+        if (UNSUPPORTED_STAGES.contains(kind)) {
+          fail(path, stage, "not supported yet: the engine does not run " + kind + " stages");
+          continue;
+        }
+        if (!STAGES.contains(kind)) {
+          fail(path, stage, "unknown stage; expected one of " + String.join(", ", STAGES));
+          continue;
+        }
+        boolean batching = kind.endsWith("batch");
+        String slot = batching ? "batch" : kind;
+        if (seen.containsKey(slot)) {
+          fail(path, stage, "a second " + kind + " stage; stages." + seen.get(slot)
+              + " is already one" + (batching ? " (batch and padded_batch exclude each other)" : ""));
+          continue;
+        }
+        seen.put(slot, i);
+        dataset = switch (kind) {
+          case "parse_example" -> parseExample(dataset, path, body);
+          case "shuffle" -> shuffle(dataset, path, body);
+          case "batch" -> batch(dataset, path, body);
+          case "padded_batch" -> paddedBatch(dataset, path, body);
+          default -> prefetch(dataset, path, body);
+        };
+      }
+      if (!seen.containsKey("parse_example")) {
+        fail("stages", stages, "a parse_example stage is required");
+      }
+      if (!seen.containsKey("batch")) {
+        fail("stages", stages, "a batch or padded_batch stage is required");
+      }
+      return dataset;
+    }
+
+    private Dataset parseExample(Dataset dataset, String path, ConfigNode body) {
+      Map<String, ConfigNode> keys = keys(path, body, Set.of("features"));
+      ConfigNode features = keys.get("features");
+      if (features == null) {
+        if (body.isMap()) {
+          fail(path + ".features", body, "required: the features to parse");
+        }
+        return dataset;
+      }
+      if (!features.isMap()) {
+        fail(path + ".features", features, "expected a mapping of feature names");
+        return dataset;
+      }
+      try {
+        @SuppressWarnings("unchecked")
+        Map<String, ?> plain = (Map<String, ?>) features.plain();
+        ExampleSpec spec = ExampleSpecConfig.fromConfig(plain);
+        return dataset.parseExample(spec);
+      } catch (IllegalArgumentException e) {
+        // the message starts with the key path below parse_example: "features.label.default: ..."
+        String message = e.getMessage();
+        int colon = message.indexOf(": ");
+        String relative = colon > 0 ? message.substring(0, colon) : "features";
+        String detail = colon > 0 ? message.substring(colon + 2) : message;
+        fail(path + "." + relative, locate(body, relative), detail);
+        return dataset;
+      }
+    }
+
+    /** The deepest node along {@code relative} (dotted keys) below {@code node}. */
+    private static ConfigNode locate(ConfigNode node, String relative) {
+      ConfigNode at = node;
+      for (String key : relative.split("\\.")) {
+        if (at.isMap() && at.map().containsKey(key)) {
+          at = at.map().get(key);
+        } else {
+          break;
+        }
+      }
+      return at;
+    }
+
+    private Dataset shuffle(Dataset dataset, String path, ConfigNode body) {
+      Map<String, ConfigNode> keys =
+          keys(path, body, Set.of("buffer_size", "reshuffle_each_iteration"));
+      if (!keys.containsKey("buffer_size")) {
+        if (body.isMap()) {
+          fail(path + ".buffer_size", body, "required: records in the shuffle buffer");
+        }
+        return dataset;
+      }
+      long size = atLeast(path + ".buffer_size", keys.get("buffer_size"), 0);
+      Boolean reshuffle = keys.containsKey("reshuffle_each_iteration")
+          ? bool(path + ".reshuffle_each_iteration", keys.get("reshuffle_each_iteration")) : true;
+      return size >= 0 && reshuffle != null ? dataset.shuffle((int) size, reshuffle) : dataset;
+    }
+
+    private Dataset batch(Dataset dataset, String path, ConfigNode body) {
+      Map<String, ConfigNode> keys = keys(path, body, Set.of("batch_size", "drop_remainder"));
+      long size = batchSize(path, body, keys);
+      Boolean drop = dropRemainder(path, keys);
+      return size >= 1 && drop != null ? dataset.batch((int) size, drop) : dataset;
+    }
+
+    private Dataset paddedBatch(Dataset dataset, String path, ConfigNode body) {
+      Map<String, ConfigNode> keys = keys(path, body,
+          Set.of("batch_size", "padded_shapes", "padding_values", "drop_remainder"));
+      long size = batchSize(path, body, keys);
+      Boolean drop = dropRemainder(path, keys);
+      PaddingSpec padding = PaddingSpec.none();
+      boolean ok = true;
+      ConfigNode shapes = keys.get("padded_shapes");
+      if (shapes != null) {
+        if (!shapes.isMap()) {
+          fail(path + ".padded_shapes", shapes, "expected a mapping of feature: [length]");
+          ok = false;
+        } else {
+          for (Map.Entry<String, ConfigNode> entry : shapes.map().entrySet()) {
+            String at = path + ".padded_shapes." + entry.getKey();
+            Integer length = paddedLength(at, entry.getValue());
+            if (length == null) {
+              ok = false;
+            } else {
+              padding = padding.pad(entry.getKey(), length);
+            }
+          }
+        }
+      }
+      ConfigNode values = keys.get("padding_values");
+      if (values != null) {
+        if (!values.isMap()) {
+          fail(path + ".padding_values", values, "expected a mapping of feature: value");
+          ok = false;
+        } else {
+          for (Map.Entry<String, ConfigNode> entry : values.map().entrySet()) {
+            String at = path + ".padding_values." + entry.getKey();
+            Object value = entry.getValue().value();
+            if (!(value instanceof Number) && !(value instanceof String)) {
+              fail(at, entry.getValue(), "expected a number or a string");
+              ok = false;
+              continue;
+            }
+            try {
+              padding = padding.withValue(entry.getKey(), value);
+            } catch (IllegalArgumentException e) {
+              fail(at, entry.getValue(), e.getMessage());
+              ok = false;
+            }
+          }
+        }
+      }
+      return ok && size >= 1 && drop != null ? dataset.paddedBatch((int) size, padding, drop)
+          : dataset;
+    }
+
+    /** {@code [n]} pads to n; {@code []}, {@code [null]} or {@code [-1]} to the longest row. */
+    private Integer paddedLength(String path, ConfigNode shape) {
+      if (!shape.isList() || shape.list().size() > 1) {
+        fail(path, shape, "expected [length], or [] / [-1] for the longest row of the batch");
+        return null;
+      }
+      if (shape.list().isEmpty() || shape.list().get(0).value() == null) {
+        return PaddingSpec.LONGEST;
+      }
+      ConfigNode length = shape.list().get(0);
+      if (!(length.value() instanceof Long value) || value != -1 && (value < 1 || value > Integer.MAX_VALUE)) {
+        fail(path + ".0", length, "expected a length of at least 1, or -1 for the longest row");
+        return null;
+      }
+      return value == -1 ? PaddingSpec.LONGEST : (int) (long) value;
+    }
+
+    private long batchSize(String path, ConfigNode body, Map<String, ConfigNode> keys) {
+      if (!keys.containsKey("batch_size")) {
+        if (body.isMap()) {
+          fail(path + ".batch_size", body, "required: records per batch");
+        }
+        return -1;
+      }
+      return atLeast(path + ".batch_size", keys.get("batch_size"), 1);
+    }
+
+    private Boolean dropRemainder(String path, Map<String, ConfigNode> keys) {
+      return keys.containsKey("drop_remainder")
+          ? bool(path + ".drop_remainder", keys.get("drop_remainder")) : Boolean.FALSE;
+    }
+
+    private Dataset prefetch(Dataset dataset, String path, ConfigNode body) {
+      Map<String, ConfigNode> keys = keys(path, body, Set.of("buffer_size"));
+      long size = autoOrAtLeast(path + ".buffer_size", keys.get("buffer_size"), 1, AUTO_PREFETCH);
+      return size >= 1 ? dataset.prefetch((int) size) : dataset;
+    }
+
+    private PipelineOptions options(ConfigNode options) {
+      Map<String, ConfigNode> keys = keys("options", options,
+          Set.of("seed", "deterministic", "memory_budget", "threads"));
+      PipelineOptions defaults = PipelineOptions.defaults();
+      long seed = defaults.seed();
+      if (keys.containsKey("seed")) {
+        ConfigNode node = keys.get("seed");
+        if (node.value() instanceof Long value) {
+          seed = value;
+        } else {
+          fail("options.seed", node, "expected an integer, got " + describe(node));
+        }
+      }
+      boolean deterministic = defaults.deterministic();
+      if (keys.containsKey("deterministic")) {
+        Boolean value = bool("options.deterministic", keys.get("deterministic"));
+        if (Boolean.FALSE.equals(value)) {
+          fail("options.deterministic", keys.get("deterministic"),
+              "not supported yet: the engine only runs deterministically");
+        }
+      }
+      if (keys.containsKey("memory_budget")) {
+        // Checked so a typo is caught; the engine has no memory budget to apply it to yet.
+        ConfigNode node = keys.get("memory_budget");
+        Object value = node.value();
+        boolean valid = "auto".equals(value)
+            || value instanceof Long number && number > 0
+            || value instanceof String text && text.matches("[0-9]+(\\.[0-9]+)?\\s*(B|KiB|MiB|GiB|TiB|KB|MB|GB|TB)");
+        if (!valid) {
+          fail("options.memory_budget", node,
+              "expected bytes, a size such as 512MiB or 2GiB, or auto; got " + describe(node));
+        }
+      }
+      long threads = autoOrAtLeast("options.threads", keys.get("threads"), 1, AUTO_THREADS);
+      return new PipelineOptions(seed, deterministic, (int) Math.max(threads, 0));
+    }
+
+    // --- typed readers: each records a problem and returns a sentinel instead of throwing ---
+
+    private Map<String, ConfigNode> keys(String path, ConfigNode node, Set<String> allowed) {
+      if (node == null) {
+        return Map.of();
+      }
+      if (!node.isMap()) {
+        fail(path, node, "expected a mapping, got " + describe(node));
+        return Map.of();
+      }
+      Map<String, ConfigNode> known = new LinkedHashMap<>();
+      node.map().forEach((key, value) -> {
+        if (allowed.contains(key)) {
+          known.put(key, value);
+        } else {
+          fail(path.isEmpty() ? key : path + "." + key, value,
+              "unknown key; expected one of " + String.join(", ", allowed.stream().sorted().toList()));
+        }
+      });
+      return known;
+    }
+
+    private String string(String path, ConfigNode node) {
+      if (node.value() instanceof String text) {
+        return text;
+      }
+      fail(path, node, "expected a string, got " + describe(node));
+      return null;
+    }
+
+    private String oneOf(String path, ConfigNode node, List<String> choices) {
+      String text = string(path, node);
+      if (text != null && !choices.contains(text)) {
+        fail(path, node, "expected one of " + String.join(", ", choices) + ", got " + text);
+        return null;
+      }
+      return text;
+    }
+
+    private Boolean bool(String path, ConfigNode node) {
+      if (node.value() instanceof Boolean value) {
+        return value;
+      }
+      fail(path, node, "expected true or false, got " + describe(node));
+      return null;
+    }
+
+    private long integer(String path, ConfigNode node) {
+      if (node.value() instanceof Long value) {
+        return value;
+      }
+      fail(path, node, "expected an integer, got " + describe(node));
+      return Long.MIN_VALUE;
+    }
+
+    /** The integer at {@code node}, or {@code Long.MIN_VALUE} after recording a problem. */
+    private long atLeast(String path, ConfigNode node, long minimum) {
+      long value = integer(path, node);
+      if (value == Long.MIN_VALUE) {
+        return value;
+      }
+      if (value < minimum || value > Integer.MAX_VALUE) {
+        fail(path, node, "must be at least " + minimum + " and at most " + Integer.MAX_VALUE
+            + ", got " + value);
+        return Long.MIN_VALUE;
+      }
+      return value;
+    }
+
+    /** Like {@link #atLeast}, with {@code auto} (or no value) meaning {@code auto}. */
+    private long autoOrAtLeast(String path, ConfigNode node, long minimum, long auto) {
+      if (node == null || "auto".equals(node.value())) {
+        return auto;
+      }
+      if (node.value() instanceof String) {
+        fail(path, node, "expected an integer or auto, got " + describe(node));
+        return Long.MIN_VALUE;
+      }
+      return atLeast(path, node, minimum);
+    }
+
+    private static String describe(ConfigNode node) {
+      Object value = node.value();
+      if (value == null) {
+        return "null";
+      }
+      if (node.isMap()) {
+        return "a mapping";
+      }
+      if (node.isList()) {
+        return "a list";
+      }
+      return value instanceof String text ? "\"" + text + "\"" : String.valueOf(value);
+    }
+
+    private void fail(String path, ConfigNode node, String message) {
+      problems.add(new Problem(path, node.line(), node.column(), message));
+    }
+  }
+}

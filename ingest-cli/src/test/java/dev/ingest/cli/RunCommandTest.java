@@ -1,0 +1,115 @@
+package dev.ingest.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.ingest.tfrecord.Compression;
+import dev.ingest.tfrecord.sample.SampleDatasets;
+import dev.ingest.tfrecord.sample.SampleKind;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class RunCommandTest {
+  private static final String PIPELINE = """
+      version: 1
+      name: tabular-test
+      source:
+        tfrecord:
+          files: [data]
+          interleave: {cycle_length: 2, block_length: 8, num_parallel_calls: auto}
+      stages:
+        - parse_example:
+            features:
+              features: {type: float32, shape: [32]}
+              label: {type: int64, shape: [], default: 0}
+        - shuffle: {buffer_size: 100}
+        - batch: {batch_size: 32, drop_remainder: false}
+        - prefetch: {buffer_size: auto}
+      repeat: 2
+      options: {seed: 3, threads: 2}
+      """;
+
+  @TempDir Path dir;
+  private Path config;
+
+  @BeforeEach
+  void writeDataAndConfig() throws IOException {
+    SampleDatasets.write(SampleKind.TABULAR, dir.resolve("data"), 500, 3, Compression.NONE, 1);
+    config = dir.resolve("pipeline.yaml");
+    Files.writeString(config, PIPELINE);
+  }
+
+  private String[] args(String... extra) {
+    List<String> args = new ArrayList<>(List.of("run", config.toString(),
+        "--set", "source.tfrecord.files.0=" + dir.resolve("data")));
+    args.addAll(List.of(extra));
+    return args.toArray(String[]::new);
+  }
+
+  @Test
+  void reportsTheContractsKeysAndTheSameDigestTwice() throws IOException {
+    Path log = dir.resolve("digests.txt");
+    Cli.Outcome first = Cli.run(args("--json", "--digest-log", log.toString()));
+    Cli.Outcome second = Cli.run(args("--json"));
+
+    assertThat(first.exitCode()).as(first.err()).isZero();
+    JsonNode report = first.json();
+    assertThat(report.fieldNames()).toIterable().containsExactly("records", "batches", "bytes",
+        "seconds", "records_per_second", "bytes_per_second", "consumer", "stages", "bottleneck",
+        "epochs", "skipped", "digest");
+    assertThat(report.get("consumer").fieldNames()).toIterable().containsExactly("step_ms",
+        "idle_fraction", "first_batch_ms", "wait_p50_ms", "wait_p99_ms");
+    assertThat(report.get("stages").get(0).fieldNames()).toIterable().containsExactly("name",
+        "parallelism", "elements", "busy_fraction", "input_wait_fraction",
+        "output_wait_fraction");
+    assertThat(report.get("skipped").fieldNames()).toIterable()
+        .containsExactly("corrupt_records", "files");
+    // Two epochs of 500 records in batches of 32: 15 full batches and one of 20 per epoch.
+    assertThat(report.get("records").asLong()).isEqualTo(1000);
+    assertThat(report.get("batches").asLong()).isEqualTo(32);
+    assertThat(report.get("digest").asText()).hasSize(64)
+        .isEqualTo(second.json().get("digest").asText());
+    assertThat(Files.readAllLines(log)).hasSize(32).allMatch(line -> line.matches("[0-9a-f]{64}"));
+  }
+
+  @Test
+  void overridesEpochsAndStopsAfterMaxBatches() {
+    Cli.Outcome outcome = Cli.run(args("--epochs", "1", "--max-batches", "5", "--json",
+        "--set", "stages.2.batch.batch_size=10"));
+
+    assertThat(outcome.exitCode()).as(outcome.err()).isZero();
+    assertThat(outcome.json().get("batches").asLong()).isEqualTo(5);
+    assertThat(outcome.json().get("records").asLong()).isEqualTo(50);
+  }
+
+  @Test
+  void printsTheHumanReport() {
+    Cli.Outcome outcome = Cli.run(args("--epochs", "1"));
+
+    assertThat(outcome.exitCode()).as(outcome.err()).isZero();
+    assertThat(outcome.out()).contains("500 records in 16 batches", "bottleneck: ", "run digest: ");
+  }
+
+  @Test
+  void refusesAnInvalidConfigWithExitCode2AndEveryProblem() throws IOException {
+    Files.writeString(config, PIPELINE.replace("buffer_size: 100", "buffer_size: -1")
+        .replace("threads: 2", "threads: many"));
+
+    Cli.Outcome outcome = Cli.run(args("--json"));
+
+    assertThat(outcome.exitCode()).isEqualTo(2);
+    assertThat(outcome.err()).contains(
+        "  stages.1.shuffle.buffer_size (line 12, column 28): must be at least 0",
+        "  options.threads (line 16, column 29): expected an integer or auto, got \"many\"");
+    JsonNode json = outcome.json();
+    assertThat(json.get("exit_code").asInt()).isEqualTo(2);
+    assertThat(json.get("problems")).hasSize(2);
+    assertThat(json.get("problems").get(0).get("line").asInt()).isEqualTo(12);
+  }
+}

@@ -1,0 +1,223 @@
+package dev.ingest.cli.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.ingest.CorruptionPolicy;
+import dev.ingest.PaddingSpec;
+import dev.ingest.PipelineSpec;
+import dev.ingest.PipelineSpec.ShardBy;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class PipelineConfigTest {
+  private static final String FULL = """
+      version: 1
+      name: cifar-like
+      source:
+        tfrecord:
+          files: ["data/image/*.tfrecord"]
+          compression: gzip
+          verify_crc: true
+          on_corrupt: skip
+          shard: {num_shards: 4, index: 3, by: record}
+          shuffle_files: false
+          interleave: {cycle_length: 2, block_length: auto, num_parallel_calls: auto}
+      stages:
+        - prefetch: {buffer_size: 8}
+        - parse_example:
+            features:
+              image: {type: bytes}
+              label: {type: int64, shape: [], default: 0}
+        - shuffle: {buffer_size: 1000, reshuffle_each_iteration: false}
+        - batch: {batch_size: 256, drop_remainder: true}
+      repeat: 3
+      options: {seed: 7, deterministic: true, memory_budget: 2GiB, threads: auto}
+      """;
+
+  private static PipelineConfig parse(String yaml, String... settings) throws ConfigException {
+    return PipelineConfig.parse(yaml, List.of(settings), Map.of("DATA", "from-env")::get, "file");
+  }
+
+  private static List<String> problems(String yaml, String... settings) {
+    try {
+      parse(yaml, settings);
+    } catch (ConfigException e) {
+      return e.problems().stream().map(ConfigException.Problem::toString).toList();
+    }
+    throw new AssertionError("expected the config to be refused");
+  }
+
+  @Test
+  void mapsEveryKeyOntoTheSpec() throws ConfigException {
+    PipelineConfig config = parse(FULL);
+    PipelineSpec spec = config.spec();
+
+    assertThat(config.name()).isEqualTo("cifar-like");
+    assertThat(spec.source()).isEqualTo(new PipelineSpec.SourceSpec(
+        List.of("data/image/*.tfrecord"), "gzip", true, CorruptionPolicy.SKIP, 4, 3,
+        ShardBy.RECORD, false, 2, PipelineConfig.AUTO_BLOCK_LENGTH));
+    assertThat(spec.features().features()).hasSize(2);
+    assertThat(spec.shuffleBufferSize()).isEqualTo(1000);
+    assertThat(spec.reshuffleEachIteration()).isFalse();
+    assertThat(spec.batchSize()).isEqualTo(256);
+    assertThat(spec.dropRemainder()).isTrue();
+    assertThat(spec.prefetch()).isEqualTo(8);
+    assertThat(spec.epochs()).isEqualTo(3);
+    assertThat(spec.options().seed()).isEqualTo(7);
+    assertThat(spec.options().threads()).isZero();
+  }
+
+  @Test
+  void reportsEveryProblemWithPathLineAndColumn() {
+    String yaml = """
+        version: 1
+        source:
+          tfrecord:
+            files: [a.tfrecord]
+            compresion: gzip
+            on_corrupt: ignore
+        stages:
+          - parse_example:
+              features:
+                label: {type: int32}
+          - batch: {batch_size: 0, drop_remainder: "yes"}
+          - map: {fn: com.example.Normalize}
+        repeat: 0
+        """;
+
+    assertThat(problems(yaml)).containsExactly(
+        "source.tfrecord.compresion (line 5, column 17): unknown key; expected one of"
+            + " compression, files, interleave, on_corrupt, shard, shuffle_files, verify_crc",
+        "source.tfrecord.on_corrupt (line 6, column 17): expected one of fail, skip, got ignore",
+        "stages.0.parse_example.features.label.type (line 10, column 23): "
+            + "unknown dtype 'int32': expected float32, int64 or bytes",
+        "stages.1.batch.batch_size (line 11, column 25): must be at least 1 and at most 2147483647,"
+            + " got 0",
+        "stages.1.batch.drop_remainder (line 11, column 44): expected true or false, got \"yes\"",
+        "stages.2.map (line 12, column 5): not supported yet: the engine does not run map stages",
+        "repeat (line 13, column 9): expected -1 or null (forever) or at least 1, got 0");
+  }
+
+  @Test
+  void requiresParseExampleAndBatch() {
+    String yaml = """
+        version: 1
+        source: {tfrecord: {files: [a]}}
+        stages:
+          - shuffle: {buffer_size: 10}
+        """;
+
+    assertThat(problems(yaml)).containsExactly(
+        "stages (line 4, column 3): a parse_example stage is required",
+        "stages (line 4, column 3): a batch or padded_batch stage is required");
+  }
+
+  @Test
+  void refusesImpossibleValuesAndWhatTheEngineCannotDo() {
+    String yaml = """
+        version: 2
+        source:
+          tfrecord:
+            files: []
+            verify_crc: false
+            shard: {num_shards: 2, index: 2}
+        stages:
+          - parse_example: {features: {label: {type: int64}}}
+          - batch: {batch_size: 8}
+          - padded_batch: {batch_size: 8}
+          - cache: {path: memory}
+        options: {deterministic: false, memory_budget: lots}
+        """;
+
+    assertThat(problems(yaml)).containsExactly(
+        "version (line 1, column 10): only version 1 is known, got 2",
+        "source.tfrecord.files (line 4, column 12): expected a non-empty list of files, folders"
+            + " or globs",
+        "source.tfrecord.verify_crc (line 5, column 17): not supported yet: the engine always"
+            + " verifies CRCs",
+        "source.tfrecord.shard.index (line 6, column 35): must be below num_shards (2), got 2",
+        "stages.2.padded_batch (line 10, column 5): a second padded_batch stage; stages.1 is"
+            + " already one (batch and padded_batch exclude each other)",
+        "stages.3.cache (line 11, column 5): not supported yet: the engine does not run cache"
+            + " stages",
+        "options.deterministic (line 12, column 26): not supported yet: the engine only runs"
+            + " deterministically",
+        "options.memory_budget (line 12, column 48): expected bytes, a size such as 512MiB or"
+            + " 2GiB, or auto; got \"lots\"");
+  }
+
+  @Test
+  void substitutesEnvironmentVariablesAndAppliesOverrides() throws ConfigException {
+    String yaml = """
+        version: 1
+        source: {tfrecord: {files: ["${DATA}/x", "${MISSING:fallback}/y"]}}
+        stages:
+          - parse_example: {features: {label: {type: int64}}}
+          - batch: {batch_size: 32}
+        """;
+
+    PipelineSpec spec = parse(yaml, "stages.1.batch.batch_size=512", "repeat=-1").spec();
+
+    assertThat(spec.source().files()).containsExactly("from-env/x", "fallback/y");
+    assertThat(spec.batchSize()).isEqualTo(512);
+    assertThat(spec.epochs()).isEqualTo(-1);
+    assertThat(problems(yaml, "stages.7.batch.batch_size=1"))
+        .containsExactly("stages.7.batch.batch_size: --set: index 7 is outside the list of 2");
+    assertThat(problems(yaml.replace("${DATA}", "${NOPE}"))).containsExactly(
+        "source.tfrecord.files.0 (line 2, column 29): environment variable NOPE is not set"
+            + " and ${NOPE} has no default (${NAME:default})");
+  }
+
+  @Test
+  void mapsPaddedBatch() throws ConfigException {
+    String yaml = """
+        version: 1
+        source: {tfrecord: {files: [a]}}
+        stages:
+          - parse_example: {features: {tokens: {type: int64, var_len: true}}}
+          - padded_batch: {batch_size: 8, padded_shapes: {tokens: [512]}, padding_values: {tokens: 0}}
+        """;
+
+    PipelineSpec spec = parse(yaml).spec();
+
+    assertThat(spec.padding()).isEqualTo(PaddingSpec.none().pad("tokens", 512).withValue("tokens", 0L));
+    assertThat(spec.batchSize()).isEqualTo(8);
+  }
+
+  @Test
+  void resolvesAFewAliases() throws ConfigException {
+    String yaml = """
+        version: 1
+        source: {tfrecord: {files: &files [a, b]}}
+        stages:
+          - parse_example: {features: {label: &int {type: int64}, other: *int}}
+          - batch: &batch {batch_size: 4}
+          - shuffle: {buffer_size: 4}
+        """;
+
+    PipelineSpec spec = parse(yaml).spec();
+
+    assertThat(spec.source().files()).containsExactly("a", "b");
+    assertThat(spec.features().features()).hasSize(2);
+    assertThat(problems(yaml.replace("{buffer_size: 4}", "*batch"))).containsExactly(
+        "stages.2.shuffle.batch_size (line 5, column 32): unknown key; expected one of"
+            + " buffer_size, reshuffle_each_iteration",
+        "stages.2.shuffle.buffer_size (line 5, column 12): required: records in the shuffle buffer");
+  }
+
+  @Test
+  void refusesAliasBombsAndCustomTags() {
+    StringBuilder bomb = new StringBuilder("a: &a [x, x]\n");
+    for (int i = 0; i < 30; i++) {
+      bomb.append("b").append(i).append(": &b").append(i).append(" [*a, *a]\n");
+    }
+    assertThat(problems(bomb.toString())).containsExactly(
+        "b10.0 (line 12, column 12): more than 20 YAML aliases in one document");
+    assertThat(problems("version: !!java.io.File 1\n")).singleElement().asString()
+        .startsWith("version (line 1, column 10): custom YAML tags are not allowed");
+    assertThat(problems("x".repeat(ConfigReader.MAX_CHARS + 1))).singleElement().asString()
+        .contains("at most " + ConfigReader.MAX_CHARS);
+  }
+}

@@ -9,7 +9,8 @@ package dev.ingest;
  * @param epoch the epoch (from 0) of the last batch handed out; -1 before the first
  * @param firstBatchNanos from the iterator's creation to the first batch being ready
  * @param waitNanos time blocked waiting for batches after the first (the accelerator's idle time)
- * @param skippedRecords records skipped as corrupt under the {@code skip} policy, so far
+ * @param skippedRecords corrupt records met under the {@code skip} policy, so far
+ * @param skippedFiles files whose rest was skipped after a problem that lost the framing
  */
 public record IteratorStats(
     long batches,
@@ -18,4 +19,5 @@ public record IteratorStats(
     long epoch,
     long firstBatchNanos,
     long waitNanos,
-    long skippedRecords) {}
+    long skippedRecords,
+    long skippedFiles) {}

@@ -3,9 +3,12 @@ package dev.ingest.cli;
 import dev.ingest.Batch;
 import dev.ingest.BatchDigest;
 import dev.ingest.BatchIterator;
+import dev.ingest.IteratorStats;
 import dev.ingest.PipelineMetrics;
 import java.security.MessageDigest;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.HexFormat;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
@@ -28,8 +31,13 @@ final class SimulatedAccelerator {
   }
 
   /** What a run measured. Waits are per batch after the first, in nanoseconds. */
-  record Run(long batches, long records, double seconds, double stepMillis, long firstBatchNanos,
-      long[] waitNanos, long totalStepNanos, String digest, PipelineMetrics metrics) {
+  record Run(long batches, long records, long bytes, double seconds, double stepMillis,
+      long firstBatchNanos, long[] waitNanos, long totalStepNanos, String digest,
+      PipelineMetrics metrics, List<Epoch> epochs, long skippedRecords, long skippedFiles) {
+
+    double bytesPerSecond() {
+      return seconds == 0 ? 0 : bytes / seconds;
+    }
 
     /** The contract's idle fraction: wait / (wait + steps), after the first batch. */
     double idleFraction() {
@@ -47,6 +55,16 @@ final class SimulatedAccelerator {
       return sorted[Math.max(0, Math.min(sorted.length - 1, index))] / 1e6;
     }
 
+    double recordsPerSecond() {
+      return seconds == 0 ? 0 : records / seconds;
+    }
+  }
+
+  /**
+   * One epoch as the consumer saw it: from asking for its first batch to the end of the step
+   * after its last.
+   */
+  record Epoch(long epoch, long records, double seconds) {
     double recordsPerSecond() {
       return seconds == 0 ? 0 : records / seconds;
     }
@@ -71,6 +89,11 @@ final class SimulatedAccelerator {
     long steps = 0;
     long count = 0;
     long rows = 0;
+    List<Epoch> epochs = new ArrayList<>();
+    long epoch = -1;
+    long epochRecords = 0;
+    long epochStart = start;
+    long epochEnd = start;
     while (true) {
       long askedAt = System.nanoTime();
       if (!batches.hasNext()) {
@@ -90,6 +113,16 @@ final class SimulatedAccelerator {
         eachBatch.accept(batch);
         count++;
         rows += batch.rows();
+        long batchEpoch = batches.stats().epoch();
+        if (batchEpoch != epoch) {
+          if (epoch >= 0) {
+            epochs.add(new Epoch(epoch, epochRecords, (epochEnd - epochStart) / 1e9));
+          }
+          epoch = batchEpoch;
+          epochRecords = 0;
+          epochStart = askedAt;
+        }
+        epochRecords += batch.rows();
       }
       if (stepNanos > 0) {
         long stepStart = System.nanoTime();
@@ -99,11 +132,16 @@ final class SimulatedAccelerator {
         }
         steps += System.nanoTime() - stepStart;
       }
+      epochEnd = System.nanoTime();
+    }
+    if (epoch >= 0) {
+      epochs.add(new Epoch(epoch, epochRecords, (epochEnd - epochStart) / 1e9));
     }
     double seconds = (System.nanoTime() - start) / 1e9;
-    return new Run(count, rows, seconds, stepMillis, Math.max(firstBatch, 0),
+    IteratorStats stats = batches.stats();
+    return new Run(count, rows, stats.recordBytes(), seconds, stepMillis, Math.max(firstBatch, 0),
         Arrays.copyOf(waits, waitCount), steps, HexFormat.of().formatHex(runDigest.digest()),
-        batches.metrics());
+        batches.metrics(), List.copyOf(epochs), stats.skippedRecords(), stats.skippedFiles());
   }
 
   static long toMillis(long nanos) {

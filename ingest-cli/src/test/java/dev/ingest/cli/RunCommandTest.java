@@ -76,6 +76,30 @@ class RunCommandTest {
     assertThat(report.get("digest").asText()).hasSize(64)
         .isEqualTo(second.json().get("digest").asText());
     assertThat(Files.readAllLines(log)).hasSize(32).allMatch(line -> line.matches("[0-9a-f]{64}"));
+    long payloadBytes = 0;
+    try (var records = Files.list(dir.resolve("data"))) {
+      for (Path file : records.toList()) {
+        payloadBytes += Files.size(file) - 16L * countRecords(file);
+      }
+    }
+    assertThat(report.get("bytes").asLong()).isEqualTo(2 * payloadBytes);
+    assertThat(report.get("bytes_per_second").asDouble()).isPositive();
+    assertThat(report.get("epochs")).hasSize(2);
+    assertThat(report.get("epochs").get(1).get("epoch").asLong()).isEqualTo(1);
+    assertThat(report.get("epochs").get(0).get("records").asLong()).isEqualTo(500);
+    assertThat(report.get("epochs").get(1).get("records").asLong()).isEqualTo(500);
+    assertThat(report.get("skipped").get("corrupt_records").asLong()).isZero();
+    assertThat(report.get("skipped").get("files").asLong()).isZero();
+  }
+
+  private static long countRecords(Path file) throws IOException {
+    try (dev.ingest.tfrecord.TFRecordReader reader = dev.ingest.tfrecord.TFRecordReader.open(file)) {
+      long count = 0;
+      while (reader.advance()) {
+        count++;
+      }
+      return count;
+    }
   }
 
   @Test

@@ -63,6 +63,7 @@ final class RunningPipeline implements BatchIterator {
   private final Sequence[] workerSequences;
   private final Backoff consumerBackoff = new Backoff(CONSUMER_MAX_PARK_NANOS);
   private final AtomicLong skippedRecords = new AtomicLong();
+  private final AtomicLong skippedFiles = new AtomicLong();
   private final StageClock sourceClock = new StageClock();
   private final List<StageClock> parseClocks = new ArrayList<>();
   private volatile boolean halted;
@@ -105,7 +106,7 @@ final class RunningPipeline implements BatchIterator {
       workerThreads.add(parseThreads.newThread(processor));
     }
     SourceTask source = new SourceTask(
-        spec, files, ring, allocator, () -> halted, skippedRecords, sourceClock);
+        spec, files, ring, allocator, () -> halted, skippedRecords, skippedFiles, sourceClock);
     sourceThread = new DefaultThreadFactory("ingest-source", true).newThread(source);
     threads.addAll(workerThreads);
     threads.add(sourceThread);
@@ -194,7 +195,7 @@ final class RunningPipeline implements BatchIterator {
   @Override
   public IteratorStats stats() {
     return new IteratorStats(batches, records, recordBytes, epoch, Math.max(firstBatchNanos, 0),
-        waitNanos, skippedRecords.get());
+        waitNanos, skippedRecords.get(), skippedFiles.get());
   }
 
   @Override

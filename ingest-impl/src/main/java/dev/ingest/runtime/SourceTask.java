@@ -35,6 +35,7 @@ final class SourceTask implements Runnable {
   private final RingBuffer<WorkUnit> ring;
   private final BooleanSupplier halted;
   private final AtomicLong skippedRecords;
+  private final AtomicLong skippedFiles;
   private final StageClock clock;
   private final ByteBufAllocator allocator;
   private final RecordShuffleBuffer shuffle;
@@ -47,12 +48,13 @@ final class SourceTask implements Runnable {
 
   SourceTask(PipelineSpec spec, List<Path> files, RingBuffer<WorkUnit> ring,
       ByteBufAllocator allocator, BooleanSupplier halted, AtomicLong skippedRecords,
-      StageClock clock) {
+      AtomicLong skippedFiles, StageClock clock) {
     this.spec = spec;
     this.files = files;
     this.ring = ring;
     this.halted = halted;
     this.skippedRecords = skippedRecords;
+    this.skippedFiles = skippedFiles;
     this.clock = clock;
     this.allocator = allocator;
     this.shuffle = spec.shuffleBufferSize() > 0 ? new RecordShuffleBuffer(spec.shuffleBufferSize()) : null;
@@ -84,7 +86,12 @@ final class SourceTask implements Runnable {
         .withCompression(Compression.parse(source.compression()))
         .withVerifyCrc(source.verifyCrc())
         .withOnCorrupt(source.onCorrupt())
-        .withProblemListener(problem -> skippedRecords.incrementAndGet());
+        .withProblemListener(problem -> {
+          skippedRecords.incrementAndGet();
+          if (!problem.kind().framingIntact()) {
+            skippedFiles.incrementAndGet();
+          }
+        });
     long seed = spec.options().seed();
     for (epoch = 0; spec.epochs() == -1 || epoch < spec.epochs(); epoch++) {
       List<Path> epochFiles = EpochFiles.forEpoch(files, source, seed, epoch);

@@ -1,6 +1,7 @@
 package dev.ingest.runtime;
 
 import com.lmax.disruptor.EventHandler;
+import com.lmax.disruptor.Sequence;
 import dev.ingest.ExampleSpec;
 import dev.ingest.PaddingSpec;
 import dev.ingest.tfrecord.example.ExampleParser;
@@ -29,9 +30,23 @@ final class ParseWorker implements EventHandler<WorkUnit> {
     this.idleSince = startNanos;
   }
 
+  /**
+   * The processor's sequence, which this worker moves itself after every unit. The processor
+   * would move it only at the end of a run of units, so a worker parsing unit s + 1 would keep
+   * the consumer waiting for unit s, which another worker finished long ago.
+   */
+  private Sequence progress;
+
+  @Override
+  public void setSequenceCallback(Sequence sequenceCallback) {
+    this.progress = sequenceCallback;
+  }
+
   @Override
   public void onEvent(WorkUnit unit, long sequence, boolean endOfBatch) {
     if (sequence % workers != index || unit.end || unit.error != null) {
+      // Not ours (or nothing to parse): everything up to here is done as far as we are concerned.
+      progress.set(sequence);
       return;
     }
     long start = System.nanoTime();
@@ -46,6 +61,7 @@ final class ParseWorker implements EventHandler<WorkUnit> {
       idleSince = System.nanoTime();
       clock.addBusy(idleSince - start);
       clock.addElements(1);
+      progress.set(sequence);
     }
   }
 }

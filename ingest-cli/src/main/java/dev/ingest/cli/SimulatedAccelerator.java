@@ -10,7 +10,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.HexFormat;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 
@@ -142,9 +141,5 @@ final class SimulatedAccelerator {
     return new Run(count, rows, stats.recordBytes(), seconds, stepMillis, Math.max(firstBatch, 0),
         Arrays.copyOf(waits, waitCount), steps, HexFormat.of().formatHex(runDigest.digest()),
         batches.metrics(), List.copyOf(epochs), stats.skippedRecords(), stats.skippedFiles());
-  }
-
-  static long toMillis(long nanos) {
-    return TimeUnit.NANOSECONDS.toMillis(nanos);
   }
 }

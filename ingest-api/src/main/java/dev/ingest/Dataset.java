@@ -32,6 +32,7 @@ public final class Dataset {
 
   private final SourceSpec source;
   private final ExampleSpec features;
+  private final List<Transform> transforms;
   private final int shuffleBufferSize;
   private final boolean reshuffleEachIteration;
   private final int batchSize;
@@ -43,11 +44,13 @@ public final class Dataset {
   private final long take;
   private final PipelineOptions options;
 
-  private Dataset(SourceSpec source, ExampleSpec features, int shuffleBufferSize,
+  private Dataset(SourceSpec source, ExampleSpec features, List<Transform> transforms,
+      int shuffleBufferSize,
       boolean reshuffleEachIteration, int batchSize, boolean dropRemainder, PaddingSpec padding,
       int prefetch, int epochs, long skip, long take, PipelineOptions options) {
     this.source = source;
     this.features = features;
+    this.transforms = List.copyOf(transforms);
     this.shuffleBufferSize = shuffleBufferSize;
     this.reshuffleEachIteration = reshuffleEachIteration;
     this.batchSize = batchSize;
@@ -68,7 +71,7 @@ public final class Dataset {
   public static Dataset tfrecord(List<String> files) {
     SourceSpec source = new SourceSpec(files, "auto", true, CorruptionPolicy.FAIL, 1, 0,
         ShardBy.FILE, true, DEFAULT_CYCLE_LENGTH, DEFAULT_BLOCK_LENGTH);
-    return new Dataset(source, null, 0, true, 1, false, PaddingSpec.none(), DEFAULT_PREFETCH, 1,
+    return new Dataset(source, null, List.of(), 0, true, 1, false, PaddingSpec.none(), DEFAULT_PREFETCH, 1,
         0, -1, PipelineOptions.defaults());
   }
 
@@ -117,8 +120,39 @@ public final class Dataset {
 
   /** Parses every record as a {@code tf.train.Example} with these features. */
   public Dataset parseExample(ExampleSpec spec) {
-    return new Dataset(source, spec, shuffleBufferSize, reshuffleEachIteration, batchSize,
+    return new Dataset(source, spec, transforms, shuffleBufferSize, reshuffleEachIteration, batchSize,
         dropRemainder, padding, prefetch, epochs, skip, take, options);
+  }
+
+  /**
+   * Changes each parsed record in place (tf.data's {@code map}); runs fused with parsing on the
+   * parse workers. Row transforms run in the order they are added.
+   */
+  public Dataset map(RowMapper fn) {
+    return map(nameOf("map", fn), fn);
+  }
+
+  /** As {@link #map(RowMapper)}, with the name reports and errors use for it. */
+  public Dataset map(String name, RowMapper fn) {
+    return withTransform(new Transform.MapRows(name, fn));
+  }
+
+  /** Keeps the records for which {@code predicate} is true (tf.data's {@code filter}). */
+  public Dataset filter(RowFilter predicate) {
+    return filter(nameOf("filter", predicate), predicate);
+  }
+
+  public Dataset filter(String name, RowFilter predicate) {
+    return withTransform(new Transform.FilterRows(name, predicate));
+  }
+
+  /** Changes each finished batch in place: vectorised work over whole columns. */
+  public Dataset mapBatches(BatchMapper fn) {
+    return mapBatches(nameOf("map_batches", fn), fn);
+  }
+
+  public Dataset mapBatches(String name, BatchMapper fn) {
+    return withTransform(new Transform.MapBatches(name, fn));
   }
 
   /** Shuffles records through a buffer of {@code bufferSize}, a new order every epoch. */
@@ -127,48 +161,48 @@ public final class Dataset {
   }
 
   public Dataset shuffle(int bufferSize, boolean reshuffleEachIteration) {
-    return new Dataset(source, features, bufferSize, reshuffleEachIteration, batchSize,
+    return new Dataset(source, features, transforms, bufferSize, reshuffleEachIteration, batchSize,
         dropRemainder, padding, prefetch, epochs, skip, take, options);
   }
 
   /** Groups {@code size} records per batch; an epoch's short last batch is kept unless dropped. */
   public Dataset batch(int size, boolean dropRemainder) {
-    return new Dataset(source, features, shuffleBufferSize, reshuffleEachIteration, size,
+    return new Dataset(source, features, transforms, shuffleBufferSize, reshuffleEachIteration, size,
         dropRemainder, PaddingSpec.none(), prefetch, epochs, skip, take, options);
   }
 
   /** As {@link #batch}, padding var-len features as {@code padding} says. */
   public Dataset paddedBatch(int size, PaddingSpec padding, boolean dropRemainder) {
-    return new Dataset(source, features, shuffleBufferSize, reshuffleEachIteration, size,
+    return new Dataset(source, features, transforms, shuffleBufferSize, reshuffleEachIteration, size,
         dropRemainder, padding, prefetch, epochs, skip, take, options);
   }
 
   /** Keeps {@code batches} parsed batches ready ahead of the consumer. */
   public Dataset prefetch(int batches) {
-    return new Dataset(source, features, shuffleBufferSize, reshuffleEachIteration, batchSize,
+    return new Dataset(source, features, transforms, shuffleBufferSize, reshuffleEachIteration, batchSize,
         dropRemainder, padding, batches, epochs, skip, take, options);
   }
 
   /** Passes over the data; -1 repeats forever. */
   public Dataset repeat(int epochs) {
-    return new Dataset(source, features, shuffleBufferSize, reshuffleEachIteration, batchSize,
+    return new Dataset(source, features, transforms, shuffleBufferSize, reshuffleEachIteration, batchSize,
         dropRemainder, padding, prefetch, epochs, skip, take, options);
   }
 
   /** Drops the first {@code batches} batches (counted across epochs). */
   public Dataset skip(long batches) {
-    return new Dataset(source, features, shuffleBufferSize, reshuffleEachIteration, batchSize,
+    return new Dataset(source, features, transforms, shuffleBufferSize, reshuffleEachIteration, batchSize,
         dropRemainder, padding, prefetch, epochs, batches, take, options);
   }
 
   /** At most {@code batches} batches in all, after any skipped ones. */
   public Dataset take(long batches) {
-    return new Dataset(source, features, shuffleBufferSize, reshuffleEachIteration, batchSize,
+    return new Dataset(source, features, transforms, shuffleBufferSize, reshuffleEachIteration, batchSize,
         dropRemainder, padding, prefetch, epochs, skip, batches, options);
   }
 
   public Dataset withOptions(PipelineOptions newOptions) {
-    return new Dataset(source, features, shuffleBufferSize, reshuffleEachIteration, batchSize,
+    return new Dataset(source, features, transforms, shuffleBufferSize, reshuffleEachIteration, batchSize,
         dropRemainder, padding, prefetch, epochs, skip, take, newOptions);
   }
 
@@ -177,7 +211,7 @@ public final class Dataset {
     if (features == null) {
       throw new IllegalArgumentException("the pipeline needs a parse_example stage");
     }
-    return new PipelineSpec(source, features, shuffleBufferSize, reshuffleEachIteration,
+    return new PipelineSpec(source, features, transforms, shuffleBufferSize, reshuffleEachIteration,
         batchSize, dropRemainder, padding, prefetch, epochs, skip, take, options);
   }
 
@@ -194,8 +228,21 @@ public final class Dataset {
     return runtime.start(spec);
   }
 
+  /** A lambda's class name says nothing to a reader of a report: call it by its kind instead. */
+  private static String nameOf(String kind, Object fn) {
+    Class<?> type = fn.getClass();
+    return type.isHidden() || type.isSynthetic() || type.isAnonymousClass() ? kind : type.getName();
+  }
+
+  private Dataset withTransform(Transform transform) {
+    List<Transform> more = new java.util.ArrayList<>(transforms);
+    more.add(transform);
+    return new Dataset(source, features, more, shuffleBufferSize, reshuffleEachIteration,
+        batchSize, dropRemainder, padding, prefetch, epochs, skip, take, options);
+  }
+
   private Dataset withSource(SourceSpec newSource) {
-    return new Dataset(newSource, features, shuffleBufferSize, reshuffleEachIteration, batchSize,
+    return new Dataset(newSource, features, transforms, shuffleBufferSize, reshuffleEachIteration, batchSize,
         dropRemainder, padding, prefetch, epochs, skip, take, options);
   }
 }

@@ -5,11 +5,14 @@ import java.util.Objects;
 
 /**
  * A whole pipeline, immutable: what {@link Dataset} builds and what a runtime runs. The stages
- * run in tf.data's order: read (shard, file order, interleave) → parse_example → shuffle →
- * batch or padded_batch → prefetch, the whole repeated {@code epochs} times.
+ * run in tf.data's order: read (shard, file order, interleave) → parse_example → row transforms
+ * (map, filter) → shuffle → batch or padded_batch → batch transforms → prefetch, the whole
+ * repeated {@code epochs} times. (The runtime shuffles serialized records before parsing: with
+ * element-wise transforms the result is an equally uniform shuffle of the same records.)
  *
  * @param source where the records come from and how they are read
  * @param features the features parse_example extracts
+ * @param transforms user transforms: row transforms in the order they run, then batch transforms
  * @param shuffleBufferSize records in the shuffle buffer; 0 for no shuffle
  * @param reshuffleEachIteration a new order every epoch (tf.data's default) or the same order
  * @param batchSize records per batch
@@ -24,6 +27,7 @@ import java.util.Objects;
 public record PipelineSpec(
     SourceSpec source,
     ExampleSpec features,
+    List<Transform> transforms,
     int shuffleBufferSize,
     boolean reshuffleEachIteration,
     int batchSize,
@@ -38,6 +42,7 @@ public record PipelineSpec(
   public PipelineSpec {
     Objects.requireNonNull(source, "source");
     Objects.requireNonNull(features, "parse_example features");
+    transforms = List.copyOf(transforms);
     Objects.requireNonNull(padding, "padding");
     Objects.requireNonNull(options, "options");
     require(shuffleBufferSize >= 0, "shuffle buffer_size must be at least 0, got " + shuffleBufferSize);
@@ -46,6 +51,11 @@ public record PipelineSpec(
     require(epochs == -1 || epochs >= 1, "repeat must be -1 (forever) or at least 1, got " + epochs);
     require(skip >= 0, "skip must be at least 0, got " + skip);
     require(take == -1 || take >= 0, "take must be -1 (all) or at least 0, got " + take);
+  }
+
+  /** True when some record may be dropped before batching, so batches are filled downstream. */
+  public boolean filters() {
+    return transforms.stream().anyMatch(t -> t instanceof Transform.FilterRows);
   }
 
   private static void require(boolean condition, String message) {

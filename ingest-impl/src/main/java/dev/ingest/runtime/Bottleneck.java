@@ -15,7 +15,7 @@ final class Bottleneck {
 
   private Bottleneck() {}
 
-  /** {@code stages}: read, parse_example, consumer, in that order. */
+  /** {@code stages}: read, parse_example, [batch,] consumer, in that order. */
   static PipelineMetrics name(List<StageMetrics> stages) {
     StageMetrics read = stages.get(0);
     StageMetrics parse = stages.get(1);
@@ -25,9 +25,18 @@ final class Bottleneck {
           "the pipeline keeps up: the consumer waits %.1f%% of the time; its own step is the limit",
           100 * consumer.inputWaitFraction()));
     }
+    StageMetrics batch = stages.size() > 3 ? stages.get(2) : null;
+    if (batch != null && batch.busyFraction() > parse.busyFraction()
+        && batch.busyFraction() > read.busyFraction()) {
+      return new PipelineMetrics(stages, batch.name(), String.format(
+          "%s is the bottleneck (%.0f%% busy): it copies the rows that pass the filters into"
+              + " batches on one thread; parse only the features you need, or filter the files"
+              + " ahead of training", batch.name(), 100 * batch.busyFraction()));
+    }
     if (parse.busyFraction() >= read.busyFraction()) {
       return new PipelineMetrics(stages, parse.name(), String.format(
-          "%s is the bottleneck (%.0f%% busy on %d threads): raise options.threads or give it more cores",
+          "%s is the bottleneck (%.0f%% busy on %d threads, with the map and filter functions):"
+              + " raise options.threads or give it more cores",
           parse.name(), 100 * parse.busyFraction(), parse.parallelism()));
     }
     return new PipelineMetrics(stages, read.name(), String.format(

@@ -3,6 +3,7 @@ package dev.ingest.runtime;
 import com.lmax.disruptor.EventHandler;
 import com.lmax.disruptor.Sequence;
 import dev.ingest.ExampleSpec;
+import dev.ingest.MutableBatch;
 import dev.ingest.PaddingSpec;
 import dev.ingest.tfrecord.example.ExampleParser;
 import io.netty.buffer.ByteBufAllocator;
@@ -11,6 +12,10 @@ import io.netty.buffer.ByteBufAllocator;
  * One of N parse workers: takes the units whose sequence is {@code index} modulo N, parses each
  * into a batch and empties its records for reuse. The consumer waits for every worker's sequence, so
  * batches come out in ring order with no reordering buffer: deterministic at any N.
+ *
+ * <p>The user's row transforms run here too, fused with parsing on the rows just parsed (tf.data's
+ * map-and-batch fusion); the unit then says which rows the filters kept. Batch transforms run
+ * here as well unless a downstream {@link BatchAssemblyTask} makes the final batches.
  */
 final class ParseWorker implements EventHandler<WorkUnit> {
   static final String STAGE = "parse_example";
@@ -19,14 +24,24 @@ final class ParseWorker implements EventHandler<WorkUnit> {
   private final int workers;
   private final ExampleParser parser;
   private final StageClock clock;
+  private final TransformChain transforms;
+  private final boolean batchTransformsHere;
   private long idleSince;
 
+  /**
+   * @param transforms this worker's own chain of the pipeline's user transforms
+   * @param batchTransformsHere whether the units' batches are the final batches (no assembly
+   *     downstream), so the batch transforms run here
+   */
   ParseWorker(int index, int workers, ExampleSpec spec, PaddingSpec padding,
-      ByteBufAllocator allocator, StageClock clock, long startNanos) {
+      ByteBufAllocator allocator, StageClock clock, long startNanos, TransformChain transforms,
+      boolean batchTransformsHere) {
     this.index = index;
     this.workers = workers;
     this.parser = new ExampleParser(spec, padding, allocator);
     this.clock = clock;
+    this.transforms = transforms;
+    this.batchTransformsHere = batchTransformsHere;
     this.idleSince = startNanos;
   }
 
@@ -52,10 +67,22 @@ final class ParseWorker implements EventHandler<WorkUnit> {
     long start = System.nanoTime();
     clock.addInputWait(start - idleSince);
     try {
-      unit.batch = parser.parse(unit.records.records());
+      MutableBatch batch = parser.parse(unit.records.records());
+      unit.batch = batch;
+      unit.keptCount = batch.rows();
+      if (transforms.hasRowTransforms()) {
+        if (unit.keptRows == null || unit.keptRows.length < batch.rows()) {
+          unit.keptRows = new int[batch.rows()];
+        }
+        unit.keptCount = transforms.applyToRows(batch, unit.records.records(), unit.keptRows);
+      }
+      if (batchTransformsHere) {
+        transforms.applyToBatch(batch);
+      }
+    } catch (StageFailure e) {
+      fail(unit, e.stage(), e.getCause());
     } catch (Throwable e) {
-      unit.error = e;
-      unit.failedStage = STAGE;
+      fail(unit, STAGE, e);
     } finally {
       unit.records.clear();
       idleSince = System.nanoTime();
@@ -63,5 +90,14 @@ final class ParseWorker implements EventHandler<WorkUnit> {
       clock.addElements(1);
       progress.set(sequence);
     }
+  }
+
+  private static void fail(WorkUnit unit, String stage, Throwable error) {
+    if (unit.batch != null) {
+      unit.batch.release();
+      unit.batch = null;
+    }
+    unit.error = error;
+    unit.failedStage = stage;
   }
 }

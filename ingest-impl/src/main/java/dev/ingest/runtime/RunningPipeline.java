@@ -11,6 +11,7 @@ import dev.ingest.Batch;
 import dev.ingest.BatchIterator;
 import dev.ingest.IngestException;
 import dev.ingest.IteratorStats;
+import dev.ingest.PaddingSpec;
 import dev.ingest.PipelineMetrics;
 import dev.ingest.PipelineSpec;
 import dev.ingest.StageMetrics;
@@ -54,7 +55,15 @@ final class RunningPipeline implements BatchIterator {
   private static final long CONSUMER_MAX_PARK_NANOS = TimeUnit.MICROSECONDS.toNanos(100);
 
   private final long startNanos = System.nanoTime();
+  /** Units of records from the source to the parse workers. */
   private final RingBuffer<WorkUnit> ring;
+  /** The ring the consumer reads: {@link #ring} itself, or the assembled batches' ring. */
+  private final RingBuffer<WorkUnit> prefetchRing;
+  /** The sequences a slot of {@link #prefetchRing} must be passed by before the consumer takes it. */
+  private final Sequence[] readyGates;
+  private final boolean assembling;
+  private final Thread assemblyThread;
+  private final StageClock assemblyClock = new StageClock();
   private final List<BatchEventProcessor<WorkUnit>> workers = new ArrayList<>();
   private final List<Thread> threads = new ArrayList<>();
   private final List<Thread> workerThreads = new ArrayList<>();
@@ -82,8 +91,13 @@ final class RunningPipeline implements BatchIterator {
 
   RunningPipeline(PipelineSpec spec, List<Path> files) {
     int workerCount = spec.options().workerThreads();
-    int slots = Util.ceilingNextPowerOfTwo(spec.prefetch() + workerCount);
     ByteBufAllocator allocator = PooledByteBufAllocator.DEFAULT;
+    // Filters make batches of records that pass: the workers then parse chunks, unpadded, and an
+    // assembly stage fills and pads the batches. Row maps with padded_batch need it too, so that
+    // they see rows before padding, as tf.data's map before padded_batch does.
+    assembling = spec.filters() || (new TransformChain(spec.transforms()).hasRowTransforms()
+        && !spec.padding().lengths().isEmpty());
+    int slots = Util.ceilingNextPowerOfTwo(assembling ? 2 * workerCount : spec.prefetch() + workerCount);
     ring = RingBuffer.createSingleProducer(() -> new WorkUnit(allocator, spec.batchSize()), slots,
         new BlockingWaitStrategy());
     SequenceBarrier published = ring.newBarrier();
@@ -91,24 +105,42 @@ final class RunningPipeline implements BatchIterator {
     for (int i = 0; i < workerCount; i++) {
       StageClock clock = new StageClock();
       parseClocks.add(clock);
-      ParseWorker handler = new ParseWorker(
-          i, workerCount, spec.features(), spec.padding(), allocator, clock, startNanos);
+      ParseWorker handler = new ParseWorker(i, workerCount, spec.features(),
+          assembling ? PaddingSpec.none() : spec.padding(), allocator, clock, startNanos,
+          new TransformChain(spec.transforms()), !assembling);
       BatchEventProcessor<WorkUnit> processor =
           new BatchEventProcessorBuilder().build(ring, published, handler);
       workers.add(processor);
       workerSequences[i] = processor.getSequence();
     }
-    ring.addGatingSequences(consumed);
 
     // Netty's thread factory makes FastThreadLocalThreads, which get the pooled allocator's caches.
     ThreadFactory parseThreads = new DefaultThreadFactory("ingest-parse", true);
     for (BatchEventProcessor<WorkUnit> processor : workers) {
       workerThreads.add(parseThreads.newThread(processor));
     }
-    SourceTask source = new SourceTask(
-        spec, files, ring, allocator, () -> halted, skippedRecords, skippedFiles, sourceClock);
+    if (assembling) {
+      prefetchRing = RingBuffer.createSingleProducer(WorkUnit::new,
+          Util.ceilingNextPowerOfTwo(spec.prefetch()), new BlockingWaitStrategy());
+      prefetchRing.addGatingSequences(consumed);
+      BatchAssemblyTask assembly = new BatchAssemblyTask(spec, ring, workerSequences, prefetchRing,
+          allocator, new TransformChain(spec.transforms()), () -> halted, assemblyClock);
+      ring.addGatingSequences(assembly.chunksConsumed());
+      readyGates = new Sequence[] {assembly.batchesPublished()};
+      assemblyThread = new DefaultThreadFactory("ingest-batch", true).newThread(assembly);
+    } else {
+      prefetchRing = ring;
+      ring.addGatingSequences(consumed);
+      readyGates = workerSequences;
+      assemblyThread = null;
+    }
+    SourceTask source = new SourceTask(spec, files, ring, allocator, () -> halted, skippedRecords,
+        skippedFiles, sourceClock, assembling);
     sourceThread = new DefaultThreadFactory("ingest-source", true).newThread(source);
     threads.addAll(workerThreads);
+    if (assemblyThread != null) {
+      threads.add(assemblyThread);
+    }
     threads.add(sourceThread);
     threads.forEach(Thread::start);
   }
@@ -126,8 +158,9 @@ final class RunningPipeline implements BatchIterator {
     }
     long sequence = consumed.get() + 1;
     long waitStart = System.nanoTime();
-    // Every worker must have passed the sequence: worker s % N parses it, the others skip it.
-    while (Util.getMinimumSequence(workerSequences) < sequence) {
+    // Every worker must have passed the sequence (worker s % N parses it, the others skip it), or
+    // the assembly stage must have published it.
+    while (Util.getMinimumSequence(readyGates) < sequence) {
       if (Thread.currentThread().isInterrupted()) {
         throw new IllegalStateException("interrupted while waiting for a batch");
       }
@@ -141,7 +174,7 @@ final class RunningPipeline implements BatchIterator {
     } else {
       waitNanos += now - waitStart;
     }
-    WorkUnit unit = ring.get(sequence);
+    WorkUnit unit = prefetchRing.get(sequence);
     if (unit.error != null) {
       finished = true;
       throw new IngestException(unit.failedStage, unit.error);
@@ -171,7 +204,13 @@ final class RunningPipeline implements BatchIterator {
             "parse worker thread " + workerThreads.get(i).getName() + " died"));
       }
     }
-    if (!sourceThread.isAlive() && ring.getCursor() < sequence) {
+    if (assemblyThread != null && !assemblyThread.isAlive()
+        && Util.getMinimumSequence(readyGates) < sequence) {
+      finished = true;
+      throw new IngestException(BatchAssemblyTask.STAGE, new IllegalStateException(
+          "batch thread " + assemblyThread.getName() + " ended without ending the stream"));
+    }
+    if (!assembling && !sourceThread.isAlive() && ring.getCursor() < sequence) {
       finished = true;
       throw new IngestException(SourceTask.STAGE, new IllegalStateException(
           "source thread " + sourceThread.getName() + " ended without ending the stream"));
@@ -216,6 +255,11 @@ final class RunningPipeline implements BatchIterator {
     int workerCount = parseClocks.size();
     stages.add(new StageMetrics(ParseWorker.STAGE, workerCount, parsed, busy / workerCount,
         inputWait / workerCount, 0));
+    if (assembling) {
+      stages.add(new StageMetrics(BatchAssemblyTask.STAGE, 1, assemblyClock.elements(),
+          assemblyClock.busyNanos() / elapsed, assemblyClock.inputWaitNanos() / elapsed,
+          assemblyClock.outputWaitNanos() / elapsed));
+    }
     // As the run report's idle fraction: the wait for the first batch is start-up, not idling.
     double sinceFirstBatch = firstBatchNanos < 0 ? elapsed : Math.max(1, elapsed - firstBatchNanos);
     double consumerWait = firstBatchNanos < 0 ? 1 : Math.min(1, waitNanos / sinceFirstBatch);
@@ -267,6 +311,11 @@ final class RunningPipeline implements BatchIterator {
       // Everyone is gone: every slot's arena, and any batch not taken, is ours to give back.
       for (int slot = 0; slot < ring.getBufferSize(); slot++) {
         ring.get(slot).releaseAll();
+      }
+      if (assembling) {
+        for (int slot = 0; slot < prefetchRing.getBufferSize(); slot++) {
+          prefetchRing.get(slot).releaseAll();
+        }
       }
     }
     if (interrupted) {

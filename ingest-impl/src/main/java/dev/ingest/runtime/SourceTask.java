@@ -17,7 +17,8 @@ import java.util.function.BooleanSupplier;
 /**
  * The source stage, on its own thread: for each epoch, the shard's files in their epoch order,
  * interleaved, through the shuffle buffer, grouped into units of {@code batchSize} records that
- * it publishes to the ring for the parse workers. Each record is copied once, from the reader's
+ * it publishes to the ring for the parse workers (whole batches, or chunks that a {@link
+ * BatchAssemblyTask} turns into batches when filters drop records). Each record is copied once, from the reader's
  * buffer into the unit's arena (and, when shuffling, first into a buffer of its own while it
  * waits in the shuffle buffer), so read buffers are reused at once.
  *
@@ -40,6 +41,10 @@ final class SourceTask implements Runnable {
   private final ByteBufAllocator allocator;
   private final RecordShuffleBuffer shuffle;
   private final Backoff fullRing = new Backoff(FULL_RING_MAX_PARK_NANOS);
+  /** Batches to skip and to take, and whether to drop an epoch's short last unit, here. */
+  private final long skip;
+  private final long take;
+  private final boolean dropRemainder;
   private StagedRecords staging;
   private long publishedBatches;
   private long skippedBatches;
@@ -48,7 +53,7 @@ final class SourceTask implements Runnable {
 
   SourceTask(PipelineSpec spec, List<Path> files, RingBuffer<WorkUnit> ring,
       ByteBufAllocator allocator, BooleanSupplier halted, AtomicLong skippedRecords,
-      AtomicLong skippedFiles, StageClock clock) {
+      AtomicLong skippedFiles, StageClock clock, boolean batchesDownstream) {
     this.spec = spec;
     this.files = files;
     this.ring = ring;
@@ -59,6 +64,11 @@ final class SourceTask implements Runnable {
     this.allocator = allocator;
     this.shuffle = spec.shuffleBufferSize() > 0 ? new RecordShuffleBuffer(spec.shuffleBufferSize()) : null;
     this.staging = new StagedRecords(allocator, spec.batchSize());
+    // When filters decide the batches downstream, units are chunks of records, not batches: the
+    // assembler skips, takes and drops remainders in batches; every record must reach it.
+    this.skip = batchesDownstream ? 0 : spec.skip();
+    this.take = batchesDownstream ? -1 : spec.take();
+    this.dropRemainder = !batchesDownstream && spec.dropRemainder();
   }
 
   @Override
@@ -78,7 +88,7 @@ final class SourceTask implements Runnable {
   }
 
   private void produce() throws IOException {
-    if (spec.take() == 0) {
+    if (take == 0) {
       return; // publishBatch checks the limit only after publishing, so it would let one through.
     }
     PipelineSpec.SourceSpec source = spec.source();
@@ -125,7 +135,7 @@ final class SourceTask implements Runnable {
         }
       }
       if (staging.size() > 0) {
-        if (spec.dropRemainder()) {
+        if (dropRemainder) {
           staging.clear();
         } else if (!publishBatch()) {
           return;
@@ -158,7 +168,7 @@ final class SourceTask implements Runnable {
   }
 
   private boolean publishBatch() {
-    if (skippedBatches < spec.skip()) {
+    if (skippedBatches < skip) {
       // Skipped batches are read (their records decide where later batches start), not parsed.
       staging.clear();
       skippedBatches++;
@@ -179,7 +189,7 @@ final class SourceTask implements Runnable {
     staging = empty;
     ring.publish(sequence);
     publishedBatches++;
-    return spec.take() == -1 || publishedBatches < spec.take();
+    return take == -1 || publishedBatches < take;
   }
 
   private void finish(Throwable failure) {

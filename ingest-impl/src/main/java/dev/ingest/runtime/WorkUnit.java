@@ -14,6 +14,13 @@ final class WorkUnit {
   /** The batch's records, copied into the unit's own reusable arena. */
   StagedRecords records;
   Batch batch;
+  /**
+   * The rows of {@link #batch} that every filter kept, in order: the first {@link #keptCount}
+   * entries (grown once to the batch size, then reused). Without row transforms every row is
+   * kept and the array is not used.
+   */
+  int[] keptRows;
+  int keptCount;
   /** The epoch the records come from, and their serialized bytes. */
   long epoch;
   long recordBytes;
@@ -25,9 +32,16 @@ final class WorkUnit {
     records = new StagedRecords(allocator, batchSize);
   }
 
+  /** A slot for finished batches only (the assembled-batch ring): no records. */
+  WorkUnit() {
+    records = null;
+  }
+
   /** Gives back everything the unit holds (on shutdown). */
   void releaseAll() {
-    records.release();
+    if (records != null) {
+      records.release();
+    }
     if (batch != null) {
       batch.release();
       batch = null;

@@ -18,6 +18,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * close() at any moment stops every pipeline thread and gives back every buffer. Threads are
@@ -51,15 +53,24 @@ class LifecycleTest {
         .withOptions(PipelineOptions.defaults().withThreads(threads).withSeed(seed));
   }
 
-  @Test
-  void closingAtRandomPointsStopsEveryThread() {
+  /** The same pipeline with a filter, which adds the batch assembly thread and its ring. */
+  private static Dataset filtered(int threads, long seed) {
+    return dataset(threads, seed).filter(row -> row.getLong("id", 0) % 5 != 0);
+  }
+
+  @ParameterizedTest(name = "filtered: {0}")
+  @ValueSource(booleans = {false, true})
+  void closingAtRandomPointsStopsEveryThread(boolean withFilter) {
     Random random = new Random(20261129);
-    int batchesPerRun = 2 * total / 8;
+    long perEpoch = withFilter ? total - (total + 4) / 5 : total;
+    int batchesPerRun = (int) (2 * perEpoch / 8);
     assertTimeoutPreemptively(GENEROUS, () -> {
       for (int run = 0; run < 60; run++) {
         int mode = run % 4;
         List<Batch> held = new ArrayList<>();
-        BatchIterator iterator = dataset(1 + random.nextInt(4), run).iterator();
+        int threads = 1 + random.nextInt(4);
+        BatchIterator iterator =
+            (withFilter ? filtered(threads, run) : dataset(threads, run)).iterator();
         try {
           switch (mode) {
             case 0 -> { } // before the first next
@@ -73,7 +84,7 @@ class LifecycleTest {
               while (iterator.hasNext()) {
                 iterator.next().close();
               }
-              assertThat(iterator.stats().records()).isEqualTo(2L * total);
+              assertThat(iterator.stats().records()).isEqualTo(2L * perEpoch);
             }
             default -> { // holding a batch
               int k = random.nextInt(10);
@@ -92,7 +103,8 @@ class LifecycleTest {
         for (Batch batch : held) {
           // A batch handed out stays valid after close until its owner closes it.
           assertThat(batch.refCnt()).isEqualTo(1);
-          assertThat(IdRecords.ids(batch)).hasSize(8).allMatch(id -> id >= 0 && id < total);
+          assertThat(IdRecords.ids(batch)).hasSize(8).allMatch(id -> id >= 0 && id < total)
+              .allMatch(id -> !withFilter || id % 5 != 0);
           batch.close();
           assertThat(batch.refCnt()).isZero();
         }
@@ -115,7 +127,8 @@ class LifecycleTest {
       Random random = new Random(7);
       for (int run = 0; run < 5; run++) {
         int k = 1 + random.nextInt(200);
-        try (BatchIterator iterator = dataset(2, run).repeat(-1).iterator()) {
+        Dataset pipeline = run % 2 == 0 ? dataset(2, run) : filtered(2, run);
+        try (BatchIterator iterator = pipeline.repeat(-1).iterator()) {
           for (int i = 0; i < k; i++) {
             assertThat(iterator.hasNext()).isTrue();
             iterator.next().close();

@@ -122,6 +122,14 @@ final class ColumnBuilder {
     valueCount += count;
   }
 
+  /** Appends {@code count} little-endian values of this column's width with one bulk copy. */
+  void addValues(ByteBuf source, int index, int count) {
+    int byteCount = count * width;
+    values.ensureCapacity(valueCount * width + byteCount, valueCount * width);
+    values.buffer().setBytes(values.base() + valueCount * width, source, index, byteCount);
+    valueCount += count;
+  }
+
   void addLong(long value) {
     values.ensureCapacity((valueCount + 1) * Long.BYTES, valueCount * Long.BYTES);
     values.buffer().setLongLE(values.base() + valueCount * Long.BYTES, value);
@@ -225,6 +233,11 @@ final class ColumnBuilder {
     if (ragged) {
       rowSplits.buffer().setLongLE(rowSplits.base() + row * Long.BYTES, valueCount);
     }
+  }
+
+  /** Ends the batch after the rows ended so far, fewer than {@link #start(int)} planned. */
+  void endBatchEarly() {
+    rows = row;
   }
 
   /** Hands the buffers to a new column (which then owns them) and forgets them. */

@@ -5,6 +5,7 @@ import dev.ingest.DType;
 import dev.ingest.ExampleSpec;
 import dev.ingest.FeatureSpec;
 import dev.ingest.InvalidExampleException;
+import dev.ingest.MutableBatch;
 import dev.ingest.InvalidExampleException.Reason;
 import dev.ingest.PaddingSpec;
 import dev.ingest.tfrecord.example.WireReader.MalformedWireException;
@@ -131,7 +132,7 @@ public final class ExampleParser {
    *
    * @throws InvalidExampleException naming the first bad record and feature; nothing is leaked
    */
-  public Batch parse(SerializedRecords records) throws InvalidExampleException {
+  public MutableBatch parse(SerializedRecords records) throws InvalidExampleException {
     int rows = records.size();
     List<OffHeapColumn> columns = new ArrayList<>(builders.length);
     boolean parsed = false;

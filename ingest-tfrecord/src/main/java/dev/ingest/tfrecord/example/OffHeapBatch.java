@@ -2,6 +2,10 @@ package dev.ingest.tfrecord.example;
 
 import dev.ingest.Batch;
 import dev.ingest.Column;
+import dev.ingest.DType;
+import dev.ingest.MutableBatch;
+import java.nio.FloatBuffer;
+import java.nio.LongBuffer;
 import io.netty.util.AbstractReferenceCounted;
 import java.util.List;
 
@@ -9,7 +13,7 @@ import java.util.List;
  * A {@link Batch} whose columns live in pooled direct memory; the last release gives every
  * column's buffers back. Reference counting is Netty's (atomic; see {@link Batch}).
  */
-final class OffHeapBatch extends AbstractReferenceCounted implements Batch {
+final class OffHeapBatch extends AbstractReferenceCounted implements MutableBatch {
   private final int rows;
   private final List<OffHeapColumn> columns;
 
@@ -31,6 +35,15 @@ final class OffHeapBatch extends AbstractReferenceCounted implements Batch {
 
   @Override
   public Column column(String name) {
+    return offHeapColumn(name);
+  }
+
+  /** Columns in ascending order of name, as built (no copy). */
+  List<OffHeapColumn> offHeapColumns() {
+    return columns;
+  }
+
+  OffHeapColumn offHeapColumn(String name) {
     ensureLive();
     for (OffHeapColumn column : columns) {
       if (column.name().equals(name)) {
@@ -38,6 +51,25 @@ final class OffHeapBatch extends AbstractReferenceCounted implements Batch {
       }
     }
     throw new IllegalArgumentException("the batch has no feature '" + name + "'");
+  }
+
+  @Override
+  public FloatBuffer mutableFloats(String name) {
+    return writable(name, DType.FLOAT32).asFloatBuffer();
+  }
+
+  @Override
+  public LongBuffer mutableLongs(String name) {
+    return writable(name, DType.INT64).asLongBuffer();
+  }
+
+  private java.nio.ByteBuffer writable(String name, DType dtype) {
+    OffHeapColumn column = offHeapColumn(name);
+    if (column.dtype() != dtype) {
+      throw new IllegalStateException("feature '" + name + "' is " + column.dtype().wireName()
+          + ", not " + dtype.wireName());
+    }
+    return column.writableValues();
   }
 
   @Override

@@ -132,6 +132,41 @@ final class OffHeapColumn implements Column {
         .order(java.nio.ByteOrder.LITTLE_ENDIAN);
   }
 
+  /** The values' buffer, for the runtime's in-place transforms and for assembling batches. */
+  ColumnBuffer valuesBuffer() {
+    return values;
+  }
+
+  /** Index of row {@code row}'s first value (a value, not a byte). */
+  int firstValue(int row) {
+    if (rowSplits == null) {
+      return row * (valueCount / Math.max(rows, 1));
+    }
+    return (int) rowSplits.buffer().getLongLE(rowSplits.base() + row * Long.BYTES);
+  }
+
+  /** Values in {@code row}, unchecked: for callers that already checked the row. */
+  int valuesIn(int row) {
+    if (rowSplits == null) {
+      return valueCount / Math.max(rows, 1);
+    }
+    return firstValue(row + 1) - firstValue(row);
+  }
+
+  /** Byte index in the values of byte string {@code value} of a bytes column. */
+  int byteOffset(int value) {
+    return valueOffsets.buffer().getIntLE(valueOffsets.base() + value * Integer.BYTES);
+  }
+
+  /** A writable little-endian view of the values, for a {@link dev.ingest.BatchMapper}. */
+  ByteBuffer writableValues() {
+    return values.buffer().nioBuffer(values.base(), valueBytes).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+  }
+
+  FeatureSpec feature() {
+    return feature;
+  }
+
   void release() {
     values.release();
     if (rowSplits != null) {

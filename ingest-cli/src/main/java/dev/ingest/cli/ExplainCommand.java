@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ingest.FeatureSpec;
 import dev.ingest.PaddingSpec;
 import dev.ingest.PipelineSpec;
+import dev.ingest.Transform;
 import dev.ingest.cli.config.ConfigException;
 import dev.ingest.cli.config.PipelineConfig;
 import java.io.IOException;
@@ -110,6 +111,13 @@ final class ExplainCommand implements Callable<Integer> {
       entry.put("var_len", feature.varLen());
       entry.set("default", MAPPER.valueToTree(feature.defaultValue()));
     }
+    if (!spec.transforms().isEmpty()) {
+      // Only when present, so that the hash of a pipeline without transforms stays what it was.
+      ArrayNode transforms = node.putArray("transforms");
+      for (Transform transform : spec.transforms()) {
+        transforms.addObject().put(kind(transform), transform.name());
+      }
+    }
     node.putObject("shuffle")
         .put("buffer_size", spec.shuffleBufferSize())
         .put("reshuffle_each_iteration", spec.reshuffleEachIteration());
@@ -145,15 +153,34 @@ final class ExplainCommand implements Callable<Integer> {
         + ", interleave " + source.cycleLength() + "x" + source.blockLength());
     plan.add("parse_example: " + spec.features().features().size() + " feature(s) on "
         + (spec.options().threads() == 0 ? "all cores" : spec.options().threads() + " thread(s)"));
+    for (Transform transform : spec.transforms()) {
+      if (!(transform instanceof Transform.MapBatches)) {
+        plan.add(kind(transform) + ": " + transform.name()
+            + " (fused with parse_example on the same threads)");
+      }
+    }
     if (spec.shuffleBufferSize() > 0) {
       plan.add("shuffle: buffer " + spec.shuffleBufferSize()
           + (spec.reshuffleEachIteration() ? ", reshuffled each epoch" : ", same order each epoch"));
     }
     plan.add((spec.padding().lengths().isEmpty() ? "batch: " : "padded_batch: ")
-        + spec.batchSize() + " records" + (spec.dropRemainder() ? ", remainder dropped" : ""));
+        + spec.batchSize() + " records" + (spec.dropRemainder() ? ", remainder dropped" : "")
+        + (spec.filters() ? ", filled from the records that pass the filters on one thread" : ""));
+    for (Transform transform : spec.transforms()) {
+      if (transform instanceof Transform.MapBatches) {
+        plan.add("map (whole batches): " + transform.name());
+      }
+    }
     plan.add("prefetch: " + spec.prefetch() + " batches");
     plan.add("repeat: " + (spec.epochs() == -1 ? "forever" : spec.epochs() + " epoch(s)"));
     return plan;
+  }
+
+  private static String kind(Transform transform) {
+    if (transform instanceof Transform.FilterRows) {
+      return "filter";
+    }
+    return transform instanceof Transform.MapBatches ? "map_batches" : "map";
   }
 
   static String hash(ObjectNode canonical) {

@@ -136,4 +136,19 @@ class RunCommandTest {
     assertThat(json.get("problems")).hasSize(2);
     assertThat(json.get("problems").get(0).get("line").asInt()).isEqualTo(12);
   }
+
+  @Test
+  void anExpensiveMapIsNamedAsTheBottleneck() throws IOException {
+    // 300 µs of busy work per record on one thread: far slower than reading 500 small records.
+    Files.writeString(config, PIPELINE
+        .replace("- shuffle: {buffer_size: 100}", "- map: {fn: burn_cpu, micros_per_record: 300}")
+        .replace("repeat: 2", "repeat: 1")
+        .replace("threads: 2", "threads: 1"));
+    Cli.Outcome outcome = Cli.run(args("--json"));
+
+    assertThat(outcome.exitCode()).as(outcome.err()).isZero();
+    JsonNode report = outcome.json();
+    assertThat(report.get("records").asLong()).isEqualTo(500);
+    assertThat(report.get("bottleneck").asText()).isEqualTo("parse_example");
+  }
 }

@@ -1,5 +1,7 @@
 package dev.ingest.cli.config;
 
+import dev.ingest.BatchMapper;
+import dev.ingest.BurnCpu;
 import dev.ingest.CorruptionPolicy;
 import dev.ingest.Dataset;
 import dev.ingest.ExampleSpec;
@@ -8,6 +10,8 @@ import dev.ingest.PaddingSpec;
 import dev.ingest.PipelineOptions;
 import dev.ingest.PipelineSpec;
 import dev.ingest.PipelineSpec.ShardBy;
+import dev.ingest.RowFilter;
+import dev.ingest.RowMapper;
 import dev.ingest.cli.config.ConfigException.Problem;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -39,9 +43,12 @@ public record PipelineConfig(String name, Dataset dataset, PipelineSpec spec) {
   static final int AUTO_PREFETCH = 4;
   static final int AUTO_THREADS = 0;
 
-  private static final Set<String> UNSUPPORTED_STAGES = Set.of("map", "filter", "cache");
+  private static final Set<String> UNSUPPORTED_STAGES = Set.of("cache");
   private static final List<String> STAGES =
-      List.of("parse_example", "shuffle", "batch", "padded_batch", "prefetch");
+      List.of("parse_example", "map", "filter", "shuffle", "batch", "padded_batch", "prefetch");
+  private static final String BURN_CPU_COST = "micros_per_record";
+  /** Stages that may appear more than once, each running in the order given. */
+  private static final Set<String> REPEATABLE_STAGES = Set.of("map", "filter");
 
   /** Reads, overrides, checks and maps {@code file}; the environment is the process's. */
   public static PipelineConfig load(Path file, List<String> settings)
@@ -264,6 +271,18 @@ public record PipelineConfig(String name, Dataset dataset, PipelineSpec spec) {
         }
         boolean batching = kind.endsWith("batch");
         String slot = batching ? "batch" : kind;
+        if (REPEATABLE_STAGES.contains(kind)) {
+          if (!seen.containsKey("parse_example")) {
+            fail(path, stage, kind + " works on parsed records: put it after parse_example");
+            continue;
+          }
+          if (kind.equals("filter") && seen.containsKey("batch")) {
+            fail(path, stage, "filter works on records: put it before the batch stage");
+            continue;
+          }
+          dataset = transform(dataset, path, kind, body, seen.containsKey("batch"));
+          continue;
+        }
         if (seen.containsKey(slot)) {
           fail(path, stage, "a second " + kind + " stage; stages." + seen.get(slot)
               + " is already one" + (batching ? " (batch and padded_batch exclude each other)" : ""));
@@ -285,6 +304,100 @@ public record PipelineConfig(String name, Dataset dataset, PipelineSpec spec) {
         fail("stages", stages, "a batch or padded_batch stage is required");
       }
       return dataset;
+    }
+
+    /**
+     * A {@code map} or {@code filter}: a class on the class path (a public no-argument
+     * constructor), or the built-in {@code burn_cpu}. Before batching they work on rows; a map
+     * after batching works on whole batches.
+     */
+    private Dataset transform(Dataset dataset, String path, String kind, ConfigNode body,
+        boolean afterBatch) {
+      boolean map = kind.equals("map");
+      Map<String, ConfigNode> keys = keys(path, body, map
+          ? Set.of("fn", "num_parallel_calls", BURN_CPU_COST) : Set.of("fn"));
+      if (keys.containsKey("num_parallel_calls")) {
+        // Row transforms run fused on the parse workers: options.threads sets their parallelism.
+        autoOrAtLeast(path + ".num_parallel_calls", keys.get("num_parallel_calls"), 1, 0);
+      }
+      ConfigNode fnNode = keys.get("fn");
+      if (fnNode == null) {
+        if (body.isMap()) {
+          fail(path + ".fn", body, "required: a class name" + (map ? " or burn_cpu" : ""));
+        }
+        return dataset;
+      }
+      String fn = string(path + ".fn", fnNode);
+      if (fn == null) {
+        return dataset;
+      }
+      if (map && fn.equals(BurnCpu.NAME)) {
+        return burnCpu(dataset, path, keys, afterBatch);
+      }
+      if (keys.containsKey(BURN_CPU_COST)) {
+        fail(path + "." + BURN_CPU_COST, keys.get(BURN_CPU_COST),
+            "only the built-in burn_cpu takes micros_per_record");
+      }
+      Class<?> wanted = !map ? RowFilter.class : afterBatch ? BatchMapper.class : RowMapper.class;
+      Object instance = instantiate(path + ".fn", fnNode, fn, wanted, map, afterBatch);
+      if (instance == null) {
+        return dataset;
+      }
+      if (!map) {
+        return dataset.filter(fn, (RowFilter) instance);
+      }
+      return afterBatch ? dataset.mapBatches(fn, (BatchMapper) instance)
+          : dataset.map(fn, (RowMapper) instance);
+    }
+
+    private Dataset burnCpu(Dataset dataset, String path, Map<String, ConfigNode> keys,
+        boolean afterBatch) {
+      ConfigNode cost = keys.get(BURN_CPU_COST);
+      if (cost == null) {
+        fail(path + "." + BURN_CPU_COST, keys.get("fn"), "required: busy microseconds per record");
+        return dataset;
+      }
+      if (afterBatch) {
+        fail(path, keys.get("fn"), "burn_cpu works on records: put it before the batch stage");
+        return dataset;
+      }
+      if (!(cost.value() instanceof Number number) || !(number.doubleValue() >= 0)
+          || number.doubleValue() > 1_000_000) {
+        fail(path + "." + BURN_CPU_COST, cost,
+            "expected microseconds in [0, 1000000], got " + describe(cost));
+        return dataset;
+      }
+      double micros = number.doubleValue();
+      return dataset.map(BurnCpu.NAME + "(" + micros + " us/record)", new BurnCpu(micros));
+    }
+
+    private Object instantiate(String path, ConfigNode node, String className, Class<?> wanted,
+        boolean map, boolean afterBatch) {
+      Class<?> type;
+      try {
+        type = Class.forName(className, false, Thread.currentThread().getContextClassLoader());
+      } catch (ClassNotFoundException | LinkageError e) {
+        fail(path, node, "no class " + className + " on the class path"
+            + (map ? " (and not the built-in burn_cpu)" : ""));
+        return null;
+      }
+      if (!wanted.isAssignableFrom(type)) {
+        String where = !map ? "a filter" : afterBatch ? "a map after batch (on whole batches)"
+            : "a map before batch (on records)";
+        fail(path, node, className + " does not implement " + wanted.getName() + ", which "
+            + where + " needs");
+        return null;
+      }
+      try {
+        return type.getConstructor().newInstance();
+      } catch (NoSuchMethodException | IllegalAccessException e) {
+        fail(path, node, className + " needs a public no-argument constructor");
+      } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
+        Throwable cause = e instanceof java.lang.reflect.InvocationTargetException ite
+            && ite.getCause() != null ? ite.getCause() : e;
+        fail(path, node, "creating " + className + " failed: " + cause);
+      }
+      return null;
     }
 
     private Dataset parseExample(Dataset dataset, String path, ConfigNode body) {

@@ -3,10 +3,15 @@ package dev.ingest.cli.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.ingest.BurnCpu;
 import dev.ingest.CorruptionPolicy;
 import dev.ingest.PaddingSpec;
 import dev.ingest.PipelineSpec;
 import dev.ingest.PipelineSpec.ShardBy;
+import dev.ingest.Row;
+import dev.ingest.RowFilter;
+import dev.ingest.RowMapper;
+import dev.ingest.Transform;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -96,7 +101,8 @@ class PipelineConfigTest {
         "stages.1.batch.batch_size (line 11, column 25): must be at least 1 and at most 2147483647,"
             + " got 0",
         "stages.1.batch.drop_remainder (line 11, column 44): expected true or false, got \"yes\"",
-        "stages.2.map (line 12, column 5): not supported yet: the engine does not run map stages",
+        "stages.2.map.fn (line 12, column 15): no class com.example.Normalize on the class path"
+            + " (and not the built-in burn_cpu)",
         "repeat (line 13, column 9): expected -1 or null (forever) or at least 1, got 0");
   }
 
@@ -219,5 +225,88 @@ class PipelineConfigTest {
         .startsWith("version (line 1, column 10): custom YAML tags are not allowed");
     assertThat(problems("x".repeat(ConfigReader.MAX_CHARS + 1))).singleElement().asString()
         .contains("at most " + ConfigReader.MAX_CHARS);
+  }
+
+  /** A row map a config can name: public, with a public no-argument constructor. */
+  public static final class AddOne implements RowMapper {
+    @Override
+    public void apply(Row row) {
+      row.setLong("label", 0, row.getLong("label", 0) + 1);
+    }
+  }
+
+  public static final class EvenLabels implements RowFilter {
+    @Override
+    public boolean keep(Row row) {
+      return row.getLong("label", 0) % 2 == 0;
+    }
+  }
+
+  public static final class NeedsArgument implements RowMapper {
+    public NeedsArgument(int unused) {}
+
+    @Override
+    public void apply(Row row) {}
+  }
+
+  private static final String TRANSFORMS = """
+      version: 1
+      source: {tfrecord: {files: [a]}}
+      stages:
+        - parse_example: {features: {label: {type: int64}}}
+        - map: {fn: dev.ingest.cli.config.PipelineConfigTest$AddOne, num_parallel_calls: auto}
+        - filter: {fn: dev.ingest.cli.config.PipelineConfigTest$EvenLabels}
+        - map: {fn: burn_cpu, micros_per_record: 12.5}
+        - batch: {batch_size: 4}
+      """;
+
+  @Test
+  void mapsMapAndFilterStagesInTheirOrder() throws ConfigException {
+    List<Transform> transforms = parse(TRANSFORMS).spec().transforms();
+
+    assertThat(transforms).extracting(Transform::name).containsExactly(
+        "dev.ingest.cli.config.PipelineConfigTest$AddOne",
+        "dev.ingest.cli.config.PipelineConfigTest$EvenLabels",
+        "burn_cpu(12.5 us/record)");
+    assertThat(transforms.get(0)).isInstanceOf(Transform.MapRows.class);
+    assertThat(transforms.get(1)).isInstanceOf(Transform.FilterRows.class);
+    assertThat(((Transform.MapRows) transforms.get(2)).fn()).isInstanceOf(BurnCpu.class);
+    assertThat(((BurnCpu) ((Transform.MapRows) transforms.get(2)).fn()).nanosPerRecord())
+        .isEqualTo(12_500);
+  }
+
+  @Test
+  void refusesTransformsItCannotRun() {
+    String yaml = """
+        version: 1
+        source: {tfrecord: {files: [a]}}
+        stages:
+          - map: {fn: burn_cpu, micros_per_record: 1}
+          - parse_example: {features: {label: {type: int64}}}
+          - map: {fn: java.lang.String}
+          - map: {fn: dev.ingest.cli.config.PipelineConfigTest$NeedsArgument}
+          - map: {fn: burn_cpu}
+          - map: {fn: burn_cpu, micros_per_record: -3}
+          - filter: {fn: dev.ingest.cli.config.PipelineConfigTest$AddOne}
+          - map: {fn: dev.ingest.cli.config.PipelineConfigTest$AddOne, micros_per_record: 2}
+          - batch: {batch_size: 4}
+          - filter: {fn: dev.ingest.cli.config.PipelineConfigTest$EvenLabels}
+        """;
+
+    assertThat(problems(yaml)).containsExactly(
+        "stages.0.map (line 4, column 5): map works on parsed records: put it after parse_example",
+        "stages.2.map.fn (line 6, column 15): java.lang.String does not implement"
+            + " dev.ingest.RowMapper, which a map before batch (on records) needs",
+        "stages.3.map.fn (line 7, column 15): dev.ingest.cli.config.PipelineConfigTest$NeedsArgument"
+            + " needs a public no-argument constructor",
+        "stages.4.map.micros_per_record (line 8, column 15): required: busy microseconds per record",
+        "stages.5.map.micros_per_record (line 9, column 44): expected microseconds in [0, 1000000],"
+            + " got -3",
+        "stages.6.filter.fn (line 10, column 18): dev.ingest.cli.config.PipelineConfigTest$AddOne"
+            + " does not implement dev.ingest.RowFilter, which a filter needs",
+        "stages.7.map.micros_per_record (line 11, column 83): only the built-in burn_cpu takes"
+            + " micros_per_record",
+        "stages.9.filter (line 13, column 5): filter works on records: put it before the batch"
+            + " stage");
   }
 }

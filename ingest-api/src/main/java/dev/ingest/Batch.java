@@ -56,6 +56,21 @@ public interface Batch extends AutoCloseable {
     return column(name).bytes(row, 0);
   }
 
+  /** Off-heap bytes the batch's columns hold: values, row splits and byte-string offsets. */
+  default long memoryBytes() {
+    long total = 0;
+    for (Column column : columns()) {
+      total += column.values().capacity();
+      if (column.ragged()) {
+        total += (column.rows() + 1L) * Long.BYTES;
+      }
+      if (column.dtype() == DType.BYTES) {
+        total += (column.valueCount() + 1L) * Integer.BYTES;
+      }
+    }
+    return total;
+  }
+
   /** Adds a reference: another owner who must release it. Returns this batch. */
   Batch retain();
 

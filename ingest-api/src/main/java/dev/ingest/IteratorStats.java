@@ -11,6 +11,8 @@ package dev.ingest;
  * @param waitNanos time blocked waiting for batches after the first (the accelerator's idle time)
  * @param skippedRecords corrupt records met under the {@code skip} policy, so far
  * @param skippedFiles files whose rest was skipped after a problem that lost the framing
+ * @param memoryBudgetBytes the pipeline's memory budget (bytes in flight)
+ * @param peakMemoryBytes the most bytes the pipeline held in flight at once, so far
  */
 public record IteratorStats(
     long batches,
@@ -20,4 +22,14 @@ public record IteratorStats(
     long firstBatchNanos,
     long waitNanos,
     long skippedRecords,
-    long skippedFiles) {}
+    long skippedFiles,
+    long memoryBudgetBytes,
+    long peakMemoryBytes) {
+
+  /** Stats without memory figures (both 0). */
+  public IteratorStats(long batches, long records, long recordBytes, long epoch,
+      long firstBatchNanos, long waitNanos, long skippedRecords, long skippedFiles) {
+    this(batches, records, recordBytes, epoch, firstBatchNanos, waitNanos, skippedRecords,
+        skippedFiles, 0, 0);
+  }
+}

@@ -7,26 +7,46 @@ package dev.ingest;
  *     batches at any thread count
  * @param deterministic batches in the same order at any parallelism (the only mode today)
  * @param threads parse workers; 0 means one per available core
+ * @param memoryBudget the most bytes the pipeline holds in flight (records staged for parsing,
+ *     records in the shuffle buffer, parsed batches not yet taken by the consumer); producers
+ *     wait when it is reached. 0 means {@link #AUTO_MEMORY_BUDGET_FRACTION} of the JVM's maximum
+ *     direct memory.
  */
-public record PipelineOptions(long seed, boolean deterministic, int threads) {
+public record PipelineOptions(long seed, boolean deterministic, int threads, long memoryBudget) {
+  /** The share of the JVM's maximum direct memory an automatic budget takes. */
+  public static final double AUTO_MEMORY_BUDGET_FRACTION = 0.5;
 
   public PipelineOptions {
     if (threads < 0) {
       throw new IllegalArgumentException("threads must be at least 0 (0: all cores), got " + threads);
     }
+    if (memoryBudget < 0) {
+      throw new IllegalArgumentException(
+          "memory_budget must be at least 0 (0: automatic), got " + memoryBudget);
+    }
   }
 
-  /** Seed 42, deterministic, one worker per core. */
+  /** Options with an automatic memory budget. */
+  public PipelineOptions(long seed, boolean deterministic, int threads) {
+    this(seed, deterministic, threads, 0);
+  }
+
+  /** Seed 42, deterministic, one worker per core, automatic memory budget. */
   public static PipelineOptions defaults() {
-    return new PipelineOptions(42, true, 0);
+    return new PipelineOptions(42, true, 0, 0);
   }
 
   public PipelineOptions withSeed(long value) {
-    return new PipelineOptions(value, deterministic, threads);
+    return new PipelineOptions(value, deterministic, threads, memoryBudget);
   }
 
   public PipelineOptions withThreads(int value) {
-    return new PipelineOptions(seed, deterministic, value);
+    return new PipelineOptions(seed, deterministic, value, memoryBudget);
+  }
+
+  /** The most bytes in flight; 0 for automatic. */
+  public PipelineOptions withMemoryBudget(long bytes) {
+    return new PipelineOptions(seed, deterministic, threads, bytes);
   }
 
   /** The parse workers to start: {@link #threads()}, or the available cores when it is 0. */

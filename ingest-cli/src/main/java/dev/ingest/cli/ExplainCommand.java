@@ -136,10 +136,14 @@ final class ExplainCommand implements Callable<Integer> {
     batch.put("drop_remainder", spec.dropRemainder());
     node.putObject("prefetch").put("buffer_size", spec.prefetch());
     node.put("repeat", spec.epochs());
-    node.putObject("options")
+    ObjectNode options = node.putObject("options")
         .put("seed", spec.options().seed())
         .put("deterministic", spec.options().deterministic())
         .put("threads", spec.options().threads());
+    if (spec.options().memoryBudget() > 0) {
+      // Only when set, so that the hash of a pipeline with the automatic budget stays the same.
+      options.put("memory_budget", spec.options().memoryBudget());
+    }
     return node;
   }
 

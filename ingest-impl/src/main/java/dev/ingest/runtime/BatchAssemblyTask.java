@@ -45,6 +45,7 @@ final class BatchAssemblyTask implements Runnable {
   private final BatchAssembler assembler;
   private final TransformChain transforms;
   private final BooleanSupplier halted;
+  private final MemoryBudget budget;
   private final StageClock clock;
   private final Backoff inputBackoff = new Backoff(MAX_PARK_NANOS);
   private final Backoff outputBackoff = new Backoff(MAX_PARK_NANOS);
@@ -60,7 +61,8 @@ final class BatchAssemblyTask implements Runnable {
 
   BatchAssemblyTask(PipelineSpec spec, RingBuffer<WorkUnit> chunks, Sequence[] workerSequences,
       RingBuffer<WorkUnit> batches, ByteBufAllocator allocator, TransformChain transforms,
-      BooleanSupplier halted, StageClock clock) {
+      BooleanSupplier halted, StageClock clock, MemoryBudget budget) {
+    this.budget = budget;
     this.chunks = chunks;
     this.workerSequences = workerSequences;
     this.batches = batches;
@@ -135,6 +137,8 @@ final class BatchAssemblyTask implements Runnable {
           unit.batch.release();
           unit.batch = null;
         }
+        budget.release(unit.reservedBytes);
+        unit.reservedBytes = 0;
         chunksConsumed.set(sequence);
         clock.addElements(1);
         clock.addBusy(System.nanoTime() - start - (outputWaitNanos - outputWaitBefore));
@@ -178,6 +182,9 @@ final class BatchAssemblyTask implements Runnable {
       return false;
     }
     WorkUnit slot = batches.get(sequence);
+    // Never waits for room (only the source does): the prefetch ring bounds these batches.
+    slot.reservedBytes = batch.memoryBytes();
+    budget.adjust(slot.reservedBytes);
     slot.batch = batch;
     slot.epoch = epoch;
     slot.recordBytes = bytes;

@@ -26,6 +26,7 @@ final class ParseWorker implements EventHandler<WorkUnit> {
   private final StageClock clock;
   private final TransformChain transforms;
   private final boolean batchTransformsHere;
+  private final MemoryBudget budget;
   private long idleSince;
 
   /**
@@ -35,7 +36,8 @@ final class ParseWorker implements EventHandler<WorkUnit> {
    */
   ParseWorker(int index, int workers, ExampleSpec spec, PaddingSpec padding,
       ByteBufAllocator allocator, StageClock clock, long startNanos, TransformChain transforms,
-      boolean batchTransformsHere) {
+      boolean batchTransformsHere, MemoryBudget budget) {
+    this.budget = budget;
     this.index = index;
     this.workers = workers;
     this.parser = new ExampleParser(spec, padding, allocator);
@@ -79,6 +81,11 @@ final class ParseWorker implements EventHandler<WorkUnit> {
       if (batchTransformsHere) {
         transforms.applyToBatch(batch);
       }
+      // The staged records are done with: the unit now holds the parsed batch instead.
+      long parsedBytes = batch.memoryBytes();
+      budget.observeParsed(unit.recordBytes, parsedBytes);
+      budget.adjust(parsedBytes - unit.reservedBytes);
+      unit.reservedBytes = parsedBytes;
     } catch (StageFailure e) {
       fail(unit, e.stage(), e.getCause());
     } catch (Throwable e) {
@@ -92,7 +99,9 @@ final class ParseWorker implements EventHandler<WorkUnit> {
     }
   }
 
-  private static void fail(WorkUnit unit, String stage, Throwable error) {
+  private void fail(WorkUnit unit, String stage, Throwable error) {
+    budget.release(unit.reservedBytes);
+    unit.reservedBytes = 0;
     if (unit.batch != null) {
       unit.batch.release();
       unit.batch = null;

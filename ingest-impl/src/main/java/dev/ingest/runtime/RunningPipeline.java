@@ -64,6 +64,7 @@ final class RunningPipeline implements BatchIterator {
   private final boolean assembling;
   private final Thread assemblyThread;
   private final StageClock assemblyClock = new StageClock();
+  private final MemoryBudget budget;
   private final List<BatchEventProcessor<WorkUnit>> workers = new ArrayList<>();
   private final List<Thread> threads = new ArrayList<>();
   private final List<Thread> workerThreads = new ArrayList<>();
@@ -92,6 +93,7 @@ final class RunningPipeline implements BatchIterator {
   RunningPipeline(PipelineSpec spec, List<Path> files) {
     int workerCount = spec.options().workerThreads();
     ByteBufAllocator allocator = PooledByteBufAllocator.DEFAULT;
+    budget = MemoryBudget.of(spec.options());
     // Filters make batches of records that pass: the workers then parse chunks, unpadded, and an
     // assembly stage fills and pads the batches. Row maps with padded_batch need it too, so that
     // they see rows before padding, as tf.data's map before padded_batch does.
@@ -107,7 +109,7 @@ final class RunningPipeline implements BatchIterator {
       parseClocks.add(clock);
       ParseWorker handler = new ParseWorker(i, workerCount, spec.features(),
           assembling ? PaddingSpec.none() : spec.padding(), allocator, clock, startNanos,
-          new TransformChain(spec.transforms()), !assembling);
+          new TransformChain(spec.transforms()), !assembling, budget);
       BatchEventProcessor<WorkUnit> processor =
           new BatchEventProcessorBuilder().build(ring, published, handler);
       workers.add(processor);
@@ -124,7 +126,7 @@ final class RunningPipeline implements BatchIterator {
           Util.ceilingNextPowerOfTwo(spec.prefetch()), new BlockingWaitStrategy());
       prefetchRing.addGatingSequences(consumed);
       BatchAssemblyTask assembly = new BatchAssemblyTask(spec, ring, workerSequences, prefetchRing,
-          allocator, new TransformChain(spec.transforms()), () -> halted, assemblyClock);
+          allocator, new TransformChain(spec.transforms()), () -> halted, assemblyClock, budget);
       ring.addGatingSequences(assembly.chunksConsumed());
       readyGates = new Sequence[] {assembly.batchesPublished()};
       assemblyThread = new DefaultThreadFactory("ingest-batch", true).newThread(assembly);
@@ -135,7 +137,7 @@ final class RunningPipeline implements BatchIterator {
       assemblyThread = null;
     }
     SourceTask source = new SourceTask(spec, files, ring, allocator, () -> halted, skippedRecords,
-        skippedFiles, sourceClock, assembling);
+        skippedFiles, sourceClock, assembling, budget);
     sourceThread = new DefaultThreadFactory("ingest-source", true).newThread(source);
     threads.addAll(workerThreads);
     if (assemblyThread != null) {
@@ -184,6 +186,9 @@ final class RunningPipeline implements BatchIterator {
       consumed.set(sequence);
       return false;
     }
+    // The batch is the consumer's now: it no longer counts against the pipeline's budget.
+    budget.release(unit.reservedBytes);
+    unit.reservedBytes = 0;
     ready = unit.batch;
     readyEpoch = unit.epoch;
     readyBytes = unit.recordBytes;
@@ -234,7 +239,7 @@ final class RunningPipeline implements BatchIterator {
   @Override
   public IteratorStats stats() {
     return new IteratorStats(batches, records, recordBytes, epoch, Math.max(firstBatchNanos, 0),
-        waitNanos, skippedRecords.get(), skippedFiles.get());
+        waitNanos, skippedRecords.get(), skippedFiles.get(), budget.limit(), budget.peak());
   }
 
   @Override

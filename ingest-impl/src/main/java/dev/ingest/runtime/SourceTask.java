@@ -45,6 +45,9 @@ final class SourceTask implements Runnable {
   private final long skip;
   private final long take;
   private final boolean dropRemainder;
+  private final MemoryBudget budget;
+  /** Budgeted bytes only this thread will give back: its shuffle buffer and the staged batch. */
+  private long ownBytes;
   private StagedRecords staging;
   private long publishedBatches;
   private long skippedBatches;
@@ -53,7 +56,8 @@ final class SourceTask implements Runnable {
 
   SourceTask(PipelineSpec spec, List<Path> files, RingBuffer<WorkUnit> ring,
       ByteBufAllocator allocator, BooleanSupplier halted, AtomicLong skippedRecords,
-      AtomicLong skippedFiles, StageClock clock, boolean batchesDownstream) {
+      AtomicLong skippedFiles, StageClock clock, boolean batchesDownstream, MemoryBudget budget) {
+    this.budget = budget;
     this.spec = spec;
     this.files = files;
     this.ring = ring;
@@ -121,6 +125,9 @@ final class SourceTask implements Runnable {
             }
             continue;
           }
+          if (!reserve(records.length(), "the shuffle buffer")) {
+            return;
+          }
           ByteBuf copy = allocator.directBuffer(records.length());
           copy.writeBytes(records.buffer(), records.start(), records.length());
           if (shuffle.offer(copy, records.file(), records.offset(), records.indexInFile())
@@ -136,7 +143,7 @@ final class SourceTask implements Runnable {
       }
       if (staging.size() > 0) {
         if (dropRemainder) {
-          staging.clear();
+          dropStaged();
         } else if (!publishBatch()) {
           return;
         }
@@ -152,6 +159,9 @@ final class SourceTask implements Runnable {
    * the pipeline must stop (shutdown, or {@code take} reached).
    */
   private boolean add(ByteBuf source, int start, int length, Path file, long offset, long index) {
+    if (!reserve(length, "a batch's records")) {
+      return false;
+    }
     staging.add(source, start, length, file, offset, index);
     return staging.size() < spec.batchSize() || publishBatch();
   }
@@ -159,6 +169,9 @@ final class SourceTask implements Runnable {
   /** Adds the record the shuffle buffer just sent out, and gives back its buffer. */
   private boolean addShuffled() {
     ByteBuf record = shuffle.outRecord();
+    // The record moves from the shuffle buffer to the staged batch: count it there instead.
+    budget.release(record.readableBytes());
+    ownBytes -= record.readableBytes();
     try {
       return add(record, record.readerIndex(), record.readableBytes(), shuffle.outFile(),
           shuffle.outOffset(), shuffle.outIndex());
@@ -170,15 +183,24 @@ final class SourceTask implements Runnable {
   private boolean publishBatch() {
     if (skippedBatches < skip) {
       // Skipped batches are read (their records decide where later batches start), not parsed.
-      staging.clear();
+      dropStaged();
       skippedBatches++;
       return true;
     }
+    long staged = staging.bytes();
+    long parsedEstimate = budget.acquire(budget.parsedEstimate(staged), 0, ownBytes,
+        "a parsed batch", halted, fullRing, clock);
+    if (parsedEstimate < 0) {
+      return false;
+    }
+    ownBytes += parsedEstimate;
     long sequence = claim();
     if (sequence < 0) {
       return false;
     }
     WorkUnit unit = ring.get(sequence);
+    unit.reservedBytes = staged + parsedEstimate;
+    ownBytes -= staged + parsedEstimate;
     StagedRecords empty = unit.records;
     unit.epoch = epoch;
     unit.recordBytes = staging.bytes();
@@ -199,10 +221,27 @@ final class SourceTask implements Runnable {
     }
     WorkUnit unit = ring.get(sequence);
     unit.batch = null;
+    unit.reservedBytes = 0;
     unit.error = failure;
     unit.failedStage = failure == null ? null : STAGE;
     unit.end = failure == null;
     ring.publish(sequence);
+  }
+
+  /** Reserves budget for bytes this thread then holds; false once the pipeline is shut down. */
+  private boolean reserve(long bytes, String what) {
+    if (budget.acquire(bytes, bytes, ownBytes, what, halted, fullRing, clock) < 0) {
+      return false;
+    }
+    ownBytes += bytes;
+    return true;
+  }
+
+  /** Forgets the staged records and gives their budget back. */
+  private void dropStaged() {
+    budget.release(staging.bytes());
+    ownBytes -= staging.bytes();
+    staging.clear();
   }
 
   /** The next free slot, waiting while the ring is full; -1 once the pipeline is shut down. */

@@ -24,6 +24,8 @@ final class WorkUnit {
   /** The epoch the records come from, and their serialized bytes. */
   long epoch;
   long recordBytes;
+  /** Bytes of the memory budget this unit holds (its staged records or its parsed batch). */
+  long reservedBytes;
   Throwable error;
   String failedStage;
   boolean end;

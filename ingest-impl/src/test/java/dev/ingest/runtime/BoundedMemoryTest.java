@@ -1,21 +1,27 @@
 package dev.ingest.runtime;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import dev.ingest.Batch;
+import dev.ingest.BatchIterator;
 import dev.ingest.DType;
 import dev.ingest.Dataset;
 import dev.ingest.ExampleSpec;
 import dev.ingest.FeatureSpec;
+import dev.ingest.IngestException;
+import dev.ingest.MemoryBudgetException;
 import dev.ingest.PipelineOptions;
 import dev.ingest.tfrecord.Compression;
 import dev.ingest.tfrecord.sample.SampleDatasets;
 import dev.ingest.tfrecord.sample.SampleKind;
 import io.netty.buffer.PooledByteBufAllocator;
+import io.netty.util.internal.PlatformDependent;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
@@ -100,5 +106,88 @@ class BoundedMemoryTest {
       LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
     }
     return true;
+  }
+
+  @Test
+  void aMemoryBudgetStopsTheSourceBeforeTheRingIsFullAndIsNeverExceeded() {
+    // 64 tabular records serialize to about 11 KiB and parse to about 8.5 KiB: a budget of
+    // 40 KiB holds a few batches, far fewer than the ring's slots.
+    long budget = 40 * 1024;
+    Dataset endless = Dataset.tfrecord(dir.toString())
+        .parseExample(TABULAR)
+        .shuffle(50)
+        .batch(64, false)
+        .prefetch(8)
+        .repeat(-1)
+        .withOptions(PipelineOptions.defaults().withThreads(2).withMemoryBudget(budget));
+    assertTimeoutPreemptively(Duration.ofSeconds(60), () -> {
+      try (RunningPipeline pipeline = (RunningPipeline) endless.iterator()) {
+        int slots = pipeline.ringSlots();
+        assertThat(await(() -> pipeline.publishedUnits() > 0, 20_000)).isTrue();
+        // The consumer stops: the source stops once the budget is full, with ring slots free.
+        assertThat(awaitStable(pipeline::publishedUnits, 20_000)).isTrue();
+        long published = pipeline.publishedUnits();
+        assertThat(published).isBetween(1L, slots - 1L);
+        assertThat(await(() -> pipeline.publishedUnits() > published, WINDOW_MILLIS)).isFalse();
+        assertThat(pipeline.stats().peakMemoryBytes()).isPositive().isLessThanOrEqualTo(budget);
+
+        // Taking batches frees budget and the pipeline goes on, still within it.
+        for (int taken = 0; taken < 200; taken++) {
+          pipeline.next().close();
+        }
+        assertThat(pipeline.stats().memoryBudgetBytes()).isEqualTo(budget);
+        assertThat(pipeline.stats().peakMemoryBytes()).isLessThanOrEqualTo(budget);
+      }
+    });
+  }
+
+  @Test
+  void theBudgetDoesNotChangeTheBatches() {
+    Dataset dataset = Dataset.tfrecord(dir.toString())
+        .parseExample(TABULAR)
+        .shuffle(100)
+        .batch(64, false)
+        .repeat(2)
+        .withOptions(PipelineOptions.defaults().withThreads(2).withSeed(9));
+    List<String> tight = IdRecords.digests(dataset.withOptions(
+        dataset.spec().options().withMemoryBudget(64 * 1024)));
+    assertThat(tight).isEqualTo(IdRecords.digests(dataset)).hasSize(2 * 47);
+  }
+
+  @Test
+  void aBudgetBelowOneBatchFailsClearlyInsteadOfWaitingForever() {
+    Dataset dataset = Dataset.tfrecord(dir.toString())
+        .parseExample(TABULAR)
+        .batch(256, false)
+        .withOptions(PipelineOptions.defaults().withMemoryBudget(4 * 1024));
+    assertTimeoutPreemptively(Duration.ofSeconds(60), () -> {
+      try (BatchIterator iterator = dataset.iterator()) {
+        IngestException failure = catchThrowableOfType(IngestException.class, iterator::hasNext);
+        assertThat(failure.stage()).isEqualTo("read");
+        assertThat(failure.getCause()).isInstanceOf(MemoryBudgetException.class)
+            .hasMessageContaining("4096 bytes").hasMessageContaining("memory_budget");
+      }
+    });
+  }
+
+  @Test
+  void theAutomaticBudgetIsHalfTheMaximumDirectMemory() {
+    try (BatchIterator iterator = Dataset.tfrecord(dir.toString())
+        .parseExample(TABULAR).batch(64, false).take(1).iterator()) {
+      assertThat(iterator.stats().memoryBudgetBytes())
+          .isEqualTo((long) (PlatformDependent.maxDirectMemory() * 0.5));
+    }
+  }
+
+  /** Polls (bounded) until {@code value} reads the same over 200 ms. */
+  private static boolean awaitStable(java.util.function.LongSupplier value, long timeoutMillis) {
+    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
+    while (System.nanoTime() < deadline) {
+      long before = value.getAsLong();
+      if (!await(() -> value.getAsLong() != before, 200)) {
+        return true;
+      }
+    }
+    return false;
   }
 }

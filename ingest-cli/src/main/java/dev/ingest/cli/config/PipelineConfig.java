@@ -47,6 +47,8 @@ public record PipelineConfig(String name, Dataset dataset, PipelineSpec spec) {
   private static final List<String> STAGES =
       List.of("parse_example", "map", "filter", "shuffle", "batch", "padded_batch", "prefetch");
   private static final String BURN_CPU_COST = "micros_per_record";
+  private static final java.util.regex.Pattern MEMORY_SIZE =
+      java.util.regex.Pattern.compile("([0-9]+(?:\\.[0-9]+)?)\\s*(B|KiB|MiB|GiB|TiB|KB|MB|GB|TB)");
   /** Stages that may appear more than once, each running in the order given. */
   private static final Set<String> REPEATABLE_STAGES = Set.of("map", "filter");
 
@@ -574,20 +576,49 @@ public record PipelineConfig(String name, Dataset dataset, PipelineSpec spec) {
               "not supported yet: the engine only runs deterministically");
         }
       }
+      long memoryBudget = 0;
       if (keys.containsKey("memory_budget")) {
-        // Checked so a typo is caught; the engine has no memory budget to apply it to yet.
         ConfigNode node = keys.get("memory_budget");
-        Object value = node.value();
-        boolean valid = "auto".equals(value)
-            || value instanceof Long number && number > 0
-            || value instanceof String text && text.matches("[0-9]+(\\.[0-9]+)?\\s*(B|KiB|MiB|GiB|TiB|KB|MB|GB|TB)");
-        if (!valid) {
+        memoryBudget = bytes(node.value());
+        if (memoryBudget < 0) {
           fail("options.memory_budget", node,
               "expected bytes, a size such as 512MiB or 2GiB, or auto; got " + describe(node));
+          memoryBudget = 0;
         }
       }
       long threads = autoOrAtLeast("options.threads", keys.get("threads"), 1, AUTO_THREADS);
-      return new PipelineOptions(seed, deterministic, (int) Math.max(threads, 0));
+      return new PipelineOptions(seed, deterministic, (int) Math.max(threads, 0), memoryBudget);
+    }
+
+    /** A memory size in bytes: a positive integer, or a number with a unit; 0 for auto; -1 if bad. */
+    private static long bytes(Object value) {
+      if ("auto".equals(value)) {
+        return 0;
+      }
+      if (value instanceof Long number) {
+        return number > 0 ? number : -1;
+      }
+      if (!(value instanceof String text)) {
+        return -1;
+      }
+      java.util.regex.Matcher size = MEMORY_SIZE.matcher(text.trim());
+      if (!size.matches()) {
+        return -1;
+      }
+      double amount = Double.parseDouble(size.group(1));
+      long unit = switch (size.group(2)) {
+        case "KiB" -> 1L << 10;
+        case "MiB" -> 1L << 20;
+        case "GiB" -> 1L << 30;
+        case "TiB" -> 1L << 40;
+        case "KB" -> 1_000L;
+        case "MB" -> 1_000_000L;
+        case "GB" -> 1_000_000_000L;
+        case "TB" -> 1_000_000_000_000L;
+        default -> 1L;
+      };
+      double bytes = amount * unit;
+      return bytes >= 1 && bytes < Long.MAX_VALUE ? (long) bytes : -1;
     }
 
     // --- typed readers: each records a problem and returns a sentinel instead of throwing ---

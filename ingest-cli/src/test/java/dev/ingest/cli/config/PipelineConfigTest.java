@@ -72,6 +72,7 @@ class PipelineConfigTest {
     assertThat(spec.epochs()).isEqualTo(3);
     assertThat(spec.options().seed()).isEqualTo(7);
     assertThat(spec.options().threads()).isZero();
+    assertThat(spec.options().memoryBudget()).isEqualTo(2L << 30);
   }
 
   @Test

@@ -5,7 +5,9 @@ package dev.ingest;
  *
  * @param seed the root of all randomness (file order, shuffle): the same seed gives the same
  *     batches at any thread count
- * @param deterministic batches in the same order at any parallelism (the only mode today)
+ * @param deterministic batches in the same order at any parallelism (default); {@code false}
+ *     lets a batch a worker finished early pass one still being parsed: the same batches per
+ *     epoch, in an order that depends on timing
  * @param threads parse workers; 0 means one per available core
  * @param memoryBudget the most bytes the pipeline holds in flight (records staged for parsing,
  *     records in the shuffle buffer, parsed batches not yet taken by the consumer); producers
@@ -42,6 +44,11 @@ public record PipelineOptions(long seed, boolean deterministic, int threads, lon
 
   public PipelineOptions withThreads(int value) {
     return new PipelineOptions(seed, deterministic, value, memoryBudget);
+  }
+
+  /** Ordered output ({@code true}, the default) or batches as soon as they are ready. */
+  public PipelineOptions withDeterministic(boolean value) {
+    return new PipelineOptions(seed, value, threads, memoryBudget);
   }
 
   /** The most bytes in flight; 0 for automatic. */

@@ -65,6 +65,7 @@ final class RunningPipeline implements BatchIterator {
   private final Thread assemblyThread;
   private final StageClock assemblyClock = new StageClock();
   private final MemoryBudget budget;
+  private final ConsumerCursor cursor;
   private final List<BatchEventProcessor<WorkUnit>> workers = new ArrayList<>();
   private final List<Thread> threads = new ArrayList<>();
   private final List<Thread> workerThreads = new ArrayList<>();
@@ -136,6 +137,9 @@ final class RunningPipeline implements BatchIterator {
       readyGates = workerSequences;
       assemblyThread = null;
     }
+    // Unordered taking needs one gate per worker; batches from the batch stage come in order.
+    cursor = new ConsumerCursor(prefetchRing, readyGates, consumed,
+        spec.options().deterministic() || assembling);
     SourceTask source = new SourceTask(spec, files, ring, allocator, () -> halted, skippedRecords,
         skippedFiles, sourceClock, assembling, budget);
     sourceThread = new DefaultThreadFactory("ingest-source", true).newThread(source);
@@ -158,15 +162,14 @@ final class RunningPipeline implements BatchIterator {
     if (closed) {
       throw new IllegalStateException("the iterator is closed");
     }
-    long sequence = consumed.get() + 1;
     long waitStart = System.nanoTime();
-    // Every worker must have passed the sequence (worker s % N parses it, the others skip it), or
-    // the assembly stage must have published it.
-    while (Util.getMinimumSequence(readyGates) < sequence) {
+    long sequence;
+    // Worker s % N parses sequence s (the others pass it), or the batch stage publishes it.
+    while ((sequence = cursor.poll()) < 0) {
       if (Thread.currentThread().isInterrupted()) {
         throw new IllegalStateException("interrupted while waiting for a batch");
       }
-      checkStagesAlive(sequence);
+      checkStagesAlive(cursor.next());
       consumerBackoff.idle();
     }
     consumerBackoff.reset();
@@ -183,7 +186,7 @@ final class RunningPipeline implements BatchIterator {
     }
     if (unit.end) {
       finished = true;
-      consumed.set(sequence);
+      cursor.take(sequence);
       return false;
     }
     // The batch is the consumer's now: it no longer counts against the pipeline's budget.
@@ -193,7 +196,7 @@ final class RunningPipeline implements BatchIterator {
     readyEpoch = unit.epoch;
     readyBytes = unit.recordBytes;
     unit.batch = null;
-    consumed.set(sequence);
+    cursor.take(sequence);
     return true;
   }
 

@@ -69,8 +69,11 @@ class LifecycleTest {
         int mode = run % 4;
         List<Batch> held = new ArrayList<>();
         int threads = 1 + random.nextInt(4);
-        BatchIterator iterator =
-            (withFilter ? filtered(threads, run) : dataset(threads, run)).iterator();
+        Dataset pipeline = withFilter ? filtered(threads, run) : dataset(threads, run);
+        if (run % 3 == 0) {
+          pipeline = pipeline.withOptions(pipeline.spec().options().withDeterministic(false));
+        }
+        BatchIterator iterator = pipeline.iterator();
         try {
           switch (mode) {
             case 0 -> { } // before the first next

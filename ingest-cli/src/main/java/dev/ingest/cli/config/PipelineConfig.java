@@ -571,10 +571,7 @@ public record PipelineConfig(String name, Dataset dataset, PipelineSpec spec) {
       boolean deterministic = defaults.deterministic();
       if (keys.containsKey("deterministic")) {
         Boolean value = bool("options.deterministic", keys.get("deterministic"));
-        if (Boolean.FALSE.equals(value)) {
-          fail("options.deterministic", keys.get("deterministic"),
-              "not supported yet: the engine only runs deterministically");
-        }
+        deterministic = value == null ? deterministic : value;
       }
       long memoryBudget = 0;
       if (keys.containsKey("memory_budget")) {

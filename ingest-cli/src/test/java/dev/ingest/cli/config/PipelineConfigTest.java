@@ -149,8 +149,6 @@ class PipelineConfigTest {
             + " already one (batch and padded_batch exclude each other)",
         "stages.3.cache (line 11, column 5): not supported yet: the engine does not run cache"
             + " stages",
-        "options.deterministic (line 12, column 26): not supported yet: the engine only runs"
-            + " deterministically",
         "options.memory_budget (line 12, column 48): expected bytes, a size such as 512MiB or"
             + " 2GiB, or auto; got \"lots\"");
   }

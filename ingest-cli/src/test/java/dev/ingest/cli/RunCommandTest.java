@@ -140,6 +140,22 @@ class RunCommandTest {
   }
 
   @Test
+  void progressGoesToStderrAndTheJsonStaysTheLastLineOfStdout() {
+    Cli.Outcome withProgress = Cli.run(args("--json", "--progress"));
+    Cli.Outcome without = Cli.run(args("--json"));
+
+    assertThat(withProgress.exitCode()).as(withProgress.err()).isZero();
+    // The last redraw, on close, shows every batch and the records they held.
+    List<String> progress = withProgress.err().lines().toList();
+    assertThat(progress).isNotEmpty();
+    assertThat(progress.get(progress.size() - 1)).contains("tabular-test", "32", "1000 records");
+    assertThat(withProgress.out().strip().lines()).hasSize(1);
+    assertThat(withProgress.json().get("batches").asLong()).isEqualTo(32);
+    // Tests run without a terminal: no --progress, no progress.
+    assertThat(without.err()).isEmpty();
+  }
+
+  @Test
   void refusesAnInvalidConfigWithExitCode2AndEveryProblem() throws IOException {
     Files.writeString(config, PIPELINE.replace("buffer_size: 100", "buffer_size: -1")
         .replace("threads: 2", "threads: many"));

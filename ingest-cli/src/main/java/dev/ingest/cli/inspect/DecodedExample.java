@@ -1,5 +1,6 @@
 package dev.ingest.cli.inspect;
 
+import java.util.Collections;
 import java.util.SortedMap;
 import java.util.TreeMap;
 
@@ -9,6 +10,6 @@ import java.util.TreeMap;
  */
 public record DecodedExample(SortedMap<String, FeatureValues> features) {
   public DecodedExample {
-    features = new TreeMap<>(features);
+    features = Collections.unmodifiableSortedMap(new TreeMap<>(features));
   }
 }

@@ -9,6 +9,7 @@ import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.SortedMap;
 import java.util.TreeMap;
 
 /**
@@ -50,7 +51,7 @@ public final class ExampleDecoder {
   public static DecodedExample decode(ByteBuffer record) throws InvalidProtocolBufferException {
     try {
       CodedInputStream in = CodedInputStream.newInstance(record.duplicate());
-      Map<String, FeatureValues> features = new TreeMap<>();
+      SortedMap<String, FeatureValues> features = new TreeMap<>();
       for (int tag = in.readTag(); tag != 0; tag = in.readTag()) {
         if (tag == lengthDelimited(1)) {
           int limit = in.pushLimit(in.readRawVarint32());
@@ -60,7 +61,7 @@ public final class ExampleDecoder {
           in.skipField(tag);
         }
       }
-      return new DecodedExample(new TreeMap<>(features));
+      return new DecodedExample(features);
     } catch (InvalidProtocolBufferException e) {
       throw e;
     } catch (IOException e) {

@@ -16,6 +16,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.Locale;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -46,7 +47,9 @@ class InspectCommandTest {
   void theInferredStagePastedIntoAPipelineLoadsAndRuns(SampleKind kind, String first,
       String second) throws IOException {
     Path data = dir.resolve("data");
-    SampleDatasets.write(kind, data, 300, 3, Compression.NONE, 5);
+    Cli.Outcome gen = Cli.run("gen", "--kind", kind.name().toLowerCase(Locale.ROOT),
+        "--out", data.toString(), "--records", "300", "--shards", "3", "--seed", "5");
+    assertThat(gen.exitCode()).as(gen.err()).isZero();
 
     Cli.Outcome inspect = Cli.run("inspect", data.toString());
 

@@ -4,6 +4,8 @@ module dev.ingest.cli {
   requires dev.ingest.tfrecord;
   requires dev.ingest.impl;
   requires info.picocli;
+  requires com.google.protobuf;
+  requires me.tongfei.progressbar;
   requires com.fasterxml.jackson.databind;
   requires com.fasterxml.jackson.dataformat.yaml;
   requires org.yaml.snakeyaml;

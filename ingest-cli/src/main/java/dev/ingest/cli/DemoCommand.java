@@ -18,6 +18,7 @@ import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
@@ -47,6 +48,10 @@ final class DemoCommand implements Callable<Integer> {
   static final String DATA_VARIABLE = "INGEST_DATA";
 
   @Spec CommandSpec spec;
+
+  @Option(names = "--progress",
+      description = "show the run's progress on stderr even when not on a terminal")
+  boolean progress;
 
   @Override
   public Integer call() throws IOException {
@@ -90,8 +95,9 @@ final class DemoCommand implements Callable<Integer> {
         + " a simulated accelerator taking " + STEP_MILLIS + " ms per batch:");
     Dataset dataset = quickstart.dataset();
     SimulatedAccelerator.Run run;
-    try (BatchIterator batches = dataset.iterator()) {
-      run = new SimulatedAccelerator(STEP_MILLIS).consume(batches);
+    try (BatchIterator batches = dataset.iterator();
+        RunProgress bar = RunProgress.start(spec.commandLine().getErr(), progress, "demo", -1)) {
+      run = new SimulatedAccelerator(STEP_MILLIS).consume(batches, batch -> bar.batch(batch.rows()));
     }
     RunReport.printHuman(out, run);
     out.flush();

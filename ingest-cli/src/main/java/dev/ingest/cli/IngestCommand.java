@@ -1,6 +1,7 @@
 package dev.ingest.cli;
 
 import dev.ingest.CorruptRecordException;
+import dev.ingest.InvalidExampleException;
 import dev.ingest.cli.config.ConfigException;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -17,7 +18,8 @@ import picocli.CommandLine.Spec;
 /**
  * The {@code ingest} command and its subcommands. Exit codes are those of {@link ExitCode}: a
  * usage error (from picocli or from a command) and a {@link ConfigException} (a pipeline YAML
- * that cannot run) are 2, a {@link CorruptRecordException} is 3, any other exception is 1.
+ * that cannot run) are 2, a {@link CorruptRecordException} or an {@link InvalidExampleException}
+ * (a record that is not the Example it should be) is 3, any other exception is 1.
  * Under {@code --json} a failure still ends stdout with one JSON object, {@code {"error":
  * message, "exit_code": n}} (with {@code "problem"} for corruption, {@code "problems"} for a
  * config).
@@ -31,6 +33,7 @@ import picocli.CommandLine.Spec;
       GenCommand.class,
       CountCommand.class,
       ValidateCommand.class,
+      InspectCommand.class,
       RunCommand.class,
       ExplainCommand.class,
       DemoCommand.class,
@@ -80,9 +83,9 @@ public final class IngestCommand implements Callable<Integer> {
       message = "invalid pipeline config";
       err.println("ingest: " + message + ":");
       config.problems().forEach(problem -> err.println("  " + problem));
-    } else if (e instanceof CorruptRecordException corrupt) {
+    } else if (e instanceof CorruptRecordException || e instanceof InvalidExampleException) {
       exitCode = ExitCode.BAD_DATA;
-      message = corrupt.getMessage();
+      message = e.getMessage();
       err.println("ingest: " + message);
     } else if (e instanceof IOException || e instanceof UncheckedIOException) {
       exitCode = ExitCode.FAILURE;

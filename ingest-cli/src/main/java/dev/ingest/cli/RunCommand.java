@@ -65,6 +65,10 @@ final class RunCommand implements Callable<Integer> {
   @Option(names = "--json", description = "print the report as one JSON object")
   boolean json;
 
+  @Option(names = "--progress",
+      description = "show progress on stderr even when not on a terminal (a line a second)")
+  boolean progress;
+
   @Override
   public Integer call() throws IOException, ConfigException {
     if (stepMillis < 0) {
@@ -76,7 +80,8 @@ final class RunCommand implements Callable<Integer> {
     if (epochs != null && epochs != -1 && epochs < 1) {
       throw new ParameterException(spec.commandLine(), "--epochs must be -1 or at least 1");
     }
-    Dataset dataset = PipelineConfig.load(pipeline, settings).dataset();
+    PipelineConfig config = PipelineConfig.load(pipeline, settings);
+    Dataset dataset = config.dataset();
     if (epochs != null) {
       dataset = dataset.repeat(epochs);
     }
@@ -86,8 +91,11 @@ final class RunCommand implements Callable<Integer> {
     SimulatedAccelerator.Run run;
     try (BatchIterator batches = dataset.iterator();
         BufferedWriter log = digestLog == null
-            ? null : Files.newBufferedWriter(digestLog, StandardCharsets.UTF_8)) {
+            ? null : Files.newBufferedWriter(digestLog, StandardCharsets.UTF_8);
+        RunProgress bar = RunProgress.start(spec.commandLine().getErr(), progress, config.name(),
+            maxBatches == null ? -1 : maxBatches)) {
       run = new SimulatedAccelerator(stepMillis).consume(batches, batch -> {
+        bar.batch(batch.rows());
         if (log != null) {
           try {
             log.write(BatchDigest.hex(batch));

@@ -3,13 +3,18 @@ package dev.ingest.cli;
 import dev.ingest.StageMetrics;
 import java.io.PrintWriter;
 
-/** The human form of a run's report: throughput, the accelerator's idle time, the stages. */
+/**
+ * The human form of a run's report: throughput in records and megabytes (10^6 bytes of
+ * serialized records) per second, the accelerator's idle fraction and its wait for the first
+ * batch, each stage's load, and the bottleneck with what to do about it.
+ */
 final class RunReport {
   private RunReport() {}
 
   static void printHuman(PrintWriter out, SimulatedAccelerator.Run run) {
-    out.printf("  %d records in %d batches in %.2f s: %,.0f records/s%n",
-        run.records(), run.batches(), run.seconds(), run.recordsPerSecond());
+    out.printf("  %d records in %d batches in %.2f s: %,.0f records/s, %,.1f MB/s%n",
+        run.records(), run.batches(), run.seconds(), run.recordsPerSecond(),
+        run.bytesPerSecond() / 1e6);
     out.printf("  accelerator idle %.2f%% of the time (step %.1f ms); first batch after %.1f ms;"
             + " wait per batch p50 %.3f ms, p99 %.3f ms%n",
         100 * run.idleFraction(), run.stepMillis(), run.firstBatchNanos() / 1e6,
@@ -21,7 +26,8 @@ final class RunReport {
           stage.parallelism(), stage.elements(), 100 * stage.busyFraction(),
           100 * stage.inputWaitFraction(), 100 * stage.outputWaitFraction());
     }
-    out.println("  bottleneck: " + run.metrics().bottleneck() + ": " + run.metrics().hint());
+    out.println("  bottleneck: " + run.metrics().bottleneck());
+    out.println("  hint: " + run.metrics().hint());
     out.println("  run digest: " + run.digest());
   }
 }

@@ -21,7 +21,7 @@ class DemoTest {
     Path data = home.resolve("data/demo/image");
 
     Cli.Outcome first = Cli.run("demo");
-    Cli.Outcome second = Cli.run("demo");
+    Cli.Outcome second = Cli.run("demo", "--progress");
 
     assertThat(first.exitCode()).as(first.err()).isZero();
     assertThat(first.out()).contains("Generating sample image data in " + data);
@@ -35,6 +35,11 @@ class DemoTest {
     // Same data, same seed: the same batches, whatever the timing.
     assertThat(second.out()).contains("run digest: " + digest);
     assertThat(second.exitCode()).isZero();
+    // Progress only when asked for (tests have no terminal), on stderr, never on stdout.
+    assertThat(first.err()).isEmpty();
+    assertThat(second.err().lines().reduce((earlier, later) -> later).orElseThrow())
+        .startsWith("demo").contains("80/? batches", "20000 records");
+    assertThat(second.out()).doesNotContain("batches/s");
     assertThat(second.out()).contains("Using the sample data already in " + data);
     assertThat(second.out()).doesNotContain("Generating");
     assertThat(data.resolve("part-00003-of-00004.tfrecord")).isRegularFile();

@@ -117,7 +117,42 @@ class RunCommandTest {
     Cli.Outcome outcome = Cli.run(args("--epochs", "1"));
 
     assertThat(outcome.exitCode()).as(outcome.err()).isZero();
-    assertThat(outcome.out()).contains("500 records in 16 batches", "bottleneck: ", "run digest: ");
+    List<String> lines = outcome.out().lines().map(String::strip).toList();
+    assertThat(lines).anyMatch(line -> line.matches(
+        "500 records in 16 batches in [0-9.]+ s: [0-9,]+ records/s, [0-9,.]+ MB/s"));
+    assertThat(lines).anyMatch(line -> line.matches("accelerator idle [0-9.]+% of the time"
+        + " \\(step 0\\.0 ms\\); first batch after [0-9.]+ ms; wait per batch p50 .*"));
+    assertThat(lines).anyMatch(line -> line.matches(
+        "stage +threads +elements +busy +waiting \\(in\\) +waiting \\(out\\)"));
+    // One row per stage the JSON report names, with its threads and elements.
+    JsonNode stages = Cli.run(args("--epochs", "1", "--json")).json().get("stages");
+    assertThat(stages).isNotEmpty();
+    for (JsonNode stage : stages) {
+      assertThat(lines).anyMatch(line -> line.matches(stage.get("name").asText() + " +"
+          + stage.get("parallelism").asInt() + " +" + stage.get("elements").asLong()
+          + " +[0-9.]+% +[0-9.]+% +[0-9.]+%"));
+    }
+    String bottleneck = lines.stream().filter(line -> line.startsWith("bottleneck: "))
+        .findFirst().orElseThrow().substring("bottleneck: ".length());
+    assertThat(stages.findValuesAsText("name")).contains(bottleneck);
+    assertThat(lines).anyMatch(line -> line.startsWith("hint: ") && line.length() > 20);
+    assertThat(lines).anyMatch(line -> line.matches("run digest: [0-9a-f]{64}"));
+  }
+
+  @Test
+  void progressGoesToStderrAndTheJsonStaysTheLastLineOfStdout() {
+    Cli.Outcome withProgress = Cli.run(args("--json", "--progress"));
+    Cli.Outcome without = Cli.run(args("--json"));
+
+    assertThat(withProgress.exitCode()).as(withProgress.err()).isZero();
+    // The last redraw, on close, shows every batch and the records they held.
+    List<String> progress = withProgress.err().lines().toList();
+    assertThat(progress).isNotEmpty();
+    assertThat(progress.get(progress.size() - 1)).contains("tabular-test", "32", "1000 records");
+    assertThat(withProgress.out().strip().lines()).hasSize(1);
+    assertThat(withProgress.json().get("batches").asLong()).isEqualTo(32);
+    // Tests run without a terminal: no --progress, no progress.
+    assertThat(without.err()).isEmpty();
   }
 
   @Test

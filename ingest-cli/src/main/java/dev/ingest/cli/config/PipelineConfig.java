@@ -107,13 +107,12 @@ public record PipelineConfig(String name, Dataset dataset, PipelineSpec spec) {
         ConfigNode repeat = top.get("repeat");
         if (repeat.value() == null) {
           dataset = dataset.repeat(-1);
+        } else if (!(repeat.value() instanceof Long epochs)) {
+          fail("repeat", repeat, "expected an integer, got " + describe(repeat));
+        } else if (epochs != -1 && epochs < 1 || epochs > Integer.MAX_VALUE) {
+          fail("repeat", repeat, "expected -1 or null (forever) or at least 1, got " + epochs);
         } else {
-          long epochs = integer("repeat", repeat);
-          if (epochs != -1 && epochs < 1 || epochs > Integer.MAX_VALUE) {
-            fail("repeat", repeat, "expected -1 or null (forever) or at least 1, got " + epochs);
-          } else {
-            dataset = dataset.repeat((int) epochs);
-          }
+          dataset = dataset.repeat((int) (long) epochs);
         }
       }
       if (top.containsKey("options")) {

@@ -142,8 +142,8 @@ class InvalidConfigTest {
       row("a duplicate key",
           "version: 1\nsource: {tfrecord: {files: [a]}}\nstages: [{parse_example: {features: {x: {type: int64}}}}, {batch: {batch_size: 8}}]\nrepeat: 1\nrepeat: 2\n",
           "repeat", 5, 1, "duplicate key"),
-      row("a filter stage, not run yet",
+      row("a filter class that is not on the class path",
           "version: 1\nsource: {tfrecord: {files: [a]}}\nstages:\n  - parse_example: {features: {x: {type: int64}}}\n  - filter: {fn: com.example.Keep}\n  - batch: {batch_size: 8}\n",
-          "stages.1.filter", 5, 5, "not supported yet"));
+          "stages.1.filter.fn", 5, 18, "no class com.example.Keep on the class path"));
   }
 }

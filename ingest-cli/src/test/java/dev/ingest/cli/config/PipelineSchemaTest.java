@@ -255,17 +255,17 @@ class PipelineSchemaTest {
         row("a cache path that is a number", invalid,
             stages(PARSE + ", {cache: {path: 3}}, " + BATCH)),
 
-        row("map with a class", notYet,
-            stages(PARSE + ", {map: {fn: com.example.Normalize, num_parallel_calls: auto}}, "
-                + BATCH)),
-        row("map with burn_cpu", notYet,
+        row("map with a class", valid,
+            stages(PARSE + ", {map: {fn: dev.ingest.cli.config.PipelineConfigTest$AddOne,"
+                + " num_parallel_calls: auto}}, " + BATCH)),
+        row("map with burn_cpu", valid,
             stages(PARSE + ", {map: {fn: burn_cpu, micros_per_record: 200}}, " + BATCH)),
-        row("filter", notYet, stages(PARSE + ", {filter: {fn: com.example.KeepLabelled}}, "
-            + BATCH)),
+        row("filter", valid, stages(PARSE
+            + ", {filter: {fn: dev.ingest.cli.config.PipelineConfigTest$EvenLabels}}, " + BATCH)),
         row("cache in memory", notYet, stages(PARSE + ", " + BATCH + ", {cache: {path: memory}}")),
         row("cache to files", notYet,
             stages(PARSE + ", " + BATCH + ", {cache: {path: cache/train}}")),
-        row("deterministic: false", notYet, plus("options: {deterministic: false}")),
+        row("deterministic: false", valid, plus("options: {deterministic: false}")),
         row("verify_crc: false", notYet, source("files: [a], verify_crc: false")));
   }
 }

@@ -40,6 +40,17 @@ public interface BatchIterator extends Iterator<Batch>, AutoCloseable {
    */
   PipelineMetrics metrics();
 
+  /**
+   * Where the consumer stands now, after the last batch {@link #next()} returned: a small,
+   * immutable, serialisable position from which {@link Dataset#iterator(PipelineState)} yields
+   * exactly the batches this iterator would yield next. Batches prefetched but not yet delivered
+   * are not part of it.
+   *
+   * @throws IllegalStateException for a pipeline with {@code deterministic: false}, whose order
+   *     depends on timing and so cannot be resumed exactly
+   */
+  PipelineState state();
+
   /** Stops the pipeline and releases what it holds. Idempotent. */
   @Override
   void close();

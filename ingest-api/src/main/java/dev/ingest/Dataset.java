@@ -221,11 +221,26 @@ public final class Dataset {
    * @throws IllegalStateException if no runtime ({@code ingest-impl}) is on the class path
    */
   public BatchIterator iterator() {
+    return runtime().start(spec());
+  }
+
+  /**
+   * Starts the pipeline from a state an earlier iterator of the same spec reported ({@link
+   * BatchIterator#state()}): it yields exactly the batches that iterator would have yielded next,
+   * at any thread count. The caller owns the iterator and must close it.
+   *
+   * @throws IllegalArgumentException if the state belongs to a different spec
+   */
+  public BatchIterator iterator(PipelineState state) {
     PipelineSpec spec = spec();
-    PipelineRuntime runtime = ServiceLoader.load(PipelineRuntime.class).findFirst()
+    state.requireSpec(spec);
+    return runtime().start(spec, state);
+  }
+
+  private static PipelineRuntime runtime() {
+    return ServiceLoader.load(PipelineRuntime.class).findFirst()
         .orElseThrow(() -> new IllegalStateException(
             "no ingest runtime found: add ingest-impl to the class path"));
-    return runtime.start(spec);
   }
 
   /** A lambda's class name says nothing to a reader of a report: call it by its kind instead. */

@@ -53,6 +53,40 @@ public record PipelineSpec(
     require(take == -1 || take >= 0, "take must be -1 (all) or at least 0, got " + take);
   }
 
+  /**
+   * A stable fingerprint of what decides the batches: hex SHA-256 over a canonical text of the
+   * source, features, transforms (by name), shuffle, batch and padding, repeat, skip, take and
+   * seed. Threads, prefetch, the memory budget and the determinism flag are left out: they change
+   * how fast batches come, not which batches (with {@code deterministic} true).
+   */
+  public String fingerprint() {
+    StringBuilder text = new StringBuilder("v1\n");
+    text.append("source=").append(source).append('\n');
+    for (FeatureSpec feature : features.features()) {
+      text.append("feature=").append(feature.name()).append(',').append(feature.dtype())
+          .append(',').append(feature.shape()).append(',').append(feature.varLen()).append(',')
+          .append(feature.defaultValue()).append('\n');
+    }
+    for (Transform transform : transforms) {
+      text.append("transform=").append(transform.getClass().getSimpleName()).append(',')
+          .append(transform.name()).append('\n');
+    }
+    text.append("shuffle=").append(shuffleBufferSize).append(',').append(reshuffleEachIteration)
+        .append('\n');
+    text.append("batch=").append(batchSize).append(',').append(dropRemainder).append(',')
+        .append(new java.util.TreeMap<>(padding.lengths())).append(',')
+        .append(new java.util.TreeMap<>(padding.values())).append('\n');
+    text.append("repeat=").append(epochs).append(",skip=").append(skip).append(",take=")
+        .append(take).append(",seed=").append(options.seed()).append('\n');
+    try {
+      byte[] digest = java.security.MessageDigest.getInstance("SHA-256")
+          .digest(text.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      return java.util.HexFormat.of().formatHex(digest);
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every JVM has SHA-256", e);
+    }
+  }
+
   /** True when some record may be dropped before batching, so batches are filled downstream. */
   public boolean filters() {
     return transforms.stream().anyMatch(t -> t instanceof Transform.FilterRows);

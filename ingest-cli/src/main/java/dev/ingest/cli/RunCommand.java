@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ingest.BatchDigest;
 import dev.ingest.BatchIterator;
 import dev.ingest.Dataset;
+import dev.ingest.PipelineState;
 import dev.ingest.StageMetrics;
 import dev.ingest.cli.config.ConfigException;
 import dev.ingest.cli.config.PipelineConfig;
@@ -62,6 +63,14 @@ final class RunCommand implements Callable<Integer> {
       description = "writes the hex SHA-256 of each batch, one line per batch")
   Path digestLog;
 
+  @Option(names = "--save-state", paramLabel = "FILE",
+      description = "after the last batch of the run, writes the iterator's state to FILE")
+  Path saveState;
+
+  @Option(names = "--resume", paramLabel = "FILE",
+      description = "starts from a state --save-state wrote (same pipeline and settings)")
+  Path resumeFrom;
+
   @Option(names = "--json", description = "print the report as one JSON object")
   boolean json;
 
@@ -85,11 +94,10 @@ final class RunCommand implements Callable<Integer> {
     if (epochs != null) {
       dataset = dataset.repeat(epochs);
     }
-    if (maxBatches != null) {
-      dataset = dataset.take(maxBatches);
-    }
+    PipelineState from = resumeFrom == null ? null : readState(dataset);
     SimulatedAccelerator.Run run;
-    try (BatchIterator batches = dataset.iterator();
+    PipelineState reached = null;
+    try (BatchIterator batches = limited(from == null ? dataset.iterator() : dataset.iterator(from));
         BufferedWriter log = digestLog == null
             ? null : Files.newBufferedWriter(digestLog, StandardCharsets.UTF_8);
         RunProgress bar = RunProgress.start(spec.commandLine().getErr(), progress, config.name(),
@@ -105,6 +113,16 @@ final class RunCommand implements Callable<Integer> {
           }
         }
       });
+      if (saveState != null) {
+        try {
+          reached = batches.state();
+        } catch (IllegalStateException e) {
+          throw new ParameterException(spec.commandLine(), "--save-state: " + e.getMessage());
+        }
+      }
+    }
+    if (reached != null) {
+      writeState(reached);
     }
     PrintWriter out = spec.commandLine().getOut();
     if (json) {
@@ -115,6 +133,32 @@ final class RunCommand implements Callable<Integer> {
       out.flush();
     }
     return ExitCode.OK;
+  }
+
+  private BatchIterator limited(BatchIterator batches) {
+    return maxBatches == null ? batches : new FirstBatches(batches, maxBatches);
+  }
+
+  /** The state in {@code --resume}'s file; a bad file or another pipeline's state is bad usage. */
+  private PipelineState readState(Dataset dataset) throws IOException {
+    PipelineState state;
+    try {
+      state = PipelineState.fromBytes(Files.readAllBytes(resumeFrom));
+      state.requireSpec(dataset.spec());
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), "--resume " + resumeFrom + ": "
+          + e.getMessage());
+    }
+    return state;
+  }
+
+  /** Writes the state next to its file and moves it in, so a crash never leaves half a state. */
+  private void writeState(PipelineState state) throws IOException {
+    Path target = saveState.toAbsolutePath();
+    Path partial = target.resolveSibling(target.getFileName() + ".partial");
+    Files.write(partial, state.toBytes());
+    Files.move(partial, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+        java.nio.file.StandardCopyOption.ATOMIC_MOVE);
   }
 
   /** The contract's report (CONTRACTS.md section 3). */

@@ -186,4 +186,37 @@ class RunCommandTest {
     assertThat(report.get("records").asLong()).isEqualTo(500);
     assertThat(report.get("bottleneck").asText()).isEqualTo("parse_example");
   }
+
+  @Test
+  void aRunCutShortWithSaveStateAndResumedLogsExactlyTheUninterruptedDigests() throws IOException {
+    Path whole = dir.resolve("whole.txt");
+    Path first = dir.resolve("first.txt");
+    Path rest = dir.resolve("rest.txt");
+    Path state = dir.resolve("state");
+    assertThat(Cli.run(args("--digest-log", whole.toString())).exitCode()).isZero();
+    Cli.Outcome cut = Cli.run(args("--max-batches", "13", "--digest-log", first.toString(),
+        "--save-state", state.toString(), "--set", "options.threads=1"));
+    Cli.Outcome resumed = Cli.run(args("--resume", state.toString(), "--digest-log",
+        rest.toString(), "--json"));
+
+    assertThat(cut.exitCode()).as(cut.err()).isZero();
+    assertThat(resumed.exitCode()).as(resumed.err()).isZero();
+    List<String> joined = new ArrayList<>(Files.readAllLines(first));
+    joined.addAll(Files.readAllLines(rest));
+    assertThat(Files.readAllLines(first)).hasSize(13);
+    assertThat(joined).isEqualTo(Files.readAllLines(whole)).hasSize(32);
+    assertThat(resumed.json().get("batches").asLong()).isEqualTo(32 - 13);
+    assertThat(Files.readString(state)).startsWith("ingest-state=1\n").contains("batches_delivered=13");
+  }
+
+  @Test
+  void aStateFromAnotherPipelineIsBadUsage() throws IOException {
+    Path state = dir.resolve("state");
+    assertThat(Cli.run(args("--max-batches", "2", "--save-state", state.toString())).exitCode())
+        .isZero();
+    Cli.Outcome other = Cli.run(args("--resume", state.toString(),
+        "--set", "stages.2.batch.batch_size=16"));
+    assertThat(other.exitCode()).isEqualTo(2);
+    assertThat(other.err()).contains("different pipeline");
+  }
 }

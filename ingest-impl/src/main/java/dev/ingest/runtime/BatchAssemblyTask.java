@@ -46,6 +46,9 @@ final class BatchAssemblyTask implements Runnable {
   private final TransformChain transforms;
   private final BooleanSupplier halted;
   private final MemoryBudget budget;
+  private final ResumePoint resume;
+  /** Batches finished so far in this epoch, skipped ones included. */
+  private long batchInEpoch;
   private final StageClock clock;
   private final Backoff inputBackoff = new Backoff(MAX_PARK_NANOS);
   private final Backoff outputBackoff = new Backoff(MAX_PARK_NANOS);
@@ -61,8 +64,10 @@ final class BatchAssemblyTask implements Runnable {
 
   BatchAssemblyTask(PipelineSpec spec, RingBuffer<WorkUnit> chunks, Sequence[] workerSequences,
       RingBuffer<WorkUnit> batches, ByteBufAllocator allocator, TransformChain transforms,
-      BooleanSupplier halted, StageClock clock, MemoryBudget budget) {
+      BooleanSupplier halted, StageClock clock, MemoryBudget budget, ResumePoint resume) {
     this.budget = budget;
+    this.resume = resume;
+    this.epoch = resume.startEpoch();
     this.chunks = chunks;
     this.workerSequences = workerSequences;
     this.batches = batches;
@@ -71,8 +76,8 @@ final class BatchAssemblyTask implements Runnable {
     this.halted = halted;
     this.clock = clock;
     this.dropRemainder = spec.dropRemainder();
-    this.skip = spec.skip();
-    this.take = spec.take();
+    this.skip = resume.skip();
+    this.take = resume.take();
   }
 
   /** How far it has consumed the chunk ring: the source's gate. */
@@ -121,8 +126,11 @@ final class BatchAssemblyTask implements Runnable {
           }
           return;
         }
-        if (unit.epoch != epoch && !flushEpoch()) {
-          return;
+        if (unit.epoch != epoch) {
+          if (!flushEpoch()) {
+            return;
+          }
+          batchInEpoch = 0;
         }
         epoch = unit.epoch;
         pendingBytes += unit.recordBytes;
@@ -164,6 +172,11 @@ final class BatchAssemblyTask implements Runnable {
     MutableBatch batch = assembler.finish();
     long bytes = pendingBytes;
     pendingBytes = 0;
+    long index = batchInEpoch++;
+    if (resume.alreadyDelivered(epoch, index)) {
+      batch.release();
+      return true;
+    }
     if (skipped < skip) {
       batch.release();
       skipped++;
@@ -187,6 +200,7 @@ final class BatchAssemblyTask implements Runnable {
     budget.adjust(slot.reservedBytes);
     slot.batch = batch;
     slot.epoch = epoch;
+    slot.batchInEpoch = index;
     slot.recordBytes = bytes;
     slot.error = null;
     slot.failedStage = null;

@@ -2,6 +2,7 @@ package dev.ingest.runtime;
 
 import dev.ingest.BatchIterator;
 import dev.ingest.PipelineSpec;
+import dev.ingest.PipelineState;
 import dev.ingest.spi.PipelineRuntime;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -13,6 +14,11 @@ public final class DisruptorRuntime implements PipelineRuntime {
 
   @Override
   public BatchIterator start(PipelineSpec spec) {
+    return start(spec, PipelineState.start(spec));
+  }
+
+  @Override
+  public BatchIterator start(PipelineSpec spec, PipelineState state) {
     List<Path> files;
     try {
       files = RecordFiles.resolve(spec.source().files());
@@ -22,6 +28,6 @@ public final class DisruptorRuntime implements PipelineRuntime {
     if (files.isEmpty()) {
       throw new IllegalArgumentException("no files match " + spec.source().files());
     }
-    return new RunningPipeline(spec, files);
+    return new RunningPipeline(spec, files, state);
   }
 }

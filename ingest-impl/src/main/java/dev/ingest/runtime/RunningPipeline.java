@@ -14,6 +14,7 @@ import dev.ingest.IteratorStats;
 import dev.ingest.PaddingSpec;
 import dev.ingest.PipelineMetrics;
 import dev.ingest.PipelineSpec;
+import dev.ingest.PipelineState;
 import dev.ingest.StageMetrics;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.PooledByteBufAllocator;
@@ -66,6 +67,11 @@ final class RunningPipeline implements BatchIterator {
   private final StageClock assemblyClock = new StageClock();
   private final MemoryBudget budget;
   private final ConsumerCursor cursor;
+  private final PipelineSpec spec;
+  private final ResumePoint resume;
+  /** The state after the last batch handed out (or the one this iterator started from). */
+  private PipelineState lastState;
+  private long readyBatchInEpoch;
   private final List<BatchEventProcessor<WorkUnit>> workers = new ArrayList<>();
   private final List<Thread> threads = new ArrayList<>();
   private final List<Thread> workerThreads = new ArrayList<>();
@@ -91,7 +97,10 @@ final class RunningPipeline implements BatchIterator {
   private long firstBatchNanos = -1;
   private long waitNanos;
 
-  RunningPipeline(PipelineSpec spec, List<Path> files) {
+  RunningPipeline(PipelineSpec spec, List<Path> files, PipelineState from) {
+    this.spec = spec;
+    this.resume = ResumePoint.of(spec, from);
+    this.lastState = from;
     int workerCount = spec.options().workerThreads();
     ByteBufAllocator allocator = PooledByteBufAllocator.DEFAULT;
     budget = MemoryBudget.of(spec.options());
@@ -127,7 +136,8 @@ final class RunningPipeline implements BatchIterator {
           Util.ceilingNextPowerOfTwo(spec.prefetch()), new BlockingWaitStrategy());
       prefetchRing.addGatingSequences(consumed);
       BatchAssemblyTask assembly = new BatchAssemblyTask(spec, ring, workerSequences, prefetchRing,
-          allocator, new TransformChain(spec.transforms()), () -> halted, assemblyClock, budget);
+          allocator, new TransformChain(spec.transforms()), () -> halted, assemblyClock, budget,
+          resume);
       ring.addGatingSequences(assembly.chunksConsumed());
       readyGates = new Sequence[] {assembly.batchesPublished()};
       assemblyThread = new DefaultThreadFactory("ingest-batch", true).newThread(assembly);
@@ -141,7 +151,7 @@ final class RunningPipeline implements BatchIterator {
     cursor = new ConsumerCursor(prefetchRing, readyGates, consumed,
         spec.options().deterministic() || assembling);
     SourceTask source = new SourceTask(spec, files, ring, allocator, () -> halted, skippedRecords,
-        skippedFiles, sourceClock, assembling, budget);
+        skippedFiles, sourceClock, assembling, budget, resume);
     sourceThread = new DefaultThreadFactory("ingest-source", true).newThread(source);
     threads.addAll(workerThreads);
     if (assemblyThread != null) {
@@ -194,6 +204,7 @@ final class RunningPipeline implements BatchIterator {
     unit.reservedBytes = 0;
     ready = unit.batch;
     readyEpoch = unit.epoch;
+    readyBatchInEpoch = unit.batchInEpoch;
     readyBytes = unit.recordBytes;
     unit.batch = null;
     cursor.take(sequence);
@@ -236,7 +247,18 @@ final class RunningPipeline implements BatchIterator {
     records += batch.rows();
     recordBytes += readyBytes;
     epoch = readyEpoch;
+    lastState = new PipelineState(lastState.specFingerprint(), readyEpoch, readyBatchInEpoch,
+        resume.delivered() + batches);
     return batch;
+  }
+
+  @Override
+  public PipelineState state() {
+    if (!spec.options().deterministic()) {
+      throw new IllegalStateException("a pipeline with deterministic: false cannot be resumed"
+          + " exactly: its batch order depends on timing");
+    }
+    return lastState;
   }
 
   @Override

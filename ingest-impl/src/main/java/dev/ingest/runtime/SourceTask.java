@@ -46,6 +46,11 @@ final class SourceTask implements Runnable {
   private final long take;
   private final boolean dropRemainder;
   private final MemoryBudget budget;
+  private final ResumePoint resume;
+  /** Whether this stage drops the batches a resumed consumer already had (else the batch stage). */
+  private final boolean dropDelivered;
+  /** Batches staged so far in this epoch, skipped ones included. */
+  private long batchInEpoch;
   /** Budgeted bytes only this thread will give back: its shuffle buffer and the staged batch. */
   private long ownBytes;
   private StagedRecords staging;
@@ -56,8 +61,10 @@ final class SourceTask implements Runnable {
 
   SourceTask(PipelineSpec spec, List<Path> files, RingBuffer<WorkUnit> ring,
       ByteBufAllocator allocator, BooleanSupplier halted, AtomicLong skippedRecords,
-      AtomicLong skippedFiles, StageClock clock, boolean batchesDownstream, MemoryBudget budget) {
+      AtomicLong skippedFiles, StageClock clock, boolean batchesDownstream, MemoryBudget budget,
+      ResumePoint resume) {
     this.budget = budget;
+    this.resume = resume;
     this.spec = spec;
     this.files = files;
     this.ring = ring;
@@ -70,8 +77,9 @@ final class SourceTask implements Runnable {
     this.staging = new StagedRecords(allocator, spec.batchSize());
     // When filters decide the batches downstream, units are chunks of records, not batches: the
     // assembler skips, takes and drops remainders in batches; every record must reach it.
-    this.skip = batchesDownstream ? 0 : spec.skip();
-    this.take = batchesDownstream ? -1 : spec.take();
+    this.skip = batchesDownstream ? 0 : resume.skip();
+    this.take = batchesDownstream ? -1 : resume.take();
+    this.dropDelivered = !batchesDownstream;
     this.dropRemainder = !batchesDownstream && spec.dropRemainder();
   }
 
@@ -107,7 +115,8 @@ final class SourceTask implements Runnable {
           }
         });
     long seed = spec.options().seed();
-    for (epoch = 0; spec.epochs() == -1 || epoch < spec.epochs(); epoch++) {
+    for (epoch = resume.startEpoch(); spec.epochs() == -1 || epoch < spec.epochs(); epoch++) {
+      batchInEpoch = 0;
       List<Path> epochFiles = EpochFiles.forEpoch(files, source, seed, epoch);
       if (shuffle != null) {
         long shuffleEpoch = spec.reshuffleEachIteration() ? epoch : 0;
@@ -181,6 +190,12 @@ final class SourceTask implements Runnable {
   }
 
   private boolean publishBatch() {
+    long index = batchInEpoch++;
+    if (dropDelivered && resume.alreadyDelivered(epoch, index)) {
+      // Re-read to find where the next batch starts; the consumer had this one before.
+      dropStaged();
+      return true;
+    }
     if (skippedBatches < skip) {
       // Skipped batches are read (their records decide where later batches start), not parsed.
       dropStaged();
@@ -203,6 +218,7 @@ final class SourceTask implements Runnable {
     ownBytes -= staged + parsedEstimate;
     StagedRecords empty = unit.records;
     unit.epoch = epoch;
+    unit.batchInEpoch = index;
     unit.recordBytes = staging.bytes();
     unit.records = staging;
     unit.batch = null;

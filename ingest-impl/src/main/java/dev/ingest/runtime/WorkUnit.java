@@ -24,6 +24,8 @@ final class WorkUnit {
   /** The epoch the records come from, and their serialized bytes. */
   long epoch;
   long recordBytes;
+  /** The batch's index in its epoch, counting batches {@code skip} drops (for resuming). */
+  long batchInEpoch;
   /** Bytes of the memory budget this unit holds (its staged records or its parsed batch). */
   long reservedBytes;
   Throwable error;

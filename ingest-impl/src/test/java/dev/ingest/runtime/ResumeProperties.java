@@ -1,0 +1,161 @@
+package dev.ingest.runtime;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.ingest.Batch;
+import dev.ingest.BatchDigest;
+import dev.ingest.BatchIterator;
+import dev.ingest.Dataset;
+import dev.ingest.PipelineOptions;
+import dev.ingest.PipelineSpec.ShardBy;
+import dev.ingest.PipelineState;
+import dev.ingest.RowFilter;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.stream.Stream;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.constraints.IntRange;
+import net.jqwik.api.constraints.Size;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Stop after k batches, save the state, resume in a new iterator (through the state's bytes, at
+ * another thread count): the resumed batches are exactly the rest of an uninterrupted run.
+ */
+class ResumeProperties {
+  private static final RowFilter MOST = row -> row.getLong("id", 0) % 4 != 3;
+
+  @Property(tries = 30)
+  void aResumedRunYieldsExactlyTheRestOfTheUninterruptedOne(
+      @ForAll @Size(min = 1, max = 5) List<@IntRange(min = 0, max = 30) Integer> recordsPerFile,
+      @ForAll @IntRange(min = 1, max = 3) int numShards,
+      @ForAll ShardBy shardBy,
+      @ForAll boolean shuffleFiles,
+      @ForAll @IntRange(min = 0, max = 40) int shuffleBuffer,
+      @ForAll @IntRange(min = 1, max = 3) int cycleLength,
+      @ForAll @IntRange(min = 1, max = 4) int blockLength,
+      @ForAll @IntRange(min = 1, max = 8) int batchSize,
+      @ForAll boolean dropRemainder,
+      @ForAll boolean filter,
+      @ForAll boolean map,
+      @ForAll @IntRange(min = 1, max = 3) int epochs,
+      @ForAll @IntRange(min = 0, max = 3) int skip,
+      @ForAll @IntRange(min = -1, max = 12) int take,
+      @ForAll @IntRange(min = 1, max = 2) int threadsBefore,
+      @ForAll @IntRange(min = 1, max = 2) int threadsAfter,
+      @ForAll @IntRange(min = 0, max = 100) int stopPercent,
+      @ForAll long seed)
+      throws IOException {
+    Path dir = Files.createTempDirectory("resume-properties");
+    try {
+      IdRecords.write(dir, recordsPerFile.stream().mapToInt(Integer::intValue).toArray());
+      Dataset dataset = Dataset.tfrecord(dir.toString())
+          .parseExample(IdRecords.SPEC)
+          .shard(numShards, seed % 2 == 0 ? 0 : numShards - 1, shardBy)
+          .shuffleFiles(shuffleFiles)
+          .interleave(cycleLength, blockLength)
+          .shuffle(shuffleBuffer)
+          .batch(batchSize, dropRemainder)
+          .repeat(epochs)
+          .skip(skip)
+          .take(take);
+      if (map) {
+        dataset = dataset.map("negate payload", row -> row.setLong("payload", 3,
+            -row.getLong("payload", 3)));
+      }
+      if (filter) {
+        dataset = dataset.filter("most", MOST);
+      }
+      List<String> whole = IdRecords.digests(dataset.withOptions(options(threadsBefore, seed)));
+      int stopAfter = whole.size() * stopPercent / 100;
+
+      List<String> resumed = new ArrayList<>();
+      PipelineState state;
+      try (BatchIterator first = dataset.withOptions(options(threadsBefore, seed)).iterator()) {
+        for (int i = 0; i < stopAfter; i++) {
+          try (Batch batch = first.next()) {
+            resumed.add(BatchDigest.hex(batch));
+          }
+        }
+        state = first.state();
+      }
+      PipelineState restored = PipelineState.fromBytes(state.toBytes());
+      assertThat(restored).isEqualTo(state);
+      try (BatchIterator rest = dataset.withOptions(options(threadsAfter, seed)).iterator(restored)) {
+        while (rest.hasNext()) {
+          try (Batch batch = rest.next()) {
+            resumed.add(BatchDigest.hex(batch));
+          }
+        }
+        assertThat(rest.state().batchesDelivered()).isEqualTo(whole.size());
+      }
+      assertThat(resumed).as("stopped after %s of %s batches", stopAfter, whole.size())
+          .isEqualTo(whole);
+    } finally {
+      try (Stream<Path> paths = Files.walk(dir)) {
+        paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+      }
+    }
+  }
+
+  @TempDir Path dir;
+
+  @Test
+  void aStateFromAnotherPipelineIsRefusedSayingWhatDiffers() throws IOException {
+    IdRecords.write(dir, 20, 20);
+    Dataset dataset = Dataset.tfrecord(dir.toString()).parseExample(IdRecords.SPEC).batch(4, false);
+    PipelineState state;
+    try (BatchIterator iterator = dataset.iterator()) {
+      iterator.next().close();
+      state = iterator.state();
+    }
+    assertThatThrownBy(() -> dataset.batch(5, false).iterator(state))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("different pipeline").hasMessageContaining(state.specFingerprint());
+    // Threads, prefetch and the memory budget do not change the batches: the state fits.
+    List<List<Long>> uninterrupted = IdRecords.batches(dataset);
+    try (BatchIterator iterator = dataset.prefetch(1)
+        .withOptions(PipelineOptions.defaults().withThreads(3).withMemoryBudget(1 << 20))
+        .iterator(state);
+        Batch second = iterator.next()) {
+      assertThat(IdRecords.ids(second)).isEqualTo(uninterrupted.get(1));
+    }
+  }
+
+  @Test
+  void aStateIsAFewDozenBytesAndItsFormIsChecked() {
+    PipelineState state = new PipelineState("ab".repeat(32), 3, 17, 250);
+    assertThat(state.toBytes().length).isLessThan(160);
+    assertThatThrownBy(() -> PipelineState.fromBytes("hello".getBytes()))
+        .hasMessageContaining("not an ingest state");
+    assertThatThrownBy(() -> PipelineState.fromBytes(
+        new String(state.toBytes()).replace("ingest-state=1", "ingest-state=2").getBytes()))
+        .hasMessageContaining("version 2 is not supported");
+    assertThatThrownBy(() -> PipelineState.fromBytes(
+        new String(state.toBytes()).replace("epoch=3", "epoch=x").getBytes()))
+        .hasMessageContaining("epoch is not a number");
+  }
+
+  @Test
+  void anUnorderedPipelineRefusesToGiveAState() throws IOException {
+    IdRecords.write(dir, 10);
+    try (BatchIterator iterator = Dataset.tfrecord(dir.toString()).parseExample(IdRecords.SPEC)
+        .batch(2, false).withOptions(PipelineOptions.defaults().withDeterministic(false))
+        .iterator()) {
+      iterator.next().close();
+      assertThatThrownBy(iterator::state).isInstanceOf(IllegalStateException.class)
+          .hasMessageContaining("deterministic: false");
+    }
+  }
+
+  private static PipelineOptions options(int threads, long seed) {
+    return PipelineOptions.defaults().withThreads(threads).withSeed(seed);
+  }
+}

@@ -5,6 +5,7 @@ module dev.ingest.impl {
   requires com.lmax.disruptor;
   requires io.netty.buffer;
   requires io.netty.common;
+  requires jdk.jfr;
 
   // Exported for the CLI (RecordFiles); the runtime's internals are to stay unexported.
   exports dev.ingest.runtime;

@@ -115,6 +115,8 @@ final class BatchAssemblyTask implements Runnable {
       }
       long start = System.nanoTime();
       long outputWaitBefore = outputWaitNanos;
+      StageWorkEvent event = new StageWorkEvent();
+      event.begin();
       try {
         if (unit.error != null) {
           publishFailure(unit.failedStage, unit.error);
@@ -148,6 +150,13 @@ final class BatchAssemblyTask implements Runnable {
         budget.release(unit.reservedBytes);
         unit.reservedBytes = 0;
         chunksConsumed.set(sequence);
+        event.end();
+        if (event.shouldCommit()) {
+          event.stage = STAGE;
+          event.sequence = sequence;
+          event.rows = unit.keptCount;
+          event.commit();
+        }
         clock.addElements(1);
         clock.addBusy(System.nanoTime() - start - (outputWaitNanos - outputWaitBefore));
       }

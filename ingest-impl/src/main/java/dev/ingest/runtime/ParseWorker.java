@@ -68,6 +68,8 @@ final class ParseWorker implements EventHandler<WorkUnit> {
     }
     long start = System.nanoTime();
     clock.addInputWait(start - idleSince);
+    StageWorkEvent event = new StageWorkEvent();
+    event.begin();
     try {
       MutableBatch batch = parser.parse(unit.records.records());
       unit.batch = batch;
@@ -91,6 +93,13 @@ final class ParseWorker implements EventHandler<WorkUnit> {
     } catch (Throwable e) {
       fail(unit, STAGE, e);
     } finally {
+      event.end();
+      if (event.shouldCommit()) {
+        event.stage = STAGE;
+        event.sequence = sequence;
+        event.rows = unit.batch == null ? 0 : unit.batch.rows();
+        event.commit();
+      }
       unit.records.clear();
       idleSince = System.nanoTime();
       clock.addBusy(idleSince - start);

@@ -173,6 +173,8 @@ final class RunningPipeline implements BatchIterator {
       throw new IllegalStateException("the iterator is closed");
     }
     long waitStart = System.nanoTime();
+    StageWaitEvent waitEvent = new StageWaitEvent();
+    waitEvent.begin();
     long sequence;
     // Worker s % N parses sequence s (the others pass it), or the batch stage publishes it.
     while ((sequence = cursor.poll()) < 0) {
@@ -183,6 +185,12 @@ final class RunningPipeline implements BatchIterator {
       consumerBackoff.idle();
     }
     consumerBackoff.reset();
+    waitEvent.end();
+    if (waitEvent.shouldCommit()) {
+      waitEvent.stage = CONSUMER;
+      waitEvent.waitingFor = StageWaitEvent.INPUT;
+      waitEvent.commit();
+    }
     long now = System.nanoTime();
     if (firstBatchNanos < 0) {
       firstBatchNanos = now - startNanos;

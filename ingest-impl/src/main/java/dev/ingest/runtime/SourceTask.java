@@ -263,12 +263,20 @@ final class SourceTask implements Runnable {
   /** The next free slot, waiting while the ring is full; -1 once the pipeline is shut down. */
   private long claim() {
     long waitStart = 0;
+    StageWaitEvent event = new StageWaitEvent();
+    event.begin();
     while (!halted.getAsBoolean()) {
       try {
         long sequence = ring.tryNext();
         if (waitStart != 0) {
           clock.addOutputWait(System.nanoTime() - waitStart);
           fullRing.reset();
+          event.end();
+          if (event.shouldCommit()) {
+            event.stage = STAGE;
+            event.waitingFor = StageWaitEvent.OUTPUT;
+            event.commit();
+          }
         }
         return sequence;
       } catch (InsufficientCapacityException full) {

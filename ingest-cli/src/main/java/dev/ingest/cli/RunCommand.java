@@ -199,6 +199,10 @@ final class RunCommand implements Callable<Integer> {
     skipped.put("corrupt_records", run.skippedRecords());
     skipped.put("files", run.skippedFiles());
     node.put("digest", run.digest());
+    // Beyond the contract's keys, after them: the memory budget and the most bytes in flight.
+    node.putObject("memory")
+        .put("budget_bytes", run.memoryBudgetBytes())
+        .put("peak_bytes", run.peakMemoryBytes());
     return node;
   }
 }

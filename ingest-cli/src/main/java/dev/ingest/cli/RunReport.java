@@ -28,6 +28,8 @@ final class RunReport {
     }
     out.println("  bottleneck: " + run.metrics().bottleneck());
     out.println("  hint: " + run.metrics().hint());
+    out.printf("  memory in flight: peak %,.1f MB of a %,.1f MB budget%n",
+        run.peakMemoryBytes() / 1e6, run.memoryBudgetBytes() / 1e6);
     out.println("  run digest: " + run.digest());
   }
 }

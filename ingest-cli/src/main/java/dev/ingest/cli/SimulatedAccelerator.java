@@ -32,7 +32,8 @@ final class SimulatedAccelerator {
   /** What a run measured. Waits are per batch after the first, in nanoseconds. */
   record Run(long batches, long records, long bytes, double seconds, double stepMillis,
       long firstBatchNanos, long[] waitNanos, long totalStepNanos, String digest,
-      PipelineMetrics metrics, List<Epoch> epochs, long skippedRecords, long skippedFiles) {
+      PipelineMetrics metrics, List<Epoch> epochs, long skippedRecords, long skippedFiles,
+      long memoryBudgetBytes, long peakMemoryBytes) {
 
     double bytesPerSecond() {
       return seconds == 0 ? 0 : bytes / seconds;
@@ -140,6 +141,7 @@ final class SimulatedAccelerator {
     IteratorStats stats = batches.stats();
     return new Run(count, rows, stats.recordBytes(), seconds, stepMillis, Math.max(firstBatch, 0),
         Arrays.copyOf(waits, waitCount), steps, HexFormat.of().formatHex(runDigest.digest()),
-        batches.metrics(), List.copyOf(epochs), stats.skippedRecords(), stats.skippedFiles());
+        batches.metrics(), List.copyOf(epochs), stats.skippedRecords(), stats.skippedFiles(),
+        stats.memoryBudgetBytes(), stats.peakMemoryBytes());
   }
 }

@@ -62,7 +62,10 @@ class RunCommandTest {
     JsonNode report = first.json();
     assertThat(report.fieldNames()).toIterable().containsExactly("records", "batches", "bytes",
         "seconds", "records_per_second", "bytes_per_second", "consumer", "stages", "bottleneck",
-        "epochs", "skipped", "digest");
+        "epochs", "skipped", "digest", "memory");
+    assertThat(report.get("memory").get("budget_bytes").asLong()).isPositive();
+    assertThat(report.get("memory").get("peak_bytes").asLong()).isPositive()
+        .isLessThanOrEqualTo(report.get("memory").get("budget_bytes").asLong());
     assertThat(report.get("consumer").fieldNames()).toIterable().containsExactly("step_ms",
         "idle_fraction", "first_batch_ms", "wait_p50_ms", "wait_p99_ms");
     assertThat(report.get("stages").get(0).fieldNames()).toIterable().containsExactly("name",

@@ -6,6 +6,7 @@ module dev.ingest.impl {
   requires io.netty.buffer;
   requires io.netty.common;
   requires jdk.jfr;
+  requires HdrHistogram;
 
   // Exported for the CLI (RecordFiles); the runtime's internals are to stay unexported.
   exports dev.ingest.runtime;

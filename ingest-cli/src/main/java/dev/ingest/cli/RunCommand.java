@@ -184,7 +184,11 @@ final class RunCommand implements Callable<Integer> {
           .put("elements", stage.elements())
           .put("busy_fraction", stage.busyFraction())
           .put("input_wait_fraction", stage.inputWaitFraction())
-          .put("output_wait_fraction", stage.outputWaitFraction());
+          .put("output_wait_fraction", stage.outputWaitFraction())
+          // Beyond the contract's keys: time per element and how full the input queue ran.
+          .put("latency_p50_ms", stage.latencyP50Micros() / 1e3)
+          .put("latency_p99_ms", stage.latencyP99Micros() / 1e3)
+          .put("queue_fill", stage.queueFill());
     }
     node.put("bottleneck", run.metrics().bottleneck());
     ArrayNode epochs = node.putArray("epochs");

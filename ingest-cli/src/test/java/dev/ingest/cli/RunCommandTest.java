@@ -70,7 +70,7 @@ class RunCommandTest {
         "idle_fraction", "first_batch_ms", "wait_p50_ms", "wait_p99_ms");
     assertThat(report.get("stages").get(0).fieldNames()).toIterable().containsExactly("name",
         "parallelism", "elements", "busy_fraction", "input_wait_fraction",
-        "output_wait_fraction");
+        "output_wait_fraction", "latency_p50_ms", "latency_p99_ms", "queue_fill");
     assertThat(report.get("skipped").fieldNames()).toIterable()
         .containsExactly("corrupt_records", "files");
     // Two epochs of 500 records in batches of 32: 15 full batches and one of 20 per epoch.
@@ -126,14 +126,15 @@ class RunCommandTest {
     assertThat(lines).anyMatch(line -> line.matches("accelerator idle [0-9.]+% of the time"
         + " \\(step 0\\.0 ms\\); first batch after [0-9.]+ ms; wait per batch p50 .*"));
     assertThat(lines).anyMatch(line -> line.matches(
-        "stage +threads +elements +busy +waiting \\(in\\) +waiting \\(out\\)"));
+        "stage +threads +elements +busy +waiting \\(in\\) +waiting \\(out\\) +p50 ms +p99 ms"
+            + " +queue"));
     // One row per stage the JSON report names, with its threads and elements.
     JsonNode stages = Cli.run(args("--epochs", "1", "--json")).json().get("stages");
     assertThat(stages).isNotEmpty();
     for (JsonNode stage : stages) {
       assertThat(lines).anyMatch(line -> line.matches(stage.get("name").asText() + " +"
           + stage.get("parallelism").asInt() + " +" + stage.get("elements").asLong()
-          + " +[0-9.]+% +[0-9.]+% +[0-9.]+%"));
+          + " +[0-9.]+% +[0-9.]+% +[0-9.]+% +[0-9.]+ +[0-9.]+ +[0-9]+%"));
     }
     String bottleneck = lines.stream().filter(line -> line.startsWith("bottleneck: "))
         .findFirst().orElseThrow().substring("bottleneck: ".length());

@@ -46,6 +46,7 @@ final class BatchAssemblyTask implements Runnable {
   private final TransformChain transforms;
   private final BooleanSupplier halted;
   private final MemoryBudget budget;
+  private final StageLatency latency;
   private final ResumePoint resume;
   /** Batches finished so far in this epoch, skipped ones included. */
   private long batchInEpoch;
@@ -64,8 +65,10 @@ final class BatchAssemblyTask implements Runnable {
 
   BatchAssemblyTask(PipelineSpec spec, RingBuffer<WorkUnit> chunks, Sequence[] workerSequences,
       RingBuffer<WorkUnit> batches, ByteBufAllocator allocator, TransformChain transforms,
-      BooleanSupplier halted, StageClock clock, MemoryBudget budget, ResumePoint resume) {
+      BooleanSupplier halted, StageClock clock, MemoryBudget budget, ResumePoint resume,
+      StageLatency latency) {
     this.budget = budget;
+    this.latency = latency;
     this.resume = resume;
     this.epoch = resume.startEpoch();
     this.chunks = chunks;
@@ -158,7 +161,9 @@ final class BatchAssemblyTask implements Runnable {
           event.commit();
         }
         clock.addElements(1);
-        clock.addBusy(System.nanoTime() - start - (outputWaitNanos - outputWaitBefore));
+        long busy = System.nanoTime() - start - (outputWaitNanos - outputWaitBefore);
+        clock.addBusy(busy);
+        latency.record(busy);
       }
     }
   }

@@ -27,6 +27,7 @@ final class ParseWorker implements EventHandler<WorkUnit> {
   private final TransformChain transforms;
   private final boolean batchTransformsHere;
   private final MemoryBudget budget;
+  private final StageLatency latency;
   private long idleSince;
 
   /**
@@ -36,8 +37,9 @@ final class ParseWorker implements EventHandler<WorkUnit> {
    */
   ParseWorker(int index, int workers, ExampleSpec spec, PaddingSpec padding,
       ByteBufAllocator allocator, StageClock clock, long startNanos, TransformChain transforms,
-      boolean batchTransformsHere, MemoryBudget budget) {
+      boolean batchTransformsHere, MemoryBudget budget, StageLatency latency) {
     this.budget = budget;
+    this.latency = latency;
     this.index = index;
     this.workers = workers;
     this.parser = new ExampleParser(spec, padding, allocator);
@@ -103,6 +105,7 @@ final class ParseWorker implements EventHandler<WorkUnit> {
       unit.records.clear();
       idleSince = System.nanoTime();
       clock.addBusy(idleSince - start);
+      latency.record(idleSince - start);
       clock.addElements(1);
       progress.set(sequence);
     }

@@ -66,6 +66,13 @@ final class RunningPipeline implements BatchIterator {
   private final Thread assemblyThread;
   private final StageClock assemblyClock = new StageClock();
   private final MemoryBudget budget;
+  private final StageLatency parseLatency = new StageLatency();
+  private final StageLatency assemblyLatency = new StageLatency();
+  private final StageLatency consumerWaits = new StageLatency();
+  /** Sums of the queue fills sampled at each batch taken, and how many samples. */
+  private double parseQueueFill;
+  private double readyQueueFill;
+  private long fillSamples;
   private final ConsumerCursor cursor;
   private final PipelineSpec spec;
   private final ResumePoint resume;
@@ -119,7 +126,7 @@ final class RunningPipeline implements BatchIterator {
       parseClocks.add(clock);
       ParseWorker handler = new ParseWorker(i, workerCount, spec.features(),
           assembling ? PaddingSpec.none() : spec.padding(), allocator, clock, startNanos,
-          new TransformChain(spec.transforms()), !assembling, budget);
+          new TransformChain(spec.transforms()), !assembling, budget, parseLatency);
       BatchEventProcessor<WorkUnit> processor =
           new BatchEventProcessorBuilder().build(ring, published, handler);
       workers.add(processor);
@@ -137,7 +144,7 @@ final class RunningPipeline implements BatchIterator {
       prefetchRing.addGatingSequences(consumed);
       BatchAssemblyTask assembly = new BatchAssemblyTask(spec, ring, workerSequences, prefetchRing,
           allocator, new TransformChain(spec.transforms()), () -> halted, assemblyClock, budget,
-          resume);
+          resume, assemblyLatency);
       ring.addGatingSequences(assembly.chunksConsumed());
       readyGates = new Sequence[] {assembly.batchesPublished()};
       assemblyThread = new DefaultThreadFactory("ingest-batch", true).newThread(assembly);
@@ -196,7 +203,9 @@ final class RunningPipeline implements BatchIterator {
       firstBatchNanos = now - startNanos;
     } else {
       waitNanos += now - waitStart;
+      consumerWaits.record(now - waitStart);
     }
+    sampleQueues();
     WorkUnit unit = prefetchRing.get(sequence);
     if (unit.error != null) {
       finished = true;
@@ -217,6 +226,20 @@ final class RunningPipeline implements BatchIterator {
     unit.batch = null;
     cursor.take(sequence);
     return true;
+  }
+
+  /**
+   * How full the queues are as this batch is taken: units published but not yet parsed (the
+   * parse stage's input), and batches ready but not yet taken (the consumer's input).
+   */
+  private void sampleQueues() {
+    long published = ring.getCursor();
+    long parsed = Util.getMinimumSequence(workerSequences);
+    double slots = ring.getBufferSize();
+    parseQueueFill += Math.max(0, published - parsed) / slots;
+    long ready = Util.getMinimumSequence(readyGates);
+    readyQueueFill += Math.max(0, ready - consumed.get()) / (double) prefetchRing.getBufferSize();
+    fillSamples++;
   }
 
   /**
@@ -280,8 +303,11 @@ final class RunningPipeline implements BatchIterator {
     double elapsed = Math.max(1, System.nanoTime() - startNanos);
     List<StageMetrics> stages = new ArrayList<>();
     double sourceOutputWait = sourceClock.outputWaitNanos() / elapsed;
+    // The source is busy whenever it runs and does not wait; once it has read everything, neither.
+    double sourceActive = Math.max(0, sourceClock.activeUntil(System.nanoTime()) - startNanos);
+    double sourceBusy = Math.max(0, sourceActive - sourceClock.outputWaitNanos()) / elapsed;
     stages.add(new StageMetrics(SourceTask.STAGE, 1, sourceClock.elements(),
-        Math.max(0, 1 - sourceOutputWait), 0, sourceOutputWait));
+        Math.min(1, sourceBusy), 0, sourceOutputWait));
     long parsed = 0;
     double busy = 0;
     double inputWait = 0;
@@ -291,17 +317,22 @@ final class RunningPipeline implements BatchIterator {
       inputWait += clock.inputWaitNanos() / elapsed;
     }
     int workerCount = parseClocks.size();
+    double samples = Math.max(1, fillSamples);
     stages.add(new StageMetrics(ParseWorker.STAGE, workerCount, parsed, busy / workerCount,
-        inputWait / workerCount, 0));
+        inputWait / workerCount, 0, parseLatency.percentileMicros(50),
+        parseLatency.percentileMicros(99), parseQueueFill / samples));
     if (assembling) {
       stages.add(new StageMetrics(BatchAssemblyTask.STAGE, 1, assemblyClock.elements(),
           assemblyClock.busyNanos() / elapsed, assemblyClock.inputWaitNanos() / elapsed,
-          assemblyClock.outputWaitNanos() / elapsed));
+          assemblyClock.outputWaitNanos() / elapsed, assemblyLatency.percentileMicros(50),
+          assemblyLatency.percentileMicros(99), 0));
     }
     // As the run report's idle fraction: the wait for the first batch is start-up, not idling.
     double sinceFirstBatch = firstBatchNanos < 0 ? elapsed : Math.max(1, elapsed - firstBatchNanos);
     double consumerWait = firstBatchNanos < 0 ? 1 : Math.min(1, waitNanos / sinceFirstBatch);
-    stages.add(new StageMetrics(CONSUMER, 1, batches, Math.max(0, 1 - consumerWait), consumerWait, 0));
+    stages.add(new StageMetrics(CONSUMER, 1, batches, Math.max(0, 1 - consumerWait), consumerWait,
+        0, consumerWaits.percentileMicros(50), consumerWaits.percentileMicros(99),
+        readyQueueFill / samples));
     return Bottleneck.name(stages);
   }
 

@@ -96,6 +96,7 @@ final class SourceTask implements Runnable {
       }
     }
     finish(failure);
+    clock.finish();
     staging.release();
   }
 

@@ -13,6 +13,8 @@ final class StageClock {
   private volatile long busyNanos;
   private volatile long inputWaitNanos;
   private volatile long outputWaitNanos;
+  /** When the stage's thread finished its work ({@link System#nanoTime()}); 0 while running. */
+  private volatile long finishedAt;
 
   void addElements(long count) {
     elements = elements + count;
@@ -28,6 +30,17 @@ final class StageClock {
 
   void addOutputWait(long nanos) {
     outputWaitNanos = outputWaitNanos + nanos;
+  }
+
+  /** Marks the stage done: from now on it is neither busy nor waiting. */
+  void finish() {
+    finishedAt = System.nanoTime();
+  }
+
+  /** When the stage finished, or {@code now} while it runs. */
+  long activeUntil(long now) {
+    long finished = finishedAt;
+    return finished == 0 ? now : finished;
   }
 
   long elements() {

@@ -332,4 +332,20 @@ class TransformsTest {
       assertThat(iterator.metrics().stages().get(2).elements()).isPositive();
     }
   }
+
+  @Test
+  void theParseStagesLatencyPercentilesCountTheMapsWork() {
+    // 16 records of at least 200 µs of busy work each: no batch parses in under 3.2 ms.
+    try (BatchIterator iterator = ids().map(BurnCpu.NAME, new BurnCpu(200)).batch(16, false)
+        .withOptions(PipelineOptions.defaults().withThreads(2)).iterator()) {
+      while (iterator.hasNext()) {
+        iterator.next().close();
+      }
+      var parse = iterator.metrics().stages().get(1);
+      assertThat(parse.name()).isEqualTo("parse_example");
+      assertThat(parse.latencyP50Micros()).isGreaterThanOrEqualTo(3200);
+      assertThat(parse.latencyP99Micros()).isGreaterThanOrEqualTo(parse.latencyP50Micros());
+      assertThat(parse.queueFill()).isBetween(0.0, 1.0);
+    }
+  }
 }

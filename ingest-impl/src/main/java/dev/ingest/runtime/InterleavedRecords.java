@@ -111,6 +111,11 @@ final class InterleavedRecords implements AutoCloseable {
     return current.recordOffset();
   }
 
+  /** The record's stored masked data CRC (checked by the reader unless its options defer it). */
+  int maskedDataCrc() {
+    return current.recordMaskedDataCrc();
+  }
+
   /** Index of the record in its file, counting the records returned before it. */
   long indexInFile() {
     return current.recordsRead() - 1;

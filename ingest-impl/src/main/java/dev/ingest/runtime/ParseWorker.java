@@ -2,10 +2,12 @@ package dev.ingest.runtime;
 
 import com.lmax.disruptor.EventHandler;
 import com.lmax.disruptor.Sequence;
+import dev.ingest.CorruptRecordException;
 import dev.ingest.ExampleSpec;
 import dev.ingest.PaddingSpec;
 import dev.ingest.tfrecord.example.ExampleParser;
 import io.netty.buffer.ByteBufAllocator;
+import java.util.zip.CRC32C;
 
 /**
  * One of N parse workers: takes the units whose sequence is {@code index} modulo N, parses each
@@ -19,6 +21,7 @@ final class ParseWorker implements EventHandler<WorkUnit> {
   private final int workers;
   private final ExampleParser parser;
   private final StageClock clock;
+  private final CRC32C dataCrc = new CRC32C();
   private long idleSince;
 
   ParseWorker(int index, int workers, ExampleSpec spec, PaddingSpec padding,
@@ -52,7 +55,14 @@ final class ParseWorker implements EventHandler<WorkUnit> {
     long start = System.nanoTime();
     clock.addInputWait(start - idleSince);
     try {
-      unit.batch = parser.parse(unit.records.records());
+      // Data CRCs the source left to the workers (see SourceTask): a bad one fails the read stage.
+      CorruptRecordException corrupt = unit.records.checkDataCrcs(dataCrc);
+      if (corrupt != null) {
+        unit.error = corrupt;
+        unit.failedStage = SourceTask.STAGE;
+      } else {
+        unit.batch = parser.parse(unit.records.records());
+      }
     } catch (Throwable e) {
       unit.error = e;
       unit.failedStage = STAGE;

@@ -370,7 +370,8 @@ public final class TFRecordReader implements AutoCloseable {
   }
 
   private void consume(int bytes) {
-    chunk.skipBytes(bytes);
+    // fill() made the bytes readable; skipBytes would check that, and the buffer's liveness, again.
+    chunk.readerIndex(chunk.readerIndex() + bytes);
     chunkOffset += bytes;
     recordIndex++;
   }

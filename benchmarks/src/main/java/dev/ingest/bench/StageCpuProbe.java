@@ -9,8 +9,8 @@ import dev.ingest.tfrecord.sample.SampleDatasets;
 import dev.ingest.tfrecord.sample.SampleKind;
 import java.io.IOException;
 import java.io.InputStream;
+import com.sun.management.ThreadMXBean;
 import java.lang.management.ManagementFactory;
-import java.lang.management.ThreadMXBean;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -27,9 +27,10 @@ import java.util.stream.Stream;
  *
  * <p>Runs the pipeline {@link PipelineBenchmark} runs (interleave 4x16, batch 256, prefetch 8,
  * repeat forever, no shuffle) on {@code ingest gen} shards, warms up, then measures for a while
- * and prints one line: wall records/s and CPU ns per record of the source thread, the parse
- * threads together, and the consumer. Uses only public API, so it also runs from source
- * against an older benchmarks jar for an A/B comparison:
+ * and prints one line: wall records/s, CPU ns per record of the source thread, the parse
+ * threads together, and the consumer, and heap bytes allocated per record by the source and
+ * the parse threads. Uses only public API, so it also runs from source against an older
+ * benchmarks jar for an A/B comparison:
  *
  * <pre>
  *   java -cp benchmarks.jar StageCpuProbe.java KIND THREADS DATA_DIR [WARMUP_S MEASURE_S]
@@ -65,7 +66,7 @@ public final class StageCpuProbe {
         }
       }
     }
-    ThreadMXBean cpu = ManagementFactory.getThreadMXBean();
+    ThreadMXBean cpu = (ThreadMXBean) ManagementFactory.getThreadMXBean();
     try (BatchIterator batches = Dataset.tfrecord(data.toString())
         .shuffleFiles(false)
         .interleave(4, 16)
@@ -83,10 +84,13 @@ public final class StageCpuProbe {
       Map<String, Long> after = stageCpu(cpu);
       System.out.printf(Locale.ROOT,
           "%s threads=%d records/s=%.0f source_ns/record=%.1f parse_ns/record=%.1f"
-              + " consumer_ns/record=%.1f records=%d%n",
+              + " consumer_ns/record=%.1f source_heap_B/record=%.2f parse_heap_B/record=%.2f"
+              + " records=%d%n",
           args[0], threads, records / (wall / 1e9),
           perRecord(before, after, "source", records), perRecord(before, after, "parse", records),
-          perRecord(before, after, "consumer", records), records);
+          perRecord(before, after, "consumer", records),
+          perRecord(before, after, "source_heap", records),
+          perRecord(before, after, "parse_heap", records), records);
     }
   }
 
@@ -106,7 +110,10 @@ public final class StageCpuProbe {
     return records;
   }
 
-  /** CPU nanoseconds so far of the source, the parse threads together, and this thread. */
+  /**
+   * CPU nanoseconds so far of the source, the parse threads together, and this thread; and the
+   * heap bytes the source and the parse threads allocated.
+   */
   private static Map<String, Long> stageCpu(ThreadMXBean cpu) {
     Map<String, Long> stages = new HashMap<>();
     for (Thread thread : Thread.getAllStackTraces().keySet()) {
@@ -114,6 +121,7 @@ public final class StageCpuProbe {
           : thread.getName().startsWith("ingest-parse") ? "parse" : null;
       if (stage != null) {
         stages.merge(stage, cpu.getThreadCpuTime(thread.getId()), Long::sum);
+        stages.merge(stage + "_heap", cpu.getThreadAllocatedBytes(thread.getId()), Long::sum);
       }
     }
     stages.put("consumer", cpu.getCurrentThreadCpuTime());

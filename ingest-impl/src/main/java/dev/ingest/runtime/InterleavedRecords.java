@@ -29,7 +29,8 @@ final class InterleavedRecords implements AutoCloseable {
   private int nextFile;
   private int slot;
   private int takenFromSlot;
-  private long position;
+  /** Position in the interleaved order modulo {@code numShards}, kept so as not to divide. */
+  private int shardTurn;
   private TFRecordReader current;
 
   InterleavedRecords(List<Path> files, SourceSpec source, TFRecordReaderOptions options) {
@@ -48,7 +49,9 @@ final class InterleavedRecords implements AutoCloseable {
       if (!advanceAny()) {
         return false;
       }
-      if (position++ % numShards == shardIndex) {
+      boolean ours = shardTurn == shardIndex;
+      shardTurn = shardTurn + 1 == numShards ? 0 : shardTurn + 1;
+      if (ours) {
         return true;
       }
     }
@@ -109,6 +112,11 @@ final class InterleavedRecords implements AutoCloseable {
 
   long offset() {
     return current.recordOffset();
+  }
+
+  /** The record's stored masked data CRC (checked by the reader unless its options defer it). */
+  int maskedDataCrc() {
+    return current.recordMaskedDataCrc();
   }
 
   /** Index of the record in its file, counting the records returned before it. */

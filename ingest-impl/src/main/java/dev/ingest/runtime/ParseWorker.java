@@ -2,11 +2,13 @@ package dev.ingest.runtime;
 
 import com.lmax.disruptor.EventHandler;
 import com.lmax.disruptor.Sequence;
+import dev.ingest.CorruptRecordException;
 import dev.ingest.ExampleSpec;
 import dev.ingest.MutableBatch;
 import dev.ingest.PaddingSpec;
 import dev.ingest.tfrecord.example.ExampleParser;
 import io.netty.buffer.ByteBufAllocator;
+import java.util.zip.CRC32C;
 
 /**
  * One of N parse workers: takes the units whose sequence is {@code index} modulo N, parses each
@@ -28,6 +30,7 @@ final class ParseWorker implements EventHandler<WorkUnit> {
   private final boolean batchTransformsHere;
   private final MemoryBudget budget;
   private final StageLatency latency;
+  private final CRC32C dataCrc = new CRC32C();
   private long idleSince;
 
   /**
@@ -73,6 +76,12 @@ final class ParseWorker implements EventHandler<WorkUnit> {
     StageWorkEvent event = new StageWorkEvent();
     event.begin();
     try {
+      // Data CRCs the source left to the workers (see SourceTask): a bad one fails the read stage.
+      CorruptRecordException corrupt = unit.records.checkDataCrcs(dataCrc);
+      if (corrupt != null) {
+        fail(unit, SourceTask.STAGE, corrupt);
+        return;
+      }
       MutableBatch batch = parser.parse(unit.records.records());
       unit.batch = batch;
       unit.keptCount = batch.rows();

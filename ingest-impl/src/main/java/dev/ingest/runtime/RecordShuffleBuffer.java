@@ -21,6 +21,7 @@ final class RecordShuffleBuffer {
   private final Path[] files;
   private final long[] offsets;
   private final long[] indexes;
+  private final int[] dataCrcs;
   private SplittableRandom random;
   private int size;
 
@@ -29,12 +30,14 @@ final class RecordShuffleBuffer {
   private Path outFile;
   private long outOffset;
   private long outIndex;
+  private int outDataCrc;
 
   RecordShuffleBuffer(int capacity) {
     records = new ByteBuf[capacity];
     files = new Path[capacity];
     offsets = new long[capacity];
     indexes = new long[capacity];
+    dataCrcs = new int[capacity];
   }
 
   /** Starts an epoch with its own random stream; the buffer must be empty. */
@@ -46,17 +49,18 @@ final class RecordShuffleBuffer {
   }
 
   /**
-   * Takes a record; returns true when that sent one out (see {@link #outRecord()}), false while
-   * the buffer is still filling.
+   * Takes a record, with where it came from and its stored masked data CRC (which travels with it
+   * unchecked, for the parse worker); returns true when that sent one out (see {@link
+   * #outRecord()}), false while the buffer is still filling.
    */
-  boolean offer(ByteBuf record, Path file, long offset, long index) {
+  boolean offer(ByteBuf record, Path file, long offset, long index, int dataCrc) {
     if (size < records.length) {
-      put(size++, record, file, offset, index);
+      put(size++, record, file, offset, index, dataCrc);
       return false;
     }
     int chosen = random.nextInt(size);
     takeOut(chosen);
-    put(chosen, record, file, offset, index);
+    put(chosen, record, file, offset, index, dataCrc);
     return true;
   }
 
@@ -69,7 +73,7 @@ final class RecordShuffleBuffer {
     takeOut(chosen);
     size--;
     if (chosen != size) {
-      put(chosen, records[size], files[size], offsets[size], indexes[size]);
+      put(chosen, records[size], files[size], offsets[size], indexes[size], dataCrcs[size]);
     }
     records[size] = null;
     files[size] = null;
@@ -92,6 +96,10 @@ final class RecordShuffleBuffer {
     return outIndex;
   }
 
+  int outDataCrc() {
+    return outDataCrc;
+  }
+
   /** Releases every record still held. */
   void releaseAll() {
     for (int i = 0; i < size; i++) {
@@ -107,12 +115,14 @@ final class RecordShuffleBuffer {
     outFile = files[slot];
     outOffset = offsets[slot];
     outIndex = indexes[slot];
+    outDataCrc = dataCrcs[slot];
   }
 
-  private void put(int slot, ByteBuf record, Path file, long offset, long index) {
+  private void put(int slot, ByteBuf record, Path file, long offset, long index, int dataCrc) {
     records[slot] = record;
     files[slot] = file;
     offsets[slot] = offset;
     indexes[slot] = index;
+    dataCrcs[slot] = dataCrc;
   }
 }

@@ -2,6 +2,8 @@ package dev.ingest.runtime;
 
 import com.lmax.disruptor.InsufficientCapacityException;
 import com.lmax.disruptor.RingBuffer;
+import dev.ingest.CorruptRecordException;
+import dev.ingest.CorruptionPolicy;
 import dev.ingest.PipelineSpec;
 import dev.ingest.tfrecord.Compression;
 import dev.ingest.tfrecord.TFRecordReaderOptions;
@@ -13,6 +15,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
+import java.util.zip.CRC32C;
 
 /**
  * The source stage, on its own thread: for each epoch, the shard's files in their epoch order,
@@ -21,6 +24,13 @@ import java.util.function.BooleanSupplier;
  * BatchAssemblyTask} turns into batches when filters drop records). Each record is copied once, from the reader's
  * buffer into the unit's arena (and, when shuffling, first into a buffer of its own while it
  * waits in the shuffle buffer), so read buffers are reused at once.
+ *
+ * <p>Under the {@code fail} policy the readers check each record's framing and length CRC but
+ * leave its data CRC to the parse worker that takes the record's batch (a pass over bytes that
+ * worker is about to parse, done in parallel instead of on this one thread); the stored CRC
+ * travels with the record. A mismatch then fails the batch, as the read stage, with the reader's
+ * own problem. Under {@code skip} the readers check it here: skipping decides which records make
+ * up a batch. Records that leave unparsed (skipped batches, a dropped remainder) are checked here.
  *
  * <p>A full ring makes it wait (parking, checking for shutdown), so a slow consumer bounds the
  * records in flight instead of growing memory. Whatever it holds when it stops (normally, on
@@ -53,6 +63,10 @@ final class SourceTask implements Runnable {
   private long batchInEpoch;
   /** Budgeted bytes only this thread will give back: its shuffle buffer and the staged batch. */
   private long ownBytes;
+  /** Whether the readers leave the data CRCs to the parse workers (see the class comment). */
+  private final boolean deferDataCrc;
+  /** Scratch state for checking the records that leave unparsed. */
+  private final CRC32C dataCrc = new CRC32C();
   private StagedRecords staging;
   private long publishedBatches;
   private long skippedBatches;
@@ -81,6 +95,8 @@ final class SourceTask implements Runnable {
     this.take = batchesDownstream ? -1 : resume.take();
     this.dropDelivered = !batchesDownstream;
     this.dropRemainder = !batchesDownstream && spec.dropRemainder();
+    this.deferDataCrc =
+        spec.source().verifyCrc() && spec.source().onCorrupt() == CorruptionPolicy.FAIL;
   }
 
   @Override
@@ -108,6 +124,7 @@ final class SourceTask implements Runnable {
     TFRecordReaderOptions options = TFRecordReaderOptions.defaults()
         .withCompression(Compression.parse(source.compression()))
         .withVerifyCrc(source.verifyCrc())
+        .withDeferredDataCrc(deferDataCrc)
         .withOnCorrupt(source.onCorrupt())
         .withProblemListener(problem -> {
           skippedRecords.incrementAndGet();
@@ -130,7 +147,7 @@ final class SourceTask implements Runnable {
           clock.addElements(1);
           if (shuffle == null) {
             if (!add(records.buffer(), records.start(), records.length(), records.file(),
-                records.offset(), records.indexInFile())) {
+                records.offset(), records.indexInFile(), records.maskedDataCrc())) {
               return;
             }
             continue;
@@ -140,7 +157,8 @@ final class SourceTask implements Runnable {
           }
           ByteBuf copy = allocator.directBuffer(records.length());
           copy.writeBytes(records.buffer(), records.start(), records.length());
-          if (shuffle.offer(copy, records.file(), records.offset(), records.indexInFile())
+          if (shuffle.offer(copy, records.file(), records.offset(), records.indexInFile(),
+                  records.maskedDataCrc())
               && !addShuffled()) {
             return;
           }
@@ -153,7 +171,7 @@ final class SourceTask implements Runnable {
       }
       if (staging.size() > 0) {
         if (dropRemainder) {
-          dropStaged();
+          dropUnparsed();
         } else if (!publishBatch()) {
           return;
         }
@@ -168,38 +186,43 @@ final class SourceTask implements Runnable {
    * Copies a record into the staging batch; publishes when the batch is full. Returns false when
    * the pipeline must stop (shutdown, or {@code take} reached).
    */
-  private boolean add(ByteBuf source, int start, int length, Path file, long offset, long index) {
+  private boolean add(ByteBuf source, int start, int length, Path file, long offset, long index,
+      int maskedDataCrc) throws CorruptRecordException {
     if (!reserve(length, "a batch's records")) {
       return false;
     }
-    staging.add(source, start, length, file, offset, index);
+    if (deferDataCrc) {
+      staging.addUnchecked(source, start, length, file, offset, index, maskedDataCrc);
+    } else {
+      staging.add(source, start, length, file, offset, index);
+    }
     return staging.size() < spec.batchSize() || publishBatch();
   }
 
   /** Adds the record the shuffle buffer just sent out, and gives back its buffer. */
-  private boolean addShuffled() {
+  private boolean addShuffled() throws CorruptRecordException {
     ByteBuf record = shuffle.outRecord();
     // The record moves from the shuffle buffer to the staged batch: count it there instead.
     budget.release(record.readableBytes());
     ownBytes -= record.readableBytes();
     try {
       return add(record, record.readerIndex(), record.readableBytes(), shuffle.outFile(),
-          shuffle.outOffset(), shuffle.outIndex());
+          shuffle.outOffset(), shuffle.outIndex(), shuffle.outDataCrc());
     } finally {
       record.release();
     }
   }
 
-  private boolean publishBatch() {
+  private boolean publishBatch() throws CorruptRecordException {
     long index = batchInEpoch++;
     if (dropDelivered && resume.alreadyDelivered(epoch, index)) {
-      // Re-read to find where the next batch starts; the consumer had this one before.
+      // Re-read to find where the next batch starts; the consumer had this one (checked) before.
       dropStaged();
       return true;
     }
     if (skippedBatches < skip) {
       // Skipped batches are read (their records decide where later batches start), not parsed.
-      dropStaged();
+      dropUnparsed();
       skippedBatches++;
       return true;
     }
@@ -229,6 +252,23 @@ final class SourceTask implements Runnable {
     ring.publish(sequence);
     publishedBatches++;
     return take == -1 || publishedBatches < take;
+  }
+
+  /**
+   * Drops the staged records without parsing them, first checking the data CRCs no parse worker
+   * will: a corrupt record read fails the run whether or not its batch is used, as when the
+   * reader checked it.
+   */
+  /**
+   * Drops staged records that will never be parsed (skipped, or a dropped remainder), checking
+   * the data CRCs the workers would have checked: a corrupt record fails the run as before.
+   */
+  private void dropUnparsed() throws CorruptRecordException {
+    CorruptRecordException corrupt = staging.checkDataCrcs(dataCrc);
+    dropStaged();
+    if (corrupt != null) {
+      throw corrupt;
+    }
   }
 
   private void finish(Throwable failure) {

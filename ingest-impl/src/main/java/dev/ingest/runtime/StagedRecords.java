@@ -1,9 +1,14 @@
 package dev.ingest.runtime;
 
+import dev.ingest.CorruptRecordException;
+import dev.ingest.tfrecord.MaskedCrc32c;
+import dev.ingest.tfrecord.TFRecordReader;
 import dev.ingest.tfrecord.example.SerializedRecords;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.zip.CRC32C;
 
 /**
  * The serialized records of one batch, copied back to back into one pooled direct buffer (the
@@ -12,24 +17,77 @@ import java.nio.file.Path;
  * batches in flight; holding zero-copy slices instead pins whole read buffers for as long as any
  * of their records waits, which made Netty's pool allocate and free chunks continuously.
  *
+ * <p>A record's data CRC is either checked by the reader before the record comes here ({@link
+ * #add}) or left for {@link #checkDataCrcs} ({@link #addUnchecked}, which keeps the stored CRC):
+ * the parse worker then checks it over the arena's copy, in parallel with the source, on bytes
+ * its core is about to parse anyway. One pipeline's reader options decide which, so the records
+ * of a batch are all of one kind.
+ *
  * <p>Owned by one slot of the ring and handed between threads with the slot; {@link #release()}
  * gives the arena back at shutdown.
  */
 final class StagedRecords {
   private final SerializedRecords records;
   private final ByteBuf arena;
+  /** The stored masked data CRC of each record added with {@link #addUnchecked}. */
+  private int[] storedDataCrcs;
+  private int uncheckedRecords;
 
   StagedRecords(ByteBufAllocator allocator, int batchSize) {
     this.records = new SerializedRecords(batchSize);
     this.arena = allocator.directBuffer(64 * 1024);
+    this.storedDataCrcs = new int[Math.max(batchSize, 1)];
   }
 
-  /** Copies {@code length} bytes of {@code source} from {@code start} in as the next record. */
+  /**
+   * Copies {@code length} bytes of {@code source} from {@code start} in as the next record, one
+   * whose data CRC was checked already (or is not to be checked).
+   */
   void add(ByteBuf source, int start, int length, Path file, long offset, long index) {
     // Growing keeps the arena object and moves its memory, so the records' indexes stay valid.
     arena.ensureWritable(length);
     records.add(arena, arena.writerIndex(), length, file, offset, index);
     arena.writeBytes(source, start, length);
+  }
+
+  /**
+   * As {@link #add}, for a record whose data CRC the reader left unchecked: {@link
+   * #checkDataCrcs} compares its bytes with {@code storedMaskedDataCrc}.
+   */
+  void addUnchecked(ByteBuf source, int start, int length, Path file, long offset, long index,
+      int storedMaskedDataCrc) {
+    int record = records.size();
+    if (record == storedDataCrcs.length) {
+      storedDataCrcs = Arrays.copyOf(storedDataCrcs, record * 2);
+    }
+    storedDataCrcs[record] = storedMaskedDataCrc;
+    uncheckedRecords++;
+    add(source, start, length, file, offset, index);
+  }
+
+  /**
+   * Checks the data CRC of every record added with {@link #addUnchecked}, over its copy in the
+   * arena, with {@code crc} as scratch state. Returns the failure of the first record whose bytes
+   * do not match, the same problem its reader would have thrown, or {@code null} when all match
+   * (or none was left unchecked). Allocates nothing unless a record is corrupt.
+   */
+  CorruptRecordException checkDataCrcs(CRC32C crc) {
+    if (uncheckedRecords == 0) {
+      return null;
+    }
+    if (uncheckedRecords != records.size()) {
+      throw new IllegalStateException(uncheckedRecords + " of " + records.size()
+          + " records have their data CRC left to check: a batch must be all one kind");
+    }
+    for (int record = 0; record < uncheckedRecords; record++) {
+      int computed = MaskedCrc32c.of(
+          crc, arena.internalNioBuffer(records.start(record), records.length(record)));
+      if (computed != storedDataCrcs[record]) {
+        return new CorruptRecordException(TFRecordReader.dataCrcProblem(records.file(record),
+            records.offset(record), records.index(record), storedDataCrcs[record], computed));
+      }
+    }
+    return null;
   }
 
   int size() {
@@ -50,6 +108,7 @@ final class StagedRecords {
   void clear() {
     records.clear();
     arena.clear();
+    uncheckedRecords = 0;
   }
 
   void release() {

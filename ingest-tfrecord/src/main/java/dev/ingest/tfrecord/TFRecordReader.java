@@ -21,7 +21,8 @@ import java.util.zip.ZipException;
 
 /**
  * Reads the records of one TFRecord file, plain or GZIP/ZLIB compressed, checking both masked
- * CRC32Cs of each record.
+ * CRC32Cs of each record (or, with {@link TFRecordReaderOptions#deferDataCrc()}, the length CRC
+ * only, handing the stored data CRC to the caller to check).
  *
  * <p>Records are read from a {@link FileChannel} into a pooled direct {@link ByteBuf} (the
  * "chunk") and handed out without copying:
@@ -81,6 +82,7 @@ public final class TFRecordReader implements AutoCloseable {
   private long recordOffset = -1;
   private int recordStart;
   private int recordLength;
+  private int recordMaskedDataCrc;
   private long recordsRead;
   private long problems;
 
@@ -182,11 +184,11 @@ public final class TFRecordReader implements AutoCloseable {
       }
       // Filling may have moved the bytes to the front of the chunk or to a new chunk.
       int data = chunk.readerIndex() + HEADER_BYTES;
-      if (options.verifyCrc()) {
-        int expected = chunk.getIntLE(data + dataLength);
+      int storedDataCrc = chunk.getIntLE(data + dataLength);
+      if (options.verifyCrc() && !options.deferDataCrc()) {
         int actual = maskedCrc(data, dataLength);
-        if (actual != expected) {
-          report(Kind.DATA_CRC, offset, crcDetail("data", expected, actual));
+        if (actual != storedDataCrc) {
+          report(Kind.DATA_CRC, offset, crcDetail("data", storedDataCrc, actual));
           consume(FRAMING_BYTES + dataLength);
           continue;
         }
@@ -195,6 +197,7 @@ public final class TFRecordReader implements AutoCloseable {
       recordOffset = offset;
       recordStart = data;
       recordLength = dataLength;
+      recordMaskedDataCrc = storedDataCrc;
       recordsRead++;
       return true;
     }
@@ -214,6 +217,31 @@ public final class TFRecordReader implements AutoCloseable {
   /** Length in bytes of the current record's data. */
   public int recordLength() {
     return recordLength;
+  }
+
+  /**
+   * The masked CRC32C stored after the current record's data, as read from the file. The reader
+   * has checked the data against it unless the options defer that check ({@link
+   * TFRecordReaderOptions#deferDataCrc()}) or turn CRCs off; a caller that defers checks it with
+   * {@link MaskedCrc32c} over the record's bytes and reports a mismatch as {@link #dataCrcProblem}.
+   */
+  public int recordMaskedDataCrc() {
+    return recordMaskedDataCrc;
+  }
+
+  /**
+   * The problem this reader reports for a record whose data does not match its stored CRC, for a
+   * caller that checks deferred data CRCs itself: the same kind, place and words, so a failure
+   * reads the same wherever the check ran.
+   *
+   * @param offset the record's byte offset ({@link #recordOffset()})
+   * @param recordIndex the record's index in its file (under {@link CorruptionPolicy#FAIL}, the
+   *     records returned before it)
+   */
+  public static RecordProblem dataCrcProblem(Path file, long offset, long recordIndex,
+      int storedMaskedCrc, int computedMaskedCrc) {
+    return new RecordProblem(file, offset, recordIndex, Kind.DATA_CRC,
+        crcDetail("data", storedMaskedCrc, computedMaskedCrc));
   }
 
   /** Byte offset of the current record's header in the (decompressed) stream; -1 before the first. */
@@ -342,7 +370,8 @@ public final class TFRecordReader implements AutoCloseable {
   }
 
   private void consume(int bytes) {
-    chunk.skipBytes(bytes);
+    // fill() made the bytes readable; skipBytes would check that, and the buffer's liveness, again.
+    chunk.readerIndex(chunk.readerIndex() + bytes);
     chunkOffset += bytes;
     recordIndex++;
   }

@@ -13,6 +13,13 @@ import java.util.function.Consumer;
  *
  * @param compression the file's compression; {@link Compression#AUTO} (default) detects it
  * @param verifyCrc check both masked CRC32Cs of every record (default {@code true})
+ * @param deferDataCrc with {@code verifyCrc}, check each record's framing and length CRC but leave
+ *     its data CRC to the caller (default {@code false}): the reader hands out the stored value as
+ *     {@link TFRecordReader#recordMaskedDataCrc()} and never reports a {@link
+ *     RecordProblem.Kind#DATA_CRC}. For a caller that copies each record anyway and checks it
+ *     later on another thread (where the bytes are in that core's cache), so that reading, the
+ *     serial part, does not pay for it; {@link TFRecordReader#dataCrcProblem} builds the problem
+ *     the reader would have reported.
  * @param readBufferSize bytes asked of the file per read (default 256 KiB; at least 1). The
  *     reader's buffer grows beyond this only to hold a record larger than it.
  * @param maxRecordBytes largest accepted record payload (default 256 MiB, at most {@link
@@ -26,6 +33,7 @@ import java.util.function.Consumer;
 public record TFRecordReaderOptions(
     Compression compression,
     boolean verifyCrc,
+    boolean deferDataCrc,
     int readBufferSize,
     long maxRecordBytes,
     CorruptionPolicy onCorrupt,
@@ -42,6 +50,7 @@ public record TFRecordReaderOptions(
       new TFRecordReaderOptions(
           Compression.AUTO,
           true,
+          false,
           DEFAULT_READ_BUFFER_SIZE,
           DEFAULT_MAX_RECORD_BYTES,
           CorruptionPolicy.FAIL,
@@ -69,36 +78,49 @@ public record TFRecordReaderOptions(
 
   public TFRecordReaderOptions withCompression(Compression value) {
     return new TFRecordReaderOptions(
-        value, verifyCrc, readBufferSize, maxRecordBytes, onCorrupt, problemListener, allocator);
+        value, verifyCrc, deferDataCrc, readBufferSize,
+        maxRecordBytes, onCorrupt, problemListener, allocator);
   }
 
   public TFRecordReaderOptions withVerifyCrc(boolean value) {
     return new TFRecordReaderOptions(
-        compression, value, readBufferSize, maxRecordBytes, onCorrupt, problemListener, allocator);
+        compression, value, deferDataCrc, readBufferSize,
+        maxRecordBytes, onCorrupt, problemListener, allocator);
+  }
+
+  public TFRecordReaderOptions withDeferredDataCrc(boolean value) {
+    return new TFRecordReaderOptions(
+        compression, verifyCrc, value, readBufferSize,
+        maxRecordBytes, onCorrupt, problemListener, allocator);
   }
 
   public TFRecordReaderOptions withReadBufferSize(int value) {
     return new TFRecordReaderOptions(
-        compression, verifyCrc, value, maxRecordBytes, onCorrupt, problemListener, allocator);
+        compression, verifyCrc, deferDataCrc, value,
+        maxRecordBytes, onCorrupt, problemListener, allocator);
   }
 
   public TFRecordReaderOptions withMaxRecordBytes(long value) {
     return new TFRecordReaderOptions(
-        compression, verifyCrc, readBufferSize, value, onCorrupt, problemListener, allocator);
+        compression, verifyCrc, deferDataCrc, readBufferSize,
+        value, onCorrupt, problemListener, allocator);
   }
 
   public TFRecordReaderOptions withOnCorrupt(CorruptionPolicy value) {
     return new TFRecordReaderOptions(
-        compression, verifyCrc, readBufferSize, maxRecordBytes, value, problemListener, allocator);
+        compression, verifyCrc, deferDataCrc, readBufferSize,
+        maxRecordBytes, value, problemListener, allocator);
   }
 
   public TFRecordReaderOptions withProblemListener(Consumer<RecordProblem> value) {
     return new TFRecordReaderOptions(
-        compression, verifyCrc, readBufferSize, maxRecordBytes, onCorrupt, value, allocator);
+        compression, verifyCrc, deferDataCrc, readBufferSize,
+        maxRecordBytes, onCorrupt, value, allocator);
   }
 
   public TFRecordReaderOptions withAllocator(ByteBufAllocator value) {
     return new TFRecordReaderOptions(
-        compression, verifyCrc, readBufferSize, maxRecordBytes, onCorrupt, problemListener, value);
+        compression, verifyCrc, deferDataCrc, readBufferSize,
+        maxRecordBytes, onCorrupt, problemListener, value);
   }
 }

@@ -255,6 +255,90 @@ class TFRecordReaderTest {
     assertThat(read.get(2)).isEqualTo(cleanRecords().get(2));
   }
 
+  // ---- deferred data CRC ---------------------------------------------------------------------
+
+  @Test
+  void deferredModeHandsOutTheStoredDataCrcOfEveryRecord() throws IOException {
+    // Records larger than the read buffer, so that some straddle buffer ends.
+    List<byte[]> records = randomRecords(7, 0, 1, 300, 5000, 70_000, 12);
+    Path file = write(dir.resolve("deferred"), Compression.NONE, records);
+    TFRecordReaderOptions deferred =
+        TFRecordReaderOptions.defaults().withDeferredDataCrc(true).withReadBufferSize(4096);
+    try (TFRecordReader reader = TFRecordReader.open(file, deferred)) {
+      for (byte[] record : records) {
+        assertThat(reader.advance()).isTrue();
+        assertThat(reader.recordMaskedDataCrc()).isEqualTo(MaskedCrc32c.of(record));
+        assertThat(ByteBufUtil.getBytes(
+            reader.buffer(), reader.recordStart(), reader.recordLength())).isEqualTo(record);
+      }
+      assertThat(reader.advance()).isFalse();
+    }
+  }
+
+  @Test
+  void deferredModeReturnsACorruptRecordWithACrcThatDoesNotMatchIt() throws IOException {
+    Path file = corrupt(2, TFRecordFormat.HEADER_BYTES + 3);
+    List<RecordProblem> problems = new ArrayList<>();
+    TFRecordReaderOptions deferred = TFRecordReaderOptions.defaults()
+        .withDeferredDataCrc(true)
+        .withProblemListener(problems::add);
+    try (TFRecordReader reader = TFRecordReader.open(file, deferred)) {
+      for (int index = 0; index < RECORDS; index++) {
+        assertThat(reader.advance()).as("record %s is returned", index).isTrue();
+        byte[] bytes =
+            ByteBufUtil.getBytes(reader.buffer(), reader.recordStart(), reader.recordLength());
+        assertThat(reader.recordMaskedDataCrc() == MaskedCrc32c.of(bytes))
+            .as("record %s matches its stored CRC", index)
+            .isEqualTo(index != 2);
+        assertThat(reader.recordMaskedDataCrc())
+            .as("the stored CRC is that of the clean record")
+            .isEqualTo(MaskedCrc32c.of(cleanRecords().get(index)));
+      }
+      assertThat(reader.advance()).isFalse();
+    }
+    assertThat(problems).as("the reader reports nothing it did not check").isEmpty();
+  }
+
+  @Test
+  void deferredModeStillChecksTheFramingAndTheLengthCrc() throws IOException {
+    Path file = corrupt(1, 2);
+    try (TFRecordReader reader =
+        TFRecordReader.open(file, TFRecordReaderOptions.defaults().withDeferredDataCrc(true))) {
+      CorruptRecordException error = catchCorruption(reader);
+      assertThat(error.problem().kind()).isEqualTo(Kind.LENGTH_CRC);
+      assertThat(error.problem().recordIndex()).isEqualTo(1);
+    }
+  }
+
+  @Test
+  void aDeferredCheckReportsTheProblemTheReaderWould() throws IOException {
+    Path file = corrupt(1, TFRecordFormat.HEADER_BYTES + 5);
+    RecordProblem byReader;
+    try (TFRecordReader reader = TFRecordReader.open(file)) {
+      byReader = catchCorruption(reader).problem();
+    }
+    try (TFRecordReader reader =
+        TFRecordReader.open(file, TFRecordReaderOptions.defaults().withDeferredDataCrc(true))) {
+      reader.advance();
+      reader.advance();
+      byte[] bytes =
+          ByteBufUtil.getBytes(reader.buffer(), reader.recordStart(), reader.recordLength());
+      RecordProblem byCaller = TFRecordReader.dataCrcProblem(reader.file(),
+          reader.recordOffset(), reader.recordsRead() - 1, reader.recordMaskedDataCrc(),
+          MaskedCrc32c.of(bytes));
+      assertThat(byCaller).isEqualTo(byReader);
+    }
+  }
+
+  @Test
+  void switchingCrcsOffWinsOverDeferring() throws IOException {
+    // A damaged length CRC (the length itself intact): only an unchecked reader reads on.
+    Path file = corrupt(1, 9);
+    List<byte[]> read = readAll(file,
+        TFRecordReaderOptions.defaults().withVerifyCrc(false).withDeferredDataCrc(true));
+    assertThat(read).hasSize(RECORDS);
+  }
+
   // ---- skip policy ---------------------------------------------------------------------------
 
   @Test

@@ -9,4 +9,6 @@ module dev.ingest.tensorflow {
   requires org.bytedeco.javacpp;
 
   exports dev.ingest.tensorflow;
+  // The worked example behind `ingest train`; not an API of its own.
+  exports dev.ingest.tensorflow.training to dev.ingest.cli;
 }

@@ -5,6 +5,7 @@ import dev.ingest.BatchIterator;
 import dev.ingest.Dataset;
 import dev.ingest.cli.config.ConfigException;
 import dev.ingest.cli.config.PipelineConfig;
+import dev.ingest.tensorflow.training.LabelOutOfRangeException;
 import dev.ingest.tensorflow.training.SoftmaxRegression;
 import dev.ingest.tensorflow.training.TrainingLoop;
 import dev.ingest.tensorflow.training.TrainingReport;
@@ -91,8 +92,7 @@ final class TrainCommand implements Callable<Integer> {
     try (SoftmaxRegression model = new SoftmaxRegression(width, classes, learningRate);
         BatchIterator batches = dataset.iterator()) {
       report = loop.run(batches, model, steps == null ? -1 : steps);
-    } catch (IllegalArgumentException e) {
-      // Only the loop's label check throws this once training has started.
+    } catch (LabelOutOfRangeException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage());
     }
     PrintWriter out = spec.commandLine().getOut();

@@ -5,6 +5,7 @@ import dev.ingest.Column;
 import dev.ingest.DType;
 import dev.ingest.tensorflow.internal.TensorMemory;
 import java.nio.ByteBuffer;
+import java.nio.IntBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import org.tensorflow.Tensor;
@@ -138,7 +139,7 @@ public final class TensorBridge {
       throw new IllegalArgumentException("feature '" + column.name() + "' is not bytes");
     }
     ByteBuffer values = column.values();
-    java.nio.IntBuffer offsets = column.valueOffsets();
+    IntBuffer offsets = column.valueOffsets();
     byte[][] strings = new byte[column.valueCount()][];
     for (int i = 0; i < strings.length; i++) {
       int start = offsets.get(i);

@@ -61,7 +61,7 @@ public final class TrainingLoop {
    * Takes up to {@code maxSteps} steps (all the pipeline's batches when negative), showing
    * {@code fed} the tensors of each batch just before they are fed to the session.
    *
-   * @throws IllegalArgumentException when a label is outside {@code [0, model.classes())}
+   * @throws LabelOutOfRangeException when a label is outside {@code [0, model.classes())}
    */
   public TrainingReport run(BatchIterator batches, SoftmaxRegression model, long maxSteps,
       Consumer<BatchTensors> fed) {
@@ -93,14 +93,12 @@ public final class TrainingLoop {
             steps, lossFirst, lossLast, firstBatchAt - start, end - firstBatchAt, waitNanos);
   }
 
-  /** A label out of range would silently become an all-zero one-hot row: refuse it instead. */
   private static void checkLabels(Column labels, int classes) {
     LongBuffer values = labels.longs();
     for (int i = 0; i < values.limit(); i++) {
       long label = values.get(i);
       if (label < 0 || label >= classes) {
-        throw new IllegalArgumentException("label " + label + " of row " + i + " is outside [0, "
-            + classes + "); set the number of classes to more than the largest label");
+        throw new LabelOutOfRangeException(label, i, classes);
       }
     }
   }

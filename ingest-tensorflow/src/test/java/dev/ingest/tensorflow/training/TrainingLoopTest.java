@@ -96,7 +96,7 @@ class TrainingLoopTest {
     try (BatchIterator batches = dataset.iterator();
         SoftmaxRegression model = new SoftmaxRegression(32, 2, 0.1f)) {
       assertThatThrownBy(() -> new TrainingLoop("features", "label").run(batches, model, -1))
-          .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("outside [0, 2)");
+          .isInstanceOf(LabelOutOfRangeException.class).hasMessageContaining("outside [0, 2)");
     }
   }
 

@@ -89,7 +89,7 @@ final class TrainCommand implements Callable<Integer> {
           + e.getMessage());
     }
     TrainingReport report;
-    try (SoftmaxRegression model = new SoftmaxRegression(width, classes, learningRate);
+    try (SoftmaxRegression model = newModel(width);
         BatchIterator batches = dataset.iterator()) {
       report = loop.run(batches, model, steps == null ? -1 : steps);
     } catch (LabelOutOfRangeException e) {
@@ -108,6 +108,21 @@ final class TrainCommand implements Callable<Integer> {
       out.flush();
     }
     return ExitCode.OK;
+  }
+
+  /**
+   * The model, whose graph is the first thing to load TensorFlow's native library. That library
+   * ships beside the CLI jar, not in it (see docs/cli.md), so a jar moved without its lib/
+   * folder fails here: say so, as an I/O failure (exit 1), rather than as an internal error.
+   */
+  private SoftmaxRegression newModel(int width) throws IOException {
+    try {
+      return new SoftmaxRegression(width, classes, learningRate);
+    } catch (UnsatisfiedLinkError | NoClassDefFoundError e) {
+      throw new IOException("cannot load TensorFlow's native library (" + e.getMessage()
+          + "); it ships as lib/tensorflow-core-native-*.jar beside ingest-cli.jar: keep the"
+          + " two together, or rebuild with ./ingest", e);
+    }
   }
 
   /** The contract's keys first (CONTRACTS.md section 2), then the time to the first batch. */

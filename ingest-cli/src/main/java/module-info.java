@@ -3,6 +3,7 @@ module dev.ingest.cli {
   requires dev.ingest.api;
   requires dev.ingest.tfrecord;
   requires dev.ingest.impl;
+  requires dev.ingest.tensorflow;
   requires info.picocli;
   requires com.google.protobuf;
   requires me.tongfei.progressbar;

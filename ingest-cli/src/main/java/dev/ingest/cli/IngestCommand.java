@@ -28,13 +28,14 @@ import picocli.CommandLine.Spec;
     name = "ingest",
     mixinStandardHelpOptions = true,
     version = "ingest 0.1.0-SNAPSHOT",
-    description = "tf.data for the JVM: TFRecord tools.",
+    description = "tf.data for the JVM: TFRecord tools, pipelines and a TensorFlow trainer.",
     subcommands = {
       GenCommand.class,
       CountCommand.class,
       ValidateCommand.class,
       InspectCommand.class,
       RunCommand.class,
+      TrainCommand.class,
       ExplainCommand.class,
       DemoCommand.class,
       CommandLine.HelpCommand.class

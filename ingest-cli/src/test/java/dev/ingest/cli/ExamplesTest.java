@@ -24,6 +24,7 @@ class ExamplesTest {
     // example, kind, records, batch size, drop remainder, epochs in the file
     "quickstart.yaml, IMAGE, 600, 256, false, 2",
     "tabular.yaml, TABULAR, 2500, 1024, true, 1",
+    "train-tabular.yaml, TABULAR, 1000, 256, true, 5",
     "text-padded.yaml, TEXT, 300, 64, false, 1"
   })
   void runs(String example, SampleKind kind, int records, int batchSize, boolean drop, int epochs)

@@ -12,7 +12,9 @@
 # not hit every measurement of one of them. ROUNDS (default 1) repeats the whole measured part;
 # the report merges the rounds' iterations. Shards are written once under
 # benchmarks/results/data/ (INGEST_BENCH_DATA) and reused; delete that folder to write them
-# again. Extra arguments go to every JMH run, e.g. `-p prefetch=4`.
+# again. Extra arguments go to every JMH run, e.g. `-p prefetch=4`. JAVA_OPTS go to the JVMs
+# that drive JMH (not to its forks), e.g. `-Djmh.ignoreLock=true` to run beside another JMH run,
+# which JMH otherwise refuses, rightly: two runs on two cores disturb each other.
 set -euo pipefail
 
 module_dir="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -45,7 +47,7 @@ json_files=()
 started="$(date -u '+%Y-%m-%d %H:%M UTC')"
 jmh() {
   local json="$1"; shift
-  "$java" -Djava.awt.headless=true -cp "$classpath" org.openjdk.jmh.Main "$@" \
+  "$java" ${JAVA_OPTS:-} -Djava.awt.headless=true -cp "$classpath" org.openjdk.jmh.Main "$@" \
     -p dataMiB="$data_mib" "${iterations[@]}" -rf json -rff "$json" ${extra_args[@]+"${extra_args[@]}"}
   json_files+=("$json")
 }
@@ -67,7 +69,7 @@ for ((round = 1; round <= rounds; round++)); do
 done
 
 echo "# headroom search, load average $(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo unknown)"
-"$java" -Djava.awt.headless=true -cp "$classpath" -DdataMiB="$data_mib" \
+"$java" ${JAVA_OPTS:-} -Djava.awt.headless=true -cp "$classpath" -DdataMiB="$data_mib" \
   -Dbisections="$bisections" -Dwarmups=1 -Diterations=3 \
   dev.ingest.bench.HeadroomSearch "$results/headroom.json"
 
@@ -79,7 +81,7 @@ echo "# headroom search, load average $(cut -d' ' -f1-3 /proc/loadavg 2>/dev/nul
   echo "## This run"
   echo
   echo "- started $started, finished $(date -u '+%Y-%m-%d %H:%M UTC')"
-  echo "- command: \`${QUICK:+QUICK=$QUICK }ROUNDS=$rounds benchmarks/run-pipeline.sh${*:+ $*}\`"
+  echo "- command: \`${JAVA_OPTS:+JAVA_OPTS=\"$JAVA_OPTS\" }${QUICK:+QUICK=$QUICK }ROUNDS=$rounds benchmarks/run-pipeline.sh${*:+ $*}\`"
   echo "- settings: ${data_mib} MiB of shards per kind, JMH \`${iterations[*]}\` (1 s iterations), steps ${steps[*]} µs, $bisections bisections"
   echo "- machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo 2>/dev/null | cut -d: -f2- | sed 's/^ //'), $("$java" -version 2>&1 | head -1)"
   for line in "${loads[@]}"; do echo "- $line"; done

@@ -12,6 +12,10 @@ import org.openjdk.jmh.annotations.State;
  * waitMicrosPerBatch} (how long {@code next()} blocked, on average) and {@code stepMicrosPerBatch}
  * (the step as it happened, a little over the asked time because of the timer's slack). Only
  * measured batches count (see {@link PassCounters#measured}). One consumer thread per state.
+ *
+ * <p>JMH sums {@code EVENTS} counters over iterations in its console summary and in the JSON's
+ * {@code score}, which makes no sense for a fraction; each iteration's own value is in the JSON's
+ * {@code rawData}, and that is what {@link PipelineReport} reads.
  */
 @State(Scope.Thread)
 @AuxCounters(AuxCounters.Type.EVENTS)

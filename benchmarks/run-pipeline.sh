@@ -4,8 +4,8 @@
 # Java loader in the same run, then the headroom search (HeadroomSearch), and renders
 # benchmarks/results/pipeline.md with PNG charts beside it.
 #
-#   benchmarks/run-pipeline.sh [JMH options...]     # about 15 minutes on 2 cores
-#   QUICK=1 benchmarks/run-pipeline.sh              # about 5 minutes: smaller data, fewer iterations
+#   benchmarks/run-pipeline.sh [JMH options...]     # about 13 minutes on 2 busy cores
+#   QUICK=1 benchmarks/run-pipeline.sh              # under half that: smaller data, fewer iterations
 #
 # The cases alternate: for each dataset kind, and for each step time, ingest, the naive loader
 # and tf.data run one after the other, so a burst of noise from other work on the machine does

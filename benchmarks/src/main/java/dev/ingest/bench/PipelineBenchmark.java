@@ -4,14 +4,6 @@ import dev.ingest.Batch;
 import dev.ingest.BatchIterator;
 import dev.ingest.Dataset;
 import dev.ingest.PipelineOptions;
-import java.io.BufferedInputStream;
-import java.io.DataInputStream;
-import java.io.EOFException;
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.zip.CRC32C;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Param;
@@ -24,15 +16,28 @@ import org.openjdk.jmh.infra.Control;
 
 /**
  * End to end on page-cache data: read, check CRCs, parse, batch 256, prefetch, as a trainer
- * receives it. ingest's pipeline at 1 parse thread and at all cores, against a naive
- * single-threaded Java loader (buffered stream, CRC32C, {@code Example.parseFrom}, values copied
- * into arrays). One operation is one pass over all the shards; records/s and bytes/s come from the
+ * receives it. ingest's pipeline at 1 parse thread and at all cores, against tf.data's C++
+ * runtime with the same threads ({@link TfDataPipeline}) and a naive single-threaded Java loader
+ * (buffered stream, CRC32C, {@code Example.parseFrom}, values copied into arrays). One operation is one pass over all the shards; records/s and bytes/s come from the
  * counters. No shuffle, so both do the same work. ingest's pipeline runs continuously (repeat
  * forever) and a pass takes one epoch's worth of batches from it, so a pass ends on a batch
  * boundary that drifts across epochs: every pass still handles the same number of records.
  */
 public class PipelineBenchmark extends BenchmarkDefaults {
   static final int BATCH_ROWS = 256;
+  static final int PREFETCH = 8;
+
+  /** Threads given to a pipeline: ingest's parse workers, tf.data's parallel calls. */
+  @State(Scope.Benchmark)
+  public static class Parallelism {
+    /** 1, or 0 for one per core. */
+    @Param({"1", "0"})
+    public int threads;
+
+    int workerThreads() {
+      return PipelineOptions.defaults().withThreads(threads).workerThreads();
+    }
+  }
 
   /**
    * A running pipeline over the shards, repeated forever, so that each pass measures steady
@@ -41,28 +46,49 @@ public class PipelineBenchmark extends BenchmarkDefaults {
    */
   @State(Scope.Thread)
   public static class RunningPipeline {
-    /** Parse threads: 1, or 0 for one per core. */
-    @Param({"1", "0"})
-    public int threads;
-
     BatchIterator batches;
 
     @Setup(Level.Iteration)
-    public void start(SampleShards data) {
+    public void start(SampleShards data, Parallelism parallelism) {
       batches = Dataset.tfrecord(data.folder())
           .shuffleFiles(false)
           .interleave(4, 16)
           .parseExample(data.spec())
           .batch(BATCH_ROWS, false)
-          .prefetch(8)
+          .prefetch(PREFETCH)
           .repeat(-1)
-          .withOptions(PipelineOptions.defaults().withThreads(threads))
+          .withOptions(PipelineOptions.defaults().withThreads(parallelism.threads))
           .iterator();
     }
 
     @TearDown(Level.Iteration)
     public void stop() {
       batches.close();
+    }
+  }
+
+  /**
+   * tf.data's pipeline ({@link TfDataPipeline}) over the same shards, with the same threads,
+   * batch and prefetch, repeated forever. Started once per trial, not per iteration: destroying
+   * a tf.data iterator can block for seconds, and its first batches would be the slowest. Before
+   * it starts, one epoch is read to check that tf.data reads every record.
+   */
+  @State(Scope.Thread)
+  public static class RunningTfData {
+    TfDataPipeline pipeline;
+
+    @Setup(Level.Trial)
+    public void start(SampleShards data, Parallelism parallelism) {
+      TfDataPipeline.checkReadsEveryRecord(
+          data, BATCH_ROWS, PREFETCH, parallelism.workerThreads());
+      pipeline = TfDataPipeline.start(data.files(), data.sampleKind(), BATCH_ROWS, PREFETCH,
+          parallelism.workerThreads(), -1);
+      pipeline.next();
+    }
+
+    @TearDown(Level.Trial)
+    public void stop() {
+      pipeline.close();
     }
   }
 
@@ -82,33 +108,38 @@ public class PipelineBenchmark extends BenchmarkDefaults {
     counters.add(measured, data.bytes(), rows);
   }
 
+  /** One pass: an epoch's worth of records from tf.data's running pipeline. */
+  @Benchmark
+  public void tfData(SampleShards data, RunningTfData tfData, PassCounters counters,
+      Blackhole bh, Control control) {
+    boolean measured = PassCounters.measured(control);
+    long rows = 0;
+    while (rows < data.records()) {
+      long batch = tfData.pipeline.next();
+      if (batch < 0) {
+        throw new IllegalStateException("tf.data ended a pipeline that repeats forever");
+      }
+      rows += batch;
+    }
+    bh.consume(rows);
+    counters.add(measured, data.bytes(), rows);
+  }
+
   @Benchmark
   public void naiveJava(SampleShards data, PassCounters counters, Blackhole bh, Control control)
       throws Exception {
     boolean measured = PassCounters.measured(control);
-    CRC32C crc = new CRC32C();
     byte[][] batch = new byte[BATCH_ROWS][];
     int filled = 0;
     long rows = 0;
-    for (Path file : data.files()) {
-      try (InputStream in = new BufferedInputStream(Files.newInputStream(file), 256 * 1024)) {
-        DataInputStream stream = new DataInputStream(in);
-        byte[] header = new byte[12];
-        while (readHeader(stream, header)) {
-          long length = littleEndianLong(header);
-          checkCrc(crc, header, 0, 8, littleEndianInt(header, 8), file);
-          byte[] record = new byte[(int) length];
-          stream.readFully(record);
-          byte[] footer = new byte[4];
-          stream.readFully(footer);
-          checkCrc(crc, record, 0, record.length, littleEndianInt(footer, 0), file);
-          batch[filled++] = record;
-          if (filled == BATCH_ROWS) {
-            byte[][] full = batch;
-            bh.consume(NaiveLoader.batch(data.kind, 0, filled, i -> full[i]));
-            rows += filled;
-            filled = 0;
-          }
+    try (NaiveRecordStream records = new NaiveRecordStream(data.files(), false)) {
+      for (byte[] record = records.next(); record != null; record = records.next()) {
+        batch[filled++] = record;
+        if (filled == BATCH_ROWS) {
+          byte[][] full = batch;
+          bh.consume(NaiveLoader.batch(data.kind, 0, filled, i -> full[i]));
+          rows += filled;
+          filled = 0;
         }
       }
     }
@@ -119,44 +150,6 @@ public class PipelineBenchmark extends BenchmarkDefaults {
     }
     check(data, rows);
     counters.add(measured, data.bytes(), rows);
-  }
-
-  private static boolean readHeader(DataInputStream stream, byte[] header) throws IOException {
-    int first = stream.read();
-    if (first < 0) {
-      return false;
-    }
-    header[0] = (byte) first;
-    try {
-      stream.readFully(header, 1, header.length - 1);
-    } catch (EOFException e) {
-      throw new IOException("truncated header", e);
-    }
-    return true;
-  }
-
-  private static void checkCrc(CRC32C crc, byte[] bytes, int offset, int length, int expected,
-      Path file) throws IOException {
-    crc.reset();
-    crc.update(bytes, offset, length);
-    int value = (int) crc.getValue();
-    int masked = ((value >>> 15) | (value << 17)) + 0xa282ead8;
-    if (masked != expected) {
-      throw new IOException("CRC mismatch in " + file);
-    }
-  }
-
-  private static long littleEndianLong(byte[] bytes) {
-    long value = 0;
-    for (int i = 7; i >= 0; i--) {
-      value = (value << 8) | (bytes[i] & 0xFF);
-    }
-    return value;
-  }
-
-  private static int littleEndianInt(byte[] bytes, int offset) {
-    return (bytes[offset] & 0xFF) | (bytes[offset + 1] & 0xFF) << 8
-        | (bytes[offset + 2] & 0xFF) << 16 | (bytes[offset + 3] & 0xFF) << 24;
   }
 
   private static void check(SampleShards data, long rows) {

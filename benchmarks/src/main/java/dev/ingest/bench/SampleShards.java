@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.Locale;
 import java.util.stream.Stream;
@@ -21,9 +22,18 @@ import org.openjdk.jmh.annotations.TearDown;
 /**
  * {@code ingest gen} shards of one kind on disk, as a pipeline reads them: written once per
  * trial, read once before every iteration so that the timed passes find them in the page cache.
+ *
+ * <p>Where the environment variable {@value #DATA_DIRECTORY_VARIABLE} names a folder, the shards
+ * are kept there ({@code KIND-MiBMiB/}) and reused by later trials and runs, since writing them
+ * takes longer than many a trial; JMH's forks inherit the environment. Otherwise each trial
+ * writes them to a temporary folder and deletes it.
  */
 @State(Scope.Benchmark)
 public class SampleShards {
+  static final String DATA_DIRECTORY_VARIABLE = "INGEST_BENCH_DATA";
+  static final int SHARDS = 8;
+  static final long SEED = 42;
+
   @Param({"image", "tabular", "text"})
   public String kind;
 
@@ -32,19 +42,33 @@ public class SampleShards {
   public int dataMiB;
 
   private Path directory;
+  private boolean temporary;
   private List<Path> files;
   private long records;
   private long bytes;
 
   @Setup(Level.Trial)
   public void write() throws IOException {
-    SampleKind sampleKind = SampleKind.valueOf(kind.toUpperCase(Locale.ROOT));
-    directory = Files.createTempDirectory("ingest-pipeline-bench-");
+    SampleKind sampleKind = sampleKind();
     records =
         Math.max(8, (long) dataMiB * BenchmarkDefaults.MIB / sampleKind.approximateRecordBytes());
-    SampleDatasets.write(sampleKind, directory, records, 8, Compression.NONE, 42);
+    String kept = System.getenv(DATA_DIRECTORY_VARIABLE);
+    if (kept == null || kept.isBlank()) {
+      directory = Files.createTempDirectory("ingest-pipeline-bench-");
+      temporary = true;
+      SampleDatasets.write(sampleKind, directory, records, SHARDS, Compression.NONE, SEED);
+    } else {
+      directory = Path.of(kept).resolve(kind + "-" + dataMiB + "MiB");
+      if (!Files.isDirectory(directory)) {
+        writeOnce(sampleKind, directory);
+      }
+    }
     try (Stream<Path> listed = Files.list(directory)) {
       files = listed.filter(path -> path.toString().endsWith(".tfrecord")).sorted().toList();
+    }
+    if (files.size() != SHARDS) {
+      throw new IllegalStateException(directory + " holds " + files.size() + " shards, expected "
+          + SHARDS + ": delete it to have it written again");
     }
     for (Path file : files) {
       bytes += Files.size(file);
@@ -59,14 +83,36 @@ public class SampleShards {
     }
   }
 
+  /** Writes beside {@code target} and renames, so a run cut short leaves no half-written data. */
+  private void writeOnce(SampleKind sampleKind, Path target) throws IOException {
+    Files.createDirectories(target.getParent());
+    Path partial = Files.createTempDirectory(target.getParent(), target.getFileName() + ".partial-");
+    SampleDatasets.write(sampleKind, partial, records, SHARDS, Compression.NONE, SEED);
+    try {
+      Files.move(partial, target, StandardCopyOption.ATOMIC_MOVE);
+    } catch (IOException raced) {
+      // Another fork wrote the same data first; its copy is as good as ours.
+      BenchmarkFiles.deleteTree(partial);
+      if (!Files.isDirectory(target)) {
+        throw raced;
+      }
+    }
+  }
+
   @TearDown(Level.Trial)
   public void delete() {
-    BenchmarkFiles.deleteTree(directory);
+    if (temporary) {
+      BenchmarkFiles.deleteTree(directory);
+    }
+  }
+
+  SampleKind sampleKind() {
+    return SampleKind.valueOf(kind.toUpperCase(Locale.ROOT));
   }
 
   /** The spec a training job would parse this kind with. */
   ExampleSpec spec() {
-    return SampleKind.valueOf(kind.toUpperCase(Locale.ROOT)).exampleSpec();
+    return sampleKind().exampleSpec();
   }
 
   String folder() {

@@ -35,7 +35,8 @@ class BenchmarksSmokeTest {
           "ExampleParseBenchmark.ingest",
           "ExampleParseBenchmark.protobufParseFrom",
           "PipelineBenchmark.ingest",
-          "PipelineBenchmark.naiveJava");
+          "PipelineBenchmark.naiveJava",
+          "PipelineBenchmark.tfData");
 
   @Test
   void everyBenchmarkRunsAndReportsPositiveThroughput() throws Exception {
@@ -69,7 +70,8 @@ class BenchmarksSmokeTest {
     }
     assertThat(ran).containsExactlyInAnyOrderElementsOf(BENCHMARKS);
     // Two record sizes for the reader and the page-cache read, two piece sizes for CRC32C,
-    // three dataset kinds for each parser and each pipeline, the engine at two thread counts.
-    assertThat(runs).hasSize(33);
+    // three dataset kinds for each parser and each pipeline, ingest and tf.data at two thread
+    // counts.
+    assertThat(runs).hasSize(39);
   }
 }

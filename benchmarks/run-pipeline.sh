@@ -1,0 +1,92 @@
+#!/usr/bin/env bash
+# Runs the pipeline suite: accelerator idle time (IdleTimeBenchmark), throughput and heap
+# allocation end to end (PipelineBenchmark, with -prof gc), ingest against tf.data and a naive
+# Java loader in the same run, then the headroom search (HeadroomSearch), and renders
+# benchmarks/results/pipeline.md with PNG charts beside it.
+#
+#   benchmarks/run-pipeline.sh [JMH options...]     # about 13 minutes on 2 busy cores
+#   QUICK=1 benchmarks/run-pipeline.sh              # under half that: smaller data, fewer iterations
+#
+# The cases alternate: for each dataset kind, and for each step time, ingest, the naive loader
+# and tf.data run one after the other, so a burst of noise from other work on the machine does
+# not hit every measurement of one of them. ROUNDS (default 1) repeats the whole measured part;
+# the report merges the rounds' iterations. Shards are written once under
+# benchmarks/results/data/ (INGEST_BENCH_DATA) and reused; delete that folder to write them
+# again. Extra arguments go to every JMH run, e.g. `-p prefetch=4`. JAVA_OPTS go to the JVMs
+# that drive JMH (not to its forks), e.g. `-Djmh.ignoreLock=true` to run beside another JMH run,
+# which JMH otherwise refuses, rightly: two runs on two cores disturb each other.
+set -euo pipefail
+
+module_dir="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+repo_root="$(cd "$module_dir/.." && pwd)"
+jar="$module_dir/target/benchmarks.jar"
+natives="$module_dir/target/lib"
+results="$module_dir/results"
+rounds="${ROUNDS:-1}"
+java="${JAVA:-java}"
+export INGEST_BENCH_DATA="${INGEST_BENCH_DATA:-$results/data}"
+
+if [[ "${QUICK:-0}" == 1 ]]; then
+  data_mib=8; steps=(250 1000 4000); iterations=(-wi 1 -i 2); bisections=4
+else
+  data_mib=32; steps=(250 1000 4000); iterations=(-wi 2 -i 3); bisections=6
+fi
+
+if [[ ! -f "$jar" || ! -d "$natives" ]]; then
+  echo "# building $jar"
+  (cd "$repo_root" && mvn -B -q -Dstyle.color=never -DskipTests package -pl benchmarks -am)
+fi
+# TensorFlow's natives are beside the jar, not in it; JMH's forks inherit the class path.
+classpath="$jar:$natives/*"
+
+mkdir -p "$results" "$INGEST_BENCH_DATA"
+rm -f "$results"/pipeline-*.json "$results"/headroom.json "$results"/pipeline.md "$results"/*.png
+
+loads=()
+json_files=()
+started="$(date -u '+%Y-%m-%d %H:%M UTC')"
+jmh() {
+  local json="$1"; shift
+  "$java" ${JAVA_OPTS:-} -Djava.awt.headless=true -cp "$classpath" org.openjdk.jmh.Main "$@" \
+    -p dataMiB="$data_mib" "${iterations[@]}" -rf json -rff "$json" ${extra_args[@]+"${extra_args[@]}"}
+  json_files+=("$json")
+}
+extra_args=("$@")
+
+for ((round = 1; round <= rounds; round++)); do
+  load="$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo unknown)"
+  loads+=("round $round: load $load at start")
+  echo "# round $round of $rounds, load average $load"
+  for kind in image tabular text; do
+    for step in "${steps[@]}"; do
+      jmh "$results/pipeline-idle-$kind-$step-$round.json" \
+        'dev\.ingest\.bench\.IdleTimeBenchmark\.' -p kind="$kind" -p stepMicros="$step"
+    done
+    # -prof gc gives heap bytes per pass, which the report turns into bytes per record.
+    jmh "$results/pipeline-throughput-$kind-$round.json" \
+      'dev\.ingest\.bench\.PipelineBenchmark\.' -p kind="$kind" -prof gc
+  done
+done
+
+echo "# headroom search, load average $(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo unknown)"
+"$java" ${JAVA_OPTS:-} -Djava.awt.headless=true -cp "$classpath" -DdataMiB="$data_mib" \
+  -Dbisections="$bisections" -Dwarmups=1 -Diterations=3 \
+  dev.ingest.bench.HeadroomSearch "$results/headroom.json"
+
+"$java" -Djava.awt.headless=true -cp "$classpath" dev.ingest.bench.PipelineReport \
+  "$results" "$results/headroom.json" "${json_files[@]}" > /dev/null
+
+{
+  echo
+  echo "## This run"
+  echo
+  echo "- started $started, finished $(date -u '+%Y-%m-%d %H:%M UTC')"
+  echo "- command: \`${JAVA_OPTS:+JAVA_OPTS=\"$JAVA_OPTS\" }${QUICK:+QUICK=$QUICK }ROUNDS=$rounds benchmarks/run-pipeline.sh${*:+ $*}\`"
+  echo "- settings: ${data_mib} MiB of shards per kind, JMH \`${iterations[*]}\` (1 s iterations), steps ${steps[*]} µs, $bisections bisections"
+  echo "- machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo 2>/dev/null | cut -d: -f2- | sed 's/^ //'), $("$java" -version 2>&1 | head -1)"
+  for line in "${loads[@]}"; do echo "- $line"; done
+  echo "- load at the end: $(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo unknown)"
+} >> "$results/pipeline.md"
+
+echo "# report: $results/pipeline.md"
+cat "$results/pipeline.md"

@@ -144,17 +144,9 @@ class DeferredDataCrcTest {
     flipByte(last, 29, 12 + 2);
 
     assertTimeoutPreemptively(GENEROUS, () -> {
-      List<Long> seen = new ArrayList<>();
-      IngestException failure;
-      try (BatchIterator iterator = dataset.iterator()) {
-        failure = catchThrowableOfType(IngestException.class, () -> {
-          while (iterator.hasNext()) {
-            try (Batch batch = iterator.next()) {
-              seen.addAll(IdRecords.ids(batch));
-            }
-          }
-        });
-      }
+      IdRecords.UntilFailure run = IdRecords.untilFailure(dataset);
+      List<Long> seen = run.ids();
+      IngestException failure = run.failure();
       assertThat(failure).isNotNull();
       assertThat(failure.stage()).isEqualTo("read");
       RecordProblem problem = ((CorruptRecordException) failure.getCause()).problem();

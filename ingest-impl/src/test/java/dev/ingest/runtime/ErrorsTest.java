@@ -52,17 +52,9 @@ class ErrorsTest {
         .batch(8, false)
         .withOptions(PipelineOptions.defaults().withThreads(threads));
     assertTimeoutPreemptively(GENEROUS, () -> {
-      List<Long> seen = new ArrayList<>();
-      IngestException failure;
-      try (BatchIterator iterator = dataset.iterator()) {
-        failure = catchThrowableOfType(IngestException.class, () -> {
-          while (iterator.hasNext()) {
-            try (var batch = iterator.next()) {
-              seen.addAll(IdRecords.ids(batch));
-            }
-          }
-        });
-      }
+      IdRecords.UntilFailure run = IdRecords.untilFailure(dataset);
+      List<Long> seen = run.ids();
+      IngestException failure = run.failure();
       assertThat(failure).as("the run fails").isNotNull();
       assertThat(failure.stage()).isEqualTo("read");
       assertThat(failure.getCause()).isInstanceOf(CorruptRecordException.class);

@@ -9,6 +9,7 @@ import dev.ingest.DType;
 import dev.ingest.Dataset;
 import dev.ingest.ExampleSpec;
 import dev.ingest.FeatureSpec;
+import dev.ingest.IngestException;
 import dev.ingest.tfrecord.Compression;
 import dev.ingest.tfrecord.TFRecordWriter;
 import dev.ingest.tfrecord.example.ExampleEncoder;
@@ -95,6 +96,24 @@ final class IdRecords {
       out.add(id);
     }
     return out;
+  }
+
+  /** What a run delivered until it failed: the ids, and the failure ({@code null}: none). */
+  record UntilFailure(List<Long> ids, IngestException failure) {}
+
+  /** Runs {@code dataset} to its end or its first failure, checking each batch's payloads. */
+  static UntilFailure untilFailure(Dataset dataset) {
+    List<Long> ids = new ArrayList<>();
+    try (BatchIterator iterator = dataset.iterator()) {
+      while (iterator.hasNext()) {
+        try (Batch batch = iterator.next()) {
+          ids.addAll(ids(batch));
+        }
+      }
+    } catch (IngestException e) {
+      return new UntilFailure(ids, e);
+    }
+    return new UntilFailure(ids, null);
   }
 
   /** The digest of every batch, in order. */

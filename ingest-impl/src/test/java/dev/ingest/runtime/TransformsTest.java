@@ -216,17 +216,9 @@ class TransformsTest {
         .batch(4, false)
         .withOptions(PipelineOptions.defaults().withThreads(threads));
     assertTimeoutPreemptively(GENEROUS, () -> {
-      List<Long> seen = new ArrayList<>();
-      IngestException failure;
-      try (BatchIterator iterator = dataset.iterator()) {
-        failure = catchThrowableOfType(IngestException.class, () -> {
-          while (iterator.hasNext()) {
-            try (Batch batch = iterator.next()) {
-              seen.addAll(IdRecords.ids(batch));
-            }
-          }
-        });
-      }
+      IdRecords.UntilFailure run = IdRecords.untilFailure(dataset);
+      List<Long> seen = run.ids();
+      IngestException failure = run.failure();
       assertThat(failure).isNotNull();
       assertThat(failure.stage()).isEqualTo("explode at 80");
       TransformException cause = (TransformException) failure.getCause();

@@ -28,26 +28,32 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * A started pipeline: one ring of {@link WorkUnit}s between three roles.
+ * A started pipeline: rings of {@link WorkUnit}s between the stages' threads.
  *
  * <pre>
  *   source thread ──publish──► [ ring of prefetch + workers slots ] ──► consumer (next())
  *                                   │  ▲
  *                    parse worker i takes sequences s with s % N == i
+ *
+ *   with filters (or row maps before padded_batch), the batch stage in between:
+ *   source ──► [ chunk ring: 2N ] ──► N workers ──► batch thread ──► [ prefetch ring ] ──► consumer
  * </pre>
  *
  * The source publishes units of serialized records; N parse workers each take every N-th
- * sequence and parse it in place; the consumer waits until every worker has passed a sequence,
- * takes the batch and frees the slot. The consumer's sequence gates the source, so at most
- * ring-size batches are ever in flight: a slow consumer slows the source, memory stays bounded.
+ * sequence and parse it in place (running the user's row transforms on the rows); the consumer
+ * waits until every worker has passed a sequence ({@link ConsumerCursor}), takes the batch and
+ * frees the slot. The consumer's sequence gates the source, so at most ring-size batches are
+ * ever in flight, and the {@link MemoryBudget} bounds their bytes: a slow consumer slows the
+ * source, memory stays bounded. When filters drop rows, a {@link BatchAssemblyTask} between the
+ * workers and the consumer fills exact batches from the parsed chunks.
  *
  * <h2>Assumptions and guarantees</h2>
  *
  * One consumer thread. Parse workers block on the ring (Disruptor's blocking strategy, woken by
- * each publish); the consumer and a source facing a full ring wait with {@link Backoff} (spin,
- * then park for doubling times), so idle threads leave the cores to the work, and to the
- * trainer's own host threads, on a small machine. {@link #close()} halts every
- * thread, waits for them (bounded), then releases every record and batch still in the ring.
+ * each publish); the consumer, the batch thread and a source facing a full ring wait with {@link
+ * Backoff} (spin, then park for doubling times), so idle threads leave the cores to the work, and
+ * to the trainer's own host threads, on a small machine. {@link #close()} halts every thread,
+ * waits for them (bounded), then releases every record and batch still in the rings.
  */
 final class RunningPipeline implements BatchIterator {
   static final String CONSUMER = "consumer";

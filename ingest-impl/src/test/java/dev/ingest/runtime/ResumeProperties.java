@@ -7,10 +7,14 @@ import dev.ingest.Batch;
 import dev.ingest.BatchDigest;
 import dev.ingest.BatchIterator;
 import dev.ingest.Dataset;
+import dev.ingest.PaddingSpec;
 import dev.ingest.PipelineOptions;
 import dev.ingest.PipelineSpec.ShardBy;
 import dev.ingest.PipelineState;
 import dev.ingest.RowFilter;
+import dev.ingest.tfrecord.Compression;
+import dev.ingest.tfrecord.sample.SampleDatasets;
+import dev.ingest.tfrecord.sample.SampleKind;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -100,6 +104,56 @@ class ResumeProperties {
           .isEqualTo(whole);
     } finally {
       try (Stream<Path> paths = Files.walk(dir)) {
+        paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+      }
+    }
+  }
+
+  @Property(tries = 10)
+  void paddedBatchesOfVarLenRecordsResumeExactly(
+      @ForAll @IntRange(min = 20, max = 120) int records,
+      @ForAll @IntRange(min = 1, max = 9) int batchSize,
+      @ForAll boolean filter,
+      @ForAll @IntRange(min = 0, max = 30) int shuffleBuffer,
+      @ForAll @IntRange(min = 1, max = 2) int threadsBefore,
+      @ForAll @IntRange(min = 1, max = 2) int threadsAfter,
+      @ForAll @IntRange(min = 0, max = 100) int stopPercent,
+      @ForAll long seed)
+      throws IOException {
+    Path text = Files.createTempDirectory("resume-text");
+    try {
+      SampleDatasets.write(SampleKind.TEXT, text, records, 3, Compression.NONE, seed);
+      Dataset dataset = Dataset.tfrecord(text.toString())
+          .parseExample(SampleKind.TEXT.exampleSpec())
+          .shuffle(shuffleBuffer)
+          .paddedBatch(batchSize, PaddingSpec.none().pad("tokens", PaddingSpec.LONGEST), false)
+          .repeat(2);
+      if (filter) {
+        dataset = dataset.filter("not 3", row -> row.getLong("label", 0) != 3);
+      }
+      List<String> whole = IdRecords.digests(dataset.withOptions(options(threadsBefore, seed)));
+      int stopAfter = whole.size() * stopPercent / 100;
+      List<String> resumed = new ArrayList<>();
+      PipelineState state;
+      try (BatchIterator first = dataset.withOptions(options(threadsBefore, seed)).iterator()) {
+        for (int i = 0; i < stopAfter; i++) {
+          try (Batch batch = first.next()) {
+            resumed.add(BatchDigest.hex(batch));
+          }
+        }
+        state = PipelineState.fromBytes(first.state().toBytes());
+      }
+      try (BatchIterator rest = dataset.withOptions(options(threadsAfter, seed)).iterator(state)) {
+        while (rest.hasNext()) {
+          try (Batch batch = rest.next()) {
+            resumed.add(BatchDigest.hex(batch));
+          }
+        }
+      }
+      assertThat(resumed).as("stopped after %s of %s batches", stopAfter, whole.size())
+          .isEqualTo(whole);
+    } finally {
+      try (Stream<Path> paths = Files.walk(text)) {
         paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
       }
     }

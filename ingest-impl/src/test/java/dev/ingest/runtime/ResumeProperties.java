@@ -79,27 +79,7 @@ class ResumeProperties {
       }
       List<String> whole = IdRecords.digests(dataset.withOptions(options(threadsBefore, seed)));
       int stopAfter = whole.size() * stopPercent / 100;
-
-      List<String> resumed = new ArrayList<>();
-      PipelineState state;
-      try (BatchIterator first = dataset.withOptions(options(threadsBefore, seed)).iterator()) {
-        for (int i = 0; i < stopAfter; i++) {
-          try (Batch batch = first.next()) {
-            resumed.add(BatchDigest.hex(batch));
-          }
-        }
-        state = first.state();
-      }
-      PipelineState restored = PipelineState.fromBytes(state.toBytes());
-      assertThat(restored).isEqualTo(state);
-      try (BatchIterator rest = dataset.withOptions(options(threadsAfter, seed)).iterator(restored)) {
-        while (rest.hasNext()) {
-          try (Batch batch = rest.next()) {
-            resumed.add(BatchDigest.hex(batch));
-          }
-        }
-        assertThat(rest.state().batchesDelivered()).isEqualTo(whole.size());
-      }
+      List<String> resumed = stopAndResume(dataset, stopAfter, threadsBefore, threadsAfter, seed);
       assertThat(resumed).as("stopped after %s of %s batches", stopAfter, whole.size())
           .isEqualTo(whole);
     } finally {
@@ -133,23 +113,7 @@ class ResumeProperties {
       }
       List<String> whole = IdRecords.digests(dataset.withOptions(options(threadsBefore, seed)));
       int stopAfter = whole.size() * stopPercent / 100;
-      List<String> resumed = new ArrayList<>();
-      PipelineState state;
-      try (BatchIterator first = dataset.withOptions(options(threadsBefore, seed)).iterator()) {
-        for (int i = 0; i < stopAfter; i++) {
-          try (Batch batch = first.next()) {
-            resumed.add(BatchDigest.hex(batch));
-          }
-        }
-        state = PipelineState.fromBytes(first.state().toBytes());
-      }
-      try (BatchIterator rest = dataset.withOptions(options(threadsAfter, seed)).iterator(state)) {
-        while (rest.hasNext()) {
-          try (Batch batch = rest.next()) {
-            resumed.add(BatchDigest.hex(batch));
-          }
-        }
-      }
+      List<String> resumed = stopAndResume(dataset, stopAfter, threadsBefore, threadsAfter, seed);
       assertThat(resumed).as("stopped after %s of %s batches", stopAfter, whole.size())
           .isEqualTo(whole);
     } finally {
@@ -207,6 +171,36 @@ class ResumeProperties {
       assertThatThrownBy(iterator::state).isInstanceOf(IllegalStateException.class)
           .hasMessageContaining("deterministic: false");
     }
+  }
+
+  /**
+   * The digests of the first {@code stopAfter} batches of one iterator, then of every batch of a
+   * second one started from the first's state (passed through its serialized form), at another
+   * thread count.
+   */
+  private static List<String> stopAndResume(Dataset dataset, int stopAfter, int threadsBefore,
+      int threadsAfter, long seed) {
+    List<String> digests = new ArrayList<>();
+    PipelineState state;
+    try (BatchIterator first = dataset.withOptions(options(threadsBefore, seed)).iterator()) {
+      for (int i = 0; i < stopAfter; i++) {
+        try (Batch batch = first.next()) {
+          digests.add(BatchDigest.hex(batch));
+        }
+      }
+      state = first.state();
+    }
+    PipelineState restored = PipelineState.fromBytes(state.toBytes());
+    assertThat(restored).isEqualTo(state);
+    try (BatchIterator rest = dataset.withOptions(options(threadsAfter, seed)).iterator(restored)) {
+      while (rest.hasNext()) {
+        try (Batch batch = rest.next()) {
+          digests.add(BatchDigest.hex(batch));
+        }
+      }
+      assertThat(rest.state().batchesDelivered()).isEqualTo(digests.size());
+    }
+    return digests;
   }
 
   private static PipelineOptions options(int threads, long seed) {

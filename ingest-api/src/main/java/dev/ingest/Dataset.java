@@ -42,12 +42,14 @@ public final class Dataset {
   private final int epochs;
   private final long skip;
   private final long take;
+  private final boolean cache;
   private final PipelineOptions options;
 
   private Dataset(SourceSpec source, ExampleSpec features, List<Transform> transforms,
       int shuffleBufferSize,
       boolean reshuffleEachIteration, int batchSize, boolean dropRemainder, PaddingSpec padding,
-      int prefetch, int epochs, long skip, long take, PipelineOptions options) {
+      int prefetch, int epochs, long skip, long take, boolean cache, PipelineOptions options) {
+    this.cache = cache;
     this.source = source;
     this.features = features;
     this.transforms = List.copyOf(transforms);
@@ -72,7 +74,7 @@ public final class Dataset {
     SourceSpec source = new SourceSpec(files, "auto", true, CorruptionPolicy.FAIL, 1, 0,
         ShardBy.FILE, true, DEFAULT_CYCLE_LENGTH, DEFAULT_BLOCK_LENGTH);
     return new Dataset(source, null, List.of(), 0, true, 1, false, PaddingSpec.none(), DEFAULT_PREFETCH, 1,
-        0, -1, PipelineOptions.defaults());
+        0, -1, false, PipelineOptions.defaults());
   }
 
   /** Reads with this compression: {@code auto} (default), {@code none}, {@code gzip}, {@code zlib}. */
@@ -121,7 +123,7 @@ public final class Dataset {
   /** Parses every record as a {@code tf.train.Example} with these features. */
   public Dataset parseExample(ExampleSpec spec) {
     return new Dataset(source, spec, transforms, shuffleBufferSize, reshuffleEachIteration, batchSize,
-        dropRemainder, padding, prefetch, epochs, skip, take, options);
+        dropRemainder, padding, prefetch, epochs, skip, take, cache, options);
   }
 
   /**
@@ -162,48 +164,59 @@ public final class Dataset {
 
   public Dataset shuffle(int bufferSize, boolean reshuffleEachIteration) {
     return new Dataset(source, features, transforms, bufferSize, reshuffleEachIteration, batchSize,
-        dropRemainder, padding, prefetch, epochs, skip, take, options);
+        dropRemainder, padding, prefetch, epochs, skip, take, cache, options);
   }
 
   /** Groups {@code size} records per batch; an epoch's short last batch is kept unless dropped. */
   public Dataset batch(int size, boolean dropRemainder) {
     return new Dataset(source, features, transforms, shuffleBufferSize, reshuffleEachIteration, size,
-        dropRemainder, PaddingSpec.none(), prefetch, epochs, skip, take, options);
+        dropRemainder, PaddingSpec.none(), prefetch, epochs, skip, take, cache, options);
   }
 
   /** As {@link #batch}, padding var-len features as {@code padding} says. */
   public Dataset paddedBatch(int size, PaddingSpec padding, boolean dropRemainder) {
     return new Dataset(source, features, transforms, shuffleBufferSize, reshuffleEachIteration, size,
-        dropRemainder, padding, prefetch, epochs, skip, take, options);
+        dropRemainder, padding, prefetch, epochs, skip, take, cache, options);
   }
 
   /** Keeps {@code batches} parsed batches ready ahead of the consumer. */
   public Dataset prefetch(int batches) {
     return new Dataset(source, features, transforms, shuffleBufferSize, reshuffleEachIteration, batchSize,
-        dropRemainder, padding, batches, epochs, skip, take, options);
+        dropRemainder, padding, batches, epochs, skip, take, cache, options);
   }
 
   /** Passes over the data; -1 repeats forever. */
   public Dataset repeat(int epochs) {
     return new Dataset(source, features, transforms, shuffleBufferSize, reshuffleEachIteration, batchSize,
-        dropRemainder, padding, prefetch, epochs, skip, take, options);
+        dropRemainder, padding, prefetch, epochs, skip, take, cache, options);
   }
 
   /** Drops the first {@code batches} batches (counted across epochs). */
   public Dataset skip(long batches) {
     return new Dataset(source, features, transforms, shuffleBufferSize, reshuffleEachIteration, batchSize,
-        dropRemainder, padding, prefetch, epochs, batches, take, options);
+        dropRemainder, padding, prefetch, epochs, batches, take, cache, options);
   }
 
   /** At most {@code batches} batches in all, after any skipped ones. */
   public Dataset take(long batches) {
     return new Dataset(source, features, transforms, shuffleBufferSize, reshuffleEachIteration, batchSize,
-        dropRemainder, padding, prefetch, epochs, skip, batches, options);
+        dropRemainder, padding, prefetch, epochs, skip, batches, cache, options);
+  }
+
+  /**
+   * Keeps every record read in memory (tf.data's {@code cache()}): from the second epoch on, no
+   * file is read twice. The records are kept as read, before shuffle and parse, so the batches are
+   * exactly those without the cache, every epoch reshuffled; their bytes count against the memory
+   * budget for the pipeline's life.
+   */
+  public Dataset cache() {
+    return new Dataset(source, features, transforms, shuffleBufferSize, reshuffleEachIteration,
+        batchSize, dropRemainder, padding, prefetch, epochs, skip, take, true, options);
   }
 
   public Dataset withOptions(PipelineOptions newOptions) {
     return new Dataset(source, features, transforms, shuffleBufferSize, reshuffleEachIteration, batchSize,
-        dropRemainder, padding, prefetch, epochs, skip, take, newOptions);
+        dropRemainder, padding, prefetch, epochs, skip, take, cache, newOptions);
   }
 
   /** The immutable spec; {@link IllegalArgumentException} if a stage is missing or invalid. */
@@ -212,7 +225,7 @@ public final class Dataset {
       throw new IllegalArgumentException("the pipeline needs a parse_example stage");
     }
     return new PipelineSpec(source, features, transforms, shuffleBufferSize, reshuffleEachIteration,
-        batchSize, dropRemainder, padding, prefetch, epochs, skip, take, options);
+        batchSize, dropRemainder, padding, prefetch, epochs, skip, take, cache, options);
   }
 
   /**
@@ -253,11 +266,11 @@ public final class Dataset {
     List<Transform> more = new java.util.ArrayList<>(transforms);
     more.add(transform);
     return new Dataset(source, features, more, shuffleBufferSize, reshuffleEachIteration,
-        batchSize, dropRemainder, padding, prefetch, epochs, skip, take, options);
+        batchSize, dropRemainder, padding, prefetch, epochs, skip, take, cache, options);
   }
 
   private Dataset withSource(SourceSpec newSource) {
     return new Dataset(newSource, features, transforms, shuffleBufferSize, reshuffleEachIteration, batchSize,
-        dropRemainder, padding, prefetch, epochs, skip, take, options);
+        dropRemainder, padding, prefetch, epochs, skip, take, cache, options);
   }
 }

@@ -22,6 +22,8 @@ import java.util.Objects;
  * @param epochs passes over the data; -1 forever
  * @param skip batches to drop at the start (tf.data's {@code skip}, before {@code take})
  * @param take at most this many batches in all after the skipped ones; -1 for no limit
+ * @param cache keep every record read in memory, so that later epochs read no file twice (the
+ *     batches are the same as without it)
  * @param options seed, determinism, threads, memory budget
  */
 public record PipelineSpec(
@@ -37,6 +39,7 @@ public record PipelineSpec(
     int epochs,
     long skip,
     long take,
+    boolean cache,
     PipelineOptions options) {
 
   public PipelineSpec {

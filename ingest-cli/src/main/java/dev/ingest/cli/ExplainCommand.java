@@ -134,6 +134,10 @@ final class ExplainCommand implements Callable<Integer> {
       }
     }
     batch.put("drop_remainder", spec.dropRemainder());
+    if (spec.cache()) {
+      // Only when set, so that the hash of a pipeline without a cache stays what it was.
+      node.putObject("cache").put("path", "memory");
+    }
     node.putObject("prefetch").put("buffer_size", spec.prefetch());
     node.put("repeat", spec.epochs());
     ObjectNode options = node.putObject("options")
@@ -174,6 +178,10 @@ final class ExplainCommand implements Callable<Integer> {
       if (transform instanceof Transform.MapBatches) {
         plan.add("map (whole batches): " + transform.name());
       }
+    }
+    if (spec.cache()) {
+      plan.add("cache: every record read kept in memory (before shuffle and parse); later"
+          + " epochs read no file");
     }
     plan.add("prefetch: " + spec.prefetch() + " batches");
     plan.add("repeat: " + (spec.epochs() == -1 ? "forever" : spec.epochs() + " epoch(s)"));

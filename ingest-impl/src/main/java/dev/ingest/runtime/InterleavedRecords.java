@@ -2,7 +2,6 @@ package dev.ingest.runtime;
 
 import dev.ingest.PipelineSpec.ShardBy;
 import dev.ingest.PipelineSpec.SourceSpec;
-import dev.ingest.tfrecord.TFRecordReader;
 import dev.ingest.tfrecord.TFRecordReaderOptions;
 import io.netty.buffer.ByteBuf;
 import java.io.IOException;
@@ -25,22 +24,31 @@ final class InterleavedRecords implements AutoCloseable {
   private final int blockLength;
   private final int numShards;
   private final int shardIndex;
-  private final TFRecordReader[] cycle;
+  private final RecordCursor[] cycle;
+  /** Where whole files already read are replayed from, and new ones copied to; may be null. */
+  private final RecordCache cache;
   private int nextFile;
   private int slot;
   private int takenFromSlot;
   /** Position in the interleaved order modulo {@code numShards}, kept so as not to divide. */
   private int shardTurn;
-  private TFRecordReader current;
+  private RecordCursor current;
 
   InterleavedRecords(List<Path> files, SourceSpec source, TFRecordReaderOptions options) {
+    this(files, source, options, null);
+  }
+
+  /** @param cache replays files read whole before and caches the others; {@code null}: none */
+  InterleavedRecords(List<Path> files, SourceSpec source, TFRecordReaderOptions options,
+      RecordCache cache) {
+    this.cache = cache;
     this.files = files;
     this.options = options;
     this.blockLength = source.blockLength();
     boolean byRecord = source.shardBy() == ShardBy.RECORD;
     this.numShards = byRecord ? source.numShards() : 1;
     this.shardIndex = byRecord ? source.shardIndex() : 0;
-    this.cycle = new TFRecordReader[Math.min(source.cycleLength(), Math.max(files.size(), 1))];
+    this.cycle = new RecordCursor[Math.min(source.cycleLength(), Math.max(files.size(), 1))];
   }
 
   /** Moves to this shard's next record; false when the epoch has no more. */
@@ -62,9 +70,9 @@ final class InterleavedRecords implements AutoCloseable {
       if (takenFromSlot == blockLength) {
         moveToNextSlot();
       }
-      TFRecordReader reader = cycle[slot];
+      RecordCursor reader = cycle[slot];
       if (reader == null && nextFile < files.size()) {
-        reader = TFRecordReader.open(files.get(nextFile++), options);
+        reader = open(files.get(nextFile++));
         cycle[slot] = reader;
       }
       if (reader == null) {
@@ -87,6 +95,14 @@ final class InterleavedRecords implements AutoCloseable {
       }
     }
     return false;
+  }
+
+  private RecordCursor open(Path file) throws IOException {
+    if (cache == null) {
+      return new FileCursor(file, options, null);
+    }
+    RecordCursor cached = cache.cursor(file);
+    return cached != null ? cached : new FileCursor(file, options, cache.fill(file));
   }
 
   private void moveToNextSlot() {

@@ -80,6 +80,7 @@ final class RunningPipeline implements BatchIterator {
   private double readyQueueFill;
   private long fillSamples;
   private final ConsumerCursor cursor;
+  private final SourceTask source;
   private final PipelineSpec spec;
   private final ResumePoint resume;
   /** The state after the last batch handed out (or the one this iterator started from). */
@@ -165,6 +166,7 @@ final class RunningPipeline implements BatchIterator {
         spec.options().deterministic() || assembling);
     SourceTask source = new SourceTask(spec, files, ring, allocator, () -> halted, skippedRecords,
         skippedFiles, sourceClock, assembling, budget, resume);
+    this.source = source;
     sourceThread = new DefaultThreadFactory("ingest-source", true).newThread(source);
     threads.addAll(workerThreads);
     if (assemblyThread != null) {
@@ -353,6 +355,11 @@ final class RunningPipeline implements BatchIterator {
   /** The ring's slots: the most units ever published and not yet taken by the consumer. */
   int ringSlots() {
     return ring.getBufferSize();
+  }
+
+  /** Records the source took from its in-memory cache instead of a file; once it has ended. */
+  long recordsFromCache() {
+    return source.recordsFromCache();
   }
 
   /** Records skipped as corrupt under the {@code skip} policy, so far. */

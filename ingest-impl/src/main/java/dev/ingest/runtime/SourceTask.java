@@ -50,6 +50,8 @@ final class SourceTask implements Runnable {
   private final StageClock clock;
   private final ByteBufAllocator allocator;
   private final RecordShuffleBuffer shuffle;
+  /** The in-memory record cache ({@code cache()}), or {@code null}. */
+  private final RecordCache cache;
   private final Backoff fullRing = new Backoff(FULL_RING_MAX_PARK_NANOS);
   /** Batches to skip and to take, and whether to drop an epoch's short last unit, here. */
   private final long skip;
@@ -89,6 +91,9 @@ final class SourceTask implements Runnable {
     this.allocator = allocator;
     this.shuffle = spec.shuffleBufferSize() > 0 ? new RecordShuffleBuffer(spec.shuffleBufferSize()) : null;
     this.staging = new StagedRecords(allocator, spec.batchSize());
+    // Cached bytes stay for the pipeline's life: they join the bytes only this thread holds.
+    this.cache = spec.cache() ? new RecordCache(allocator, bytes -> reserve(bytes, "the cache"))
+        : null;
     // When filters decide the batches downstream, units are chunks of records, not batches: the
     // assembler skips, takes and drops remainders in batches; every record must reach it.
     this.skip = batchesDownstream ? 0 : resume.skip();
@@ -114,6 +119,9 @@ final class SourceTask implements Runnable {
     finish(failure);
     clock.finish();
     staging.release();
+    if (cache != null) {
+      cache.release();
+    }
   }
 
   private void produce() throws IOException {
@@ -141,7 +149,8 @@ final class SourceTask implements Runnable {
         shuffle.startEpoch(Seeds.random(seed, shuffleEpoch, Seeds.SHUFFLE));
       }
       long recordsThisEpoch = 0;
-      try (InterleavedRecords records = new InterleavedRecords(epochFiles, source, options)) {
+      try (InterleavedRecords records =
+          new InterleavedRecords(epochFiles, source, options, cache)) {
         while (records.advance()) {
           recordsThisEpoch++;
           clock.addElements(1);
@@ -283,6 +292,11 @@ final class SourceTask implements Runnable {
     unit.failedStage = failure == null ? null : STAGE;
     unit.end = failure == null;
     ring.publish(sequence);
+  }
+
+  /** Records read from the cache instead of a file, so far (0 without a cache). */
+  long recordsFromCache() {
+    return cache == null ? 0 : cache.recordsServed();
   }
 
   /** Reserves budget for bytes this thread then holds; false once the pipeline is shut down. */

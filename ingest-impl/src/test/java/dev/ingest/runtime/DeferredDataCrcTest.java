@@ -196,7 +196,7 @@ class DeferredDataCrcTest {
         checked.features(), checked.transforms(), checked.shuffleBufferSize(),
         checked.reshuffleEachIteration(),
         checked.batchSize(), checked.dropRemainder(), checked.padding(), checked.prefetch(),
-        checked.epochs(), checked.skip(), checked.take(), checked.options());
+        checked.epochs(), checked.skip(), checked.take(), checked.cache(), checked.options());
 
     assertTimeoutPreemptively(GENEROUS, () -> {
       List<Long> ids = new ArrayList<>();

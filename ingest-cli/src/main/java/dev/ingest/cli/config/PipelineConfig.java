@@ -43,9 +43,9 @@ public record PipelineConfig(String name, Dataset dataset, PipelineSpec spec) {
   static final int AUTO_PREFETCH = 4;
   static final int AUTO_THREADS = 0;
 
-  private static final Set<String> UNSUPPORTED_STAGES = Set.of("cache");
   private static final List<String> STAGES =
-      List.of("parse_example", "map", "filter", "shuffle", "batch", "padded_batch", "prefetch");
+      List.of("parse_example", "map", "filter", "shuffle", "batch", "padded_batch", "cache",
+          "prefetch");
   private static final String BURN_CPU_COST = "micros_per_record";
   private static final java.util.regex.Pattern MEMORY_SIZE =
       java.util.regex.Pattern.compile("([0-9]+(?:\\.[0-9]+)?)\\s*(B|KiB|MiB|GiB|TiB|KB|MB|GB|TB)");
@@ -262,10 +262,6 @@ public record PipelineConfig(String name, Dataset dataset, PipelineSpec spec) {
         String kind = stage.map().keySet().iterator().next();
         ConfigNode body = stage.map().get(kind);
         path = path + "." + kind;
-        if (UNSUPPORTED_STAGES.contains(kind)) {
-          fail(path, stage, "not supported yet: the engine does not run " + kind + " stages");
-          continue;
-        }
         if (!STAGES.contains(kind)) {
           fail(path, stage, "unknown stage; expected one of " + String.join(", ", STAGES));
           continue;
@@ -295,6 +291,7 @@ public record PipelineConfig(String name, Dataset dataset, PipelineSpec spec) {
           case "shuffle" -> shuffle(dataset, path, body);
           case "batch" -> batch(dataset, path, body);
           case "padded_batch" -> paddedBatch(dataset, path, body);
+          case "cache" -> cache(dataset, path, body);
           default -> prefetch(dataset, path, body);
         };
       }
@@ -441,6 +438,28 @@ public record PipelineConfig(String name, Dataset dataset, PipelineSpec spec) {
         }
       }
       return at;
+    }
+
+    /** {@code cache: {path: memory}}; a file cache is not built yet. */
+    private Dataset cache(Dataset dataset, String path, ConfigNode body) {
+      Map<String, ConfigNode> keys = keys(path, body, Set.of("path"));
+      ConfigNode where = keys.get("path");
+      if (where == null) {
+        if (body.isMap()) {
+          fail(path + ".path", body, "required: memory (or a file path prefix)");
+        }
+        return dataset;
+      }
+      String value = string(path + ".path", where);
+      if (value == null) {
+        return dataset;
+      }
+      if (!value.equals("memory")) {
+        fail(path + ".path", where, "not supported yet: only path: memory (a cache in files is"
+            + " still to come)");
+        return dataset;
+      }
+      return dataset.cache();
     }
 
     private Dataset shuffle(Dataset dataset, String path, ConfigNode body) {

@@ -134,7 +134,7 @@ class PipelineConfigTest {
           - parse_example: {features: {label: {type: int64}}}
           - batch: {batch_size: 8}
           - padded_batch: {batch_size: 8}
-          - cache: {path: memory}
+          - cache: {path: cache/train}
         options: {deterministic: false, memory_budget: lots}
         """;
 
@@ -147,8 +147,8 @@ class PipelineConfigTest {
         "source.tfrecord.shard.index (line 6, column 35): must be below num_shards (2), got 2",
         "stages.2.padded_batch (line 10, column 5): a second padded_batch stage; stages.1 is"
             + " already one (batch and padded_batch exclude each other)",
-        "stages.3.cache (line 11, column 5): not supported yet: the engine does not run cache"
-            + " stages",
+        "stages.3.cache.path (line 11, column 19): not supported yet: only path: memory (a cache"
+            + " in files is still to come)",
         "options.memory_budget (line 12, column 48): expected bytes, a size such as 512MiB or"
             + " 2GiB, or auto; got \"lots\"");
   }

@@ -262,7 +262,7 @@ class PipelineSchemaTest {
             stages(PARSE + ", {map: {fn: burn_cpu, micros_per_record: 200}}, " + BATCH)),
         row("filter", valid, stages(PARSE
             + ", {filter: {fn: dev.ingest.cli.config.PipelineConfigTest$EvenLabels}}, " + BATCH)),
-        row("cache in memory", notYet, stages(PARSE + ", " + BATCH + ", {cache: {path: memory}}")),
+        row("cache in memory", valid, stages(PARSE + ", " + BATCH + ", {cache: {path: memory}}")),
         row("cache to files", notYet,
             stages(PARSE + ", " + BATCH + ", {cache: {path: cache/train}}")),
         row("deterministic: false", valid, plus("options: {deterministic: false}")),

@@ -1,0 +1,79 @@
+package dev.ingest.runtime;
+
+import dev.ingest.tfrecord.TFRecordReader;
+import dev.ingest.tfrecord.TFRecordReaderOptions;
+import io.netty.buffer.ByteBuf;
+import java.io.IOException;
+import java.nio.file.Path;
+
+/**
+ * A file's records from the file, through a {@link TFRecordReader}; with a cache, each record is
+ * also copied into it as it is read, and the file is marked complete in the cache when its end is
+ * reached (a file read only in part leaves nothing the cache would replay).
+ */
+final class FileCursor implements RecordCursor {
+  private final TFRecordReader reader;
+  private final RecordCache.Filling filling;
+
+  /** @param filling where to copy the records, or {@code null} for no cache */
+  FileCursor(Path file, TFRecordReaderOptions options, RecordCache.Filling filling)
+      throws IOException {
+    this.reader = TFRecordReader.open(file, options);
+    this.filling = filling;
+  }
+
+  @Override
+  public boolean advance() throws IOException {
+    if (!reader.advance()) {
+      if (filling != null) {
+        filling.complete();
+      }
+      return false;
+    }
+    if (filling != null) {
+      filling.add(reader.buffer(), reader.recordStart(), reader.recordLength(),
+          reader.recordOffset(), reader.recordMaskedDataCrc());
+    }
+    return true;
+  }
+
+  @Override
+  public ByteBuf buffer() {
+    return reader.buffer();
+  }
+
+  @Override
+  public int recordStart() {
+    return reader.recordStart();
+  }
+
+  @Override
+  public int recordLength() {
+    return reader.recordLength();
+  }
+
+  @Override
+  public Path file() {
+    return reader.file();
+  }
+
+  @Override
+  public long recordOffset() {
+    return reader.recordOffset();
+  }
+
+  @Override
+  public long recordsRead() {
+    return reader.recordsRead();
+  }
+
+  @Override
+  public int recordMaskedDataCrc() {
+    return reader.recordMaskedDataCrc();
+  }
+
+  @Override
+  public void close() throws IOException {
+    reader.close();
+  }
+}

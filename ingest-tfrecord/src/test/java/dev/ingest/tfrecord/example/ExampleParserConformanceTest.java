@@ -219,6 +219,21 @@ class ExampleParserConformanceTest {
     }
   }
 
+  @Test
+  void aKindThatSwitchesAwayAndBackIsAKnownDifferenceFromTensorFlow() {
+    // int64_list [7], then bytes_list [], then int64_list [8, 9] in one Feature. Three decoders,
+    // three answers: TensorFlow's parser reads only the Feature's first list ([7]); protobuf-java
+    // merges the int64 lists across the switch ([7, 8, 9]); we follow the protobuf rule for a
+    // oneof, the lists after its last switch ([8, 9]). No writer produces this; the test pins
+    // the difference (docs/example-parsing.md) so that a change to either side shows.
+    ExampleSpec spec = ExampleSpec.of(FeatureSpec.varLen("opt", DType.INT64));
+    byte[] feature = RandomWire.concat(List.of(int64s(7), RandomWire.field(1, new byte[0]),
+        int64s(8, 9)));
+    byte[] record = wireExample(wireEntry("opt", feature));
+    assertThat(tensorflow(spec, record)).isEqualTo(List.of(7L));
+    assertThat(ours(spec, record)).isEqualTo(List.of(8L, 9L));
+  }
+
   /** The one feature's values in the one record, or TensorFlow's error message. */
   private static Object tensorflow(ExampleSpec spec, byte[] record) {
     try {

@@ -34,10 +34,6 @@ final class InterleavedRecords implements AutoCloseable {
   private int shardTurn;
   private RecordCursor current;
 
-  InterleavedRecords(List<Path> files, SourceSpec source, TFRecordReaderOptions options) {
-    this(files, source, options, null);
-  }
-
   /** @param cache replays files read whole before and caches the others; {@code null}: none */
   InterleavedRecords(List<Path> files, SourceSpec source, TFRecordReaderOptions options,
       RecordCache cache) {

@@ -204,6 +204,78 @@ public final class TFRecordReader implements AutoCloseable {
     return false;
   }
 
+  /**
+   * Moves the reader to the record whose header starts at {@code offset} in the (decompressed)
+   * stream, as if {@code recordsBefore} records had been read before it: the next {@link
+   * #advance()} reads that record. This is how a resumed pipeline starts reading a file in the
+   * middle ({@link #nextRecordOffset()} gives where to come back to).
+   *
+   * <p>A plain file is repositioned, forward or back, with no reading (or within the bytes already
+   * read). A compressed stream cannot be entered in the middle: the reader decompresses and
+   * discards every byte up to {@code offset}, so a seek costs a read of the file up to there, and
+   * a seek backward is refused. An offset that is not a record boundary reads as a corrupt record
+   * there, as any bad framing does.
+   *
+   * @throws IllegalArgumentException if {@code offset} or {@code recordsBefore} is negative, or
+   *     the seek goes backward in a compressed stream
+   */
+  public void seek(long offset, long recordsBefore) throws IOException {
+    ensureOpen();
+    if (failure != null) {
+      throw failure;
+    }
+    if (offset < 0 || recordsBefore < 0) {
+      throw new IllegalArgumentException("cannot seek " + file + " to offset " + offset
+          + " after " + recordsBefore + " records");
+    }
+    long readableEnd = chunkOffset + chunk.readableBytes();
+    if (offset >= chunkOffset && offset <= readableEnd) {
+      chunk.readerIndex(chunk.readerIndex() + (int) (offset - chunkOffset));
+      chunkOffset = offset;
+    } else if (compression == Compression.NONE) {
+      fileChannel.position(offset);
+      if (chunk.refCnt() != 1) {
+        // A caller still holds a record in this chunk: refill a fresh one, never overwrite it.
+        ByteBuf fresh = options.allocator().directBuffer(chunk.capacity(), chunk.capacity());
+        chunk.release();
+        chunk = fresh;
+      }
+      chunk.clear();
+      chunkOffset = offset;
+      endOfStream = false;
+      finished = false;
+    } else if (offset > readableEnd) {
+      discardUpTo(offset);
+    } else {
+      throw new IllegalArgumentException("cannot seek " + file + " back to offset " + offset
+          + " from " + chunkOffset + ": its " + compression.wireName() + " stream reads only"
+          + " forward");
+    }
+    recordIndex = recordsBefore;
+    recordsRead = recordsBefore;
+    recordOffset = -1;
+  }
+
+  /**
+   * Offset in the (decompressed) stream of the header of the next record {@link #advance()}
+   * would read: where a reader {@link #seek seeks} to continue after the current record.
+   */
+  public long nextRecordOffset() {
+    return chunkOffset;
+  }
+
+  /** Decompresses and drops bytes until {@code offset}, or the end of the stream, is reached. */
+  private void discardUpTo(long offset) throws IOException {
+    while (chunkOffset < offset) {
+      if (!chunk.isReadable() && !fill(1)) {
+        return; // the stream ended (or broke) first: the next advance() reports what it finds
+      }
+      int step = (int) Math.min(offset - chunkOffset, chunk.readableBytes());
+      chunk.readerIndex(chunk.readerIndex() + step);
+      chunkOffset += step;
+    }
+  }
+
   /** The buffer that holds the current record; the reader owns it (see {@link #advance()}). */
   public ByteBuf buffer() {
     return chunk;

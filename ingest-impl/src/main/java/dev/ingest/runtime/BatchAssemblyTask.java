@@ -6,6 +6,7 @@ import com.lmax.disruptor.Sequence;
 import com.lmax.disruptor.util.Util;
 import dev.ingest.MutableBatch;
 import dev.ingest.PipelineSpec;
+import dev.ingest.SourceCheckpoint;
 import dev.ingest.tfrecord.example.BatchAssembler;
 import io.netty.buffer.ByteBufAllocator;
 import java.util.concurrent.TimeUnit;
@@ -60,6 +61,11 @@ final class BatchAssemblyTask implements Runnable {
   private long emitted;
   private long epoch;
   private long pendingBytes;
+  /** The last source checkpoint seen, and the rows kept after it so far (see {@link WorkUnit}). */
+  private SourceCheckpoint checkpoint;
+  private long keptSinceCheckpoint;
+  /** Rows kept after the resume's checkpoint that went into batches delivered before: dropped. */
+  private long rowsToDrop;
   /** Time spent waiting for prefetch slots, so far: not busy time. */
   private long outputWaitNanos;
 
@@ -81,6 +87,12 @@ final class BatchAssemblyTask implements Runnable {
     this.dropRemainder = spec.dropRemainder();
     this.skip = resume.skip();
     this.take = resume.take();
+    if (resume.checkpoint() != null) {
+      // The source starts at the checkpoint: the batches before the resume point and the kept
+      // rows between the checkpoint and it were delivered before; number the next batch on.
+      this.batchInEpoch = resume.dropThrough() + 1;
+      this.rowsToDrop = resume.rowsAfterCheckpoint();
+    }
   }
 
   /** How far it has consumed the chunk ring: the source's gate. */
@@ -139,7 +151,16 @@ final class BatchAssemblyTask implements Runnable {
         }
         epoch = unit.epoch;
         pendingBytes += unit.recordBytes;
+        if (unit.checkpoint != null) {
+          checkpoint = unit.checkpoint;
+          keptSinceCheckpoint = 0;
+        }
         for (int i = 0; i < unit.keptCount; i++) {
+          keptSinceCheckpoint++;
+          if (rowsToDrop > 0) {
+            rowsToDrop--;
+            continue;
+          }
           assembler.append(unit.batch, unit.keptRows == null ? i : unit.keptRows[i]);
           if (assembler.full() && !emit()) {
             return;
@@ -215,6 +236,8 @@ final class BatchAssemblyTask implements Runnable {
     slot.batch = batch;
     slot.epoch = epoch;
     slot.batchInEpoch = index;
+    slot.checkpoint = checkpoint;
+    slot.rowsAfterCheckpoint = keptSinceCheckpoint;
     slot.recordBytes = bytes;
     slot.error = null;
     slot.failedStage = null;

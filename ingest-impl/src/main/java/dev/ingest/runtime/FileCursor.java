@@ -22,6 +22,22 @@ final class FileCursor implements RecordCursor {
     this.filling = filling;
   }
 
+  /**
+   * A cursor that starts at the record at {@code offset}, after {@code recordsBefore} records
+   * (see {@link TFRecordReader#seek}); it fills no cache, since it does not see the whole file.
+   */
+  static FileCursor at(Path file, TFRecordReaderOptions options, long offset, long recordsBefore)
+      throws IOException {
+    FileCursor cursor = new FileCursor(file, options, null);
+    try {
+      cursor.reader.seek(offset, recordsBefore);
+    } catch (IOException | RuntimeException e) {
+      cursor.close();
+      throw e;
+    }
+    return cursor;
+  }
+
   @Override
   public boolean advance() throws IOException {
     if (!reader.advance()) {

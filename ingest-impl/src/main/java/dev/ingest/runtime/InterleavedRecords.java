@@ -1,7 +1,9 @@
 package dev.ingest.runtime;
 
 import dev.ingest.PipelineSpec.ShardBy;
+import dev.ingest.SourceCheckpoint;
 import dev.ingest.PipelineSpec.SourceSpec;
+import dev.ingest.tfrecord.TFRecordFormat;
 import dev.ingest.tfrecord.TFRecordReaderOptions;
 import io.netty.buffer.ByteBuf;
 import java.io.IOException;
@@ -17,6 +19,11 @@ import java.util.List;
  * <p>After {@link #advance()} the record is {@link #length()} bytes of {@link #buffer()} from
  * {@link #start()}, valid until the next call (retain a slice to keep it). Confined to the source
  * thread; {@link #close()} closes every open reader.
+ *
+ * <p>Its position (next file, slot, block and shard turns, and each slot's file offset) goes
+ * into a {@link SourceCheckpoint} ({@link #nextFile()} and the other getters, {@link
+ * #captureCycle}); the constructor that takes a checkpoint opens each slot's file at its offset
+ * and continues exactly as the interleave that was captured would have.
  */
 final class InterleavedRecords implements AutoCloseable {
   private final List<Path> files;
@@ -25,6 +32,10 @@ final class InterleavedRecords implements AutoCloseable {
   private final int numShards;
   private final int shardIndex;
   private final RecordCursor[] cycle;
+  /** Per slot: its file's index in {@link #files}, and where (offset, records before) it opened. */
+  private final int[] cycleFiles;
+  private final long[] openedAt;
+  private final long[] openedAfter;
   /** Where whole files already read are replayed from, and new ones copied to; may be null. */
   private final RecordCache cache;
   private int nextFile;
@@ -33,6 +44,7 @@ final class InterleavedRecords implements AutoCloseable {
   /** Position in the interleaved order modulo {@code numShards}, kept so as not to divide. */
   private int shardTurn;
   private RecordCursor current;
+  private int currentFile;
 
   /** @param cache replays files read whole before and caches the others; {@code null}: none */
   InterleavedRecords(List<Path> files, SourceSpec source, TFRecordReaderOptions options,
@@ -45,6 +57,46 @@ final class InterleavedRecords implements AutoCloseable {
     this.numShards = byRecord ? source.numShards() : 1;
     this.shardIndex = byRecord ? source.shardIndex() : 0;
     this.cycle = new RecordCursor[Math.min(source.cycleLength(), Math.max(files.size(), 1))];
+    this.cycleFiles = new int[cycle.length];
+    this.openedAt = new long[cycle.length];
+    this.openedAfter = new long[cycle.length];
+  }
+
+  /**
+   * The interleave a checkpoint captured, in the same epoch's file list: each slot's file opened
+   * at its offset (plain files seek; compressed files skip forward to it).
+   */
+  InterleavedRecords(List<Path> files, SourceSpec source, TFRecordReaderOptions options,
+      RecordCache cache, SourceCheckpoint checkpoint) throws IOException {
+    this(files, source, options, cache);
+    if (checkpoint.cycleLength() != cycle.length || checkpoint.nextFile() > files.size()) {
+      throw new IllegalArgumentException("the checkpoint's interleave (" + checkpoint.cycleLength()
+          + " slots, next file " + checkpoint.nextFile() + ") does not fit this pipeline's ("
+          + cycle.length + " slots over " + files.size() + " files)");
+    }
+    nextFile = checkpoint.nextFile();
+    slot = checkpoint.slot();
+    takenFromSlot = checkpoint.takenFromSlot();
+    shardTurn = checkpoint.shardTurn();
+    try {
+      for (int i = 0; i < cycle.length; i++) {
+        int file = checkpoint.cycleFile(i);
+        if (file >= 0) {
+          if (file >= files.size()) {
+            throw new IllegalArgumentException("the checkpoint's cycle slot " + i + " reads file "
+                + file + " of " + files.size());
+          }
+          cycle[i] = FileCursor.at(files.get(file), options, checkpoint.cycleOffset(i),
+              checkpoint.cycleRecords(i));
+          cycleFiles[i] = file;
+          openedAt[i] = checkpoint.cycleOffset(i);
+          openedAfter[i] = checkpoint.cycleRecords(i);
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      close();
+      throw e;
+    }
   }
 
   /** Moves to this shard's next record; false when the epoch has no more. */
@@ -68,6 +120,9 @@ final class InterleavedRecords implements AutoCloseable {
       }
       RecordCursor reader = cycle[slot];
       if (reader == null && nextFile < files.size()) {
+        cycleFiles[slot] = nextFile;
+        openedAt[slot] = 0;
+        openedAfter[slot] = 0;
         reader = open(files.get(nextFile++));
         cycle[slot] = reader;
       }
@@ -79,6 +134,7 @@ final class InterleavedRecords implements AutoCloseable {
       if (reader.advance()) {
         takenFromSlot++;
         current = reader;
+        currentFile = cycleFiles[slot];
         return true;
       }
       reader.close();
@@ -104,6 +160,53 @@ final class InterleavedRecords implements AutoCloseable {
   private void moveToNextSlot() {
     slot = (slot + 1) % cycle.length;
     takenFromSlot = 0;
+  }
+
+  /** Index in the epoch's file list of the current record's file. */
+  int fileIndex() {
+    return currentFile;
+  }
+
+  int nextFile() {
+    return nextFile;
+  }
+
+  int slot() {
+    return slot;
+  }
+
+  int takenFromSlot() {
+    return takenFromSlot;
+  }
+
+  int shardTurn() {
+    return shardTurn;
+  }
+
+  int cycleLength() {
+    return cycle.length;
+  }
+
+  /**
+   * Writes, per cycle slot, its file's index (-1 for an empty slot), the offset of its next record
+   * and the records read before that: where a resumed interleave reopens it.
+   */
+  void captureCycle(int[] files, long[] offsets, long[] recordsBefore) {
+    for (int i = 0; i < cycle.length; i++) {
+      RecordCursor reader = cycle[i];
+      if (reader == null) {
+        files[i] = -1;
+        continue;
+      }
+      files[i] = cycleFiles[i];
+      if (reader.recordsRead() > openedAfter[i]) {
+        offsets[i] = reader.recordOffset() + TFRecordFormat.FRAMING_BYTES + reader.recordLength();
+        recordsBefore[i] = reader.recordsRead();
+      } else {
+        offsets[i] = openedAt[i];
+        recordsBefore[i] = openedAfter[i];
+      }
+    }
   }
 
   ByteBuf buffer() {

@@ -2,7 +2,6 @@ package dev.ingest.runtime;
 
 import io.netty.buffer.ByteBuf;
 import java.nio.file.Path;
-import java.util.SplittableRandom;
 
 /**
  * tf.data's shuffle buffer over serialized records: it fills up to its capacity, then each
@@ -14,15 +13,20 @@ import java.util.SplittableRandom;
  * <p>The buffer owns the record buffers it holds (each record copied into its own pooled buffer
  * by the caller, so that no read buffer stays pinned by a record waiting here) and hands that
  * ownership on with each record it sends out; {@link #releaseAll()} gives back what is left.
- * Confined to the source thread.
+ *
+ * <p>For checkpoints, {@link #sortByPosition()} puts the records in (file, offset) order, and the
+ * generator's state, with the records' positions, is what a resumed run restores (through {@link
+ * #restore}) to continue with exactly the same choices. Confined to the source thread.
  */
 final class RecordShuffleBuffer {
   private final ByteBuf[] records;
+  /** Index of each record's file in the epoch's file list. */
+  private final int[] fileIndexes;
   private final Path[] files;
   private final long[] offsets;
   private final long[] indexes;
   private final int[] dataCrcs;
-  private SplittableRandom random;
+  private ShuffleRandom random;
   private int size;
 
   // The record last sent out.
@@ -34,6 +38,7 @@ final class RecordShuffleBuffer {
 
   RecordShuffleBuffer(int capacity) {
     records = new ByteBuf[capacity];
+    fileIndexes = new int[capacity];
     files = new Path[capacity];
     offsets = new long[capacity];
     indexes = new long[capacity];
@@ -41,7 +46,7 @@ final class RecordShuffleBuffer {
   }
 
   /** Starts an epoch with its own random stream; the buffer must be empty. */
-  void startEpoch(SplittableRandom epochRandom) {
+  void startEpoch(ShuffleRandom epochRandom) {
     if (size != 0) {
       throw new IllegalStateException("the shuffle buffer still holds " + size + " records");
     }
@@ -53,15 +58,115 @@ final class RecordShuffleBuffer {
    * unchecked, for the parse worker); returns true when that sent one out (see {@link
    * #outRecord()}), false while the buffer is still filling.
    */
-  boolean offer(ByteBuf record, Path file, long offset, long index, int dataCrc) {
+  boolean offer(ByteBuf record, int fileIndex, Path file, long offset, long index, int dataCrc) {
     if (size < records.length) {
-      put(size++, record, file, offset, index, dataCrc);
+      put(size++, record, fileIndex, file, offset, index, dataCrc);
       return false;
     }
     int chosen = random.nextInt(size);
     takeOut(chosen);
-    put(chosen, record, file, offset, index, dataCrc);
+    put(chosen, record, fileIndex, file, offset, index, dataCrc);
     return true;
+  }
+
+  /**
+   * Puts a record back where a checkpoint had it: records are restored in the checkpoint's order,
+   * into a buffer just started for the epoch, whose generator then takes the checkpoint's state.
+   */
+  void restore(ByteBuf record, int fileIndex, Path file, long offset, long index, int dataCrc) {
+    if (size == records.length) {
+      throw new IllegalStateException("the checkpoint holds more records than the buffer");
+    }
+    put(size++, record, fileIndex, file, offset, index, dataCrc);
+  }
+
+  /** Continues the epoch's random choices from a checkpoint's generator state. */
+  void restoreRandom(long state) {
+    random = new ShuffleRandom(state);
+  }
+
+  int size() {
+    return size;
+  }
+
+  /** The generator's state, for a checkpoint. */
+  long randomState() {
+    return random == null ? 0 : random.state();
+  }
+
+  int fileIndex(int slot) {
+    return fileIndexes[slot];
+  }
+
+  long offset(int slot) {
+    return offsets[slot];
+  }
+
+  long index(int slot) {
+    return indexes[slot];
+  }
+
+  /**
+   * Orders the buffered records by (file, offset). The buffer's contents stay the same, only
+   * their slots change, so the shuffle stays as random; doing it at every checkpoint, in every
+   * run, makes the checkpoint's order the sorted one, which it stores in a few bytes per record.
+   */
+  void sortByPosition() {
+    sort(0, size - 1);
+  }
+
+  /** Quicksort of the slots in [low, high] (insertion sort below a few records). */
+  private void sort(int low, int high) {
+    while (high - low > 16) {
+      int middle = (low + high) >>> 1;
+      int fileIndex = fileIndexes[middle];
+      long offset = offsets[middle];
+      int i = low;
+      int j = high;
+      while (i <= j) {
+        while (before(i, fileIndex, offset)) {
+          i++;
+        }
+        while (after(j, fileIndex, offset)) {
+          j--;
+        }
+        if (i <= j) {
+          swap(i++, j--);
+        }
+      }
+      // Recurse into the smaller side, loop on the larger: the stack stays logarithmic.
+      if (j - low < high - i) {
+        sort(low, j);
+        low = i;
+      } else {
+        sort(i, high);
+        high = j;
+      }
+    }
+    for (int i = low + 1; i <= high; i++) {
+      for (int j = i; j > low && after(j - 1, fileIndexes[j], offsets[j]); j--) {
+        swap(j - 1, j);
+      }
+    }
+  }
+
+  private boolean before(int slot, int fileIndex, long offset) {
+    return fileIndexes[slot] < fileIndex || fileIndexes[slot] == fileIndex && offsets[slot] < offset;
+  }
+
+  private boolean after(int slot, int fileIndex, long offset) {
+    return fileIndexes[slot] > fileIndex || fileIndexes[slot] == fileIndex && offsets[slot] > offset;
+  }
+
+  private void swap(int a, int b) {
+    ByteBuf record = records[a];
+    int fileIndex = fileIndexes[a];
+    Path file = files[a];
+    long offset = offsets[a];
+    long index = indexes[a];
+    int dataCrc = dataCrcs[a];
+    put(a, records[b], fileIndexes[b], files[b], offsets[b], indexes[b], dataCrcs[b]);
+    put(b, record, fileIndex, file, offset, index, dataCrc);
   }
 
   /** Sends out one of the remaining records at the end of an epoch; false when empty. */
@@ -73,7 +178,8 @@ final class RecordShuffleBuffer {
     takeOut(chosen);
     size--;
     if (chosen != size) {
-      put(chosen, records[size], files[size], offsets[size], indexes[size], dataCrcs[size]);
+      put(chosen, records[size], fileIndexes[size], files[size], offsets[size], indexes[size],
+          dataCrcs[size]);
     }
     records[size] = null;
     files[size] = null;
@@ -118,8 +224,10 @@ final class RecordShuffleBuffer {
     outDataCrc = dataCrcs[slot];
   }
 
-  private void put(int slot, ByteBuf record, Path file, long offset, long index, int dataCrc) {
+  private void put(int slot, ByteBuf record, int fileIndex, Path file, long offset, long index,
+      int dataCrc) {
     records[slot] = record;
+    fileIndexes[slot] = fileIndex;
     files[slot] = file;
     offsets[slot] = offset;
     indexes[slot] = index;

@@ -2,10 +2,12 @@ package dev.ingest.runtime;
 
 import dev.ingest.PipelineSpec;
 import dev.ingest.PipelineState;
+import dev.ingest.SourceCheckpoint;
 
 /**
- * Where a (resumed) pipeline starts: the first epoch to read, the batches of that epoch to drop
- * because the consumer already had them, and the skip and take still to apply.
+ * Where a (resumed) pipeline starts: the first epoch to read, the source checkpoint to start
+ * that epoch from, the batches of that epoch to drop because the consumer already had them, and
+ * the skip and take still to apply.
  *
  * @param startEpoch the epoch the source starts reading
  * @param dropThrough batches of {@code startEpoch} with an index up to this one are read but not
@@ -13,15 +15,21 @@ import dev.ingest.PipelineState;
  * @param skip batches still to skip (the spec's {@code skip}, unless batches were delivered)
  * @param take batches still to deliver; -1 for no limit
  * @param delivered batches delivered before this iterator started
+ * @param checkpoint where in {@code startEpoch} the source starts reading; {@code null}: at its
+ *     start
+ * @param rowsAfterCheckpoint rows kept by the filters after the checkpoint that the batch stage
+ *     drops, when it decides the batches (they went into batches already delivered)
  */
-record ResumePoint(long startEpoch, long dropThrough, long skip, long take, long delivered) {
+record ResumePoint(long startEpoch, long dropThrough, long skip, long take, long delivered,
+    SourceCheckpoint checkpoint, long rowsAfterCheckpoint) {
 
   static ResumePoint of(PipelineSpec spec, PipelineState state) {
     long delivered = state.batchesDelivered();
     // Once a batch was delivered, the spec's skip lies behind it (and inside the dropped batches).
     long skip = delivered > 0 ? 0 : spec.skip();
     long take = spec.take() == -1 ? -1 : Math.max(0, spec.take() - delivered);
-    return new ResumePoint(state.epoch(), state.batchInEpoch(), skip, take, delivered);
+    return new ResumePoint(state.epoch(), state.batchInEpoch(), skip, take, delivered,
+        state.checkpoint(), state.rowsAfterCheckpoint());
   }
 
   /** Whether the batch {@code index} of {@code epoch} was delivered before the resume. */

@@ -15,6 +15,7 @@ import dev.ingest.PaddingSpec;
 import dev.ingest.PipelineMetrics;
 import dev.ingest.PipelineSpec;
 import dev.ingest.PipelineState;
+import dev.ingest.SourceCheckpoint;
 import dev.ingest.StageMetrics;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.PooledByteBufAllocator;
@@ -86,6 +87,9 @@ final class RunningPipeline implements BatchIterator {
   /** The state after the last batch handed out (or the one this iterator started from). */
   private PipelineState lastState;
   private long readyBatchInEpoch;
+  /** The source's last checkpoint before the batch being handed out, and rows kept after it. */
+  private SourceCheckpoint checkpointInEffect;
+  private long readyRowsAfterCheckpoint;
   private final List<BatchEventProcessor<WorkUnit>> workers = new ArrayList<>();
   private final List<Thread> threads = new ArrayList<>();
   private final List<Thread> workerThreads = new ArrayList<>();
@@ -115,6 +119,13 @@ final class RunningPipeline implements BatchIterator {
     this.spec = spec;
     this.resume = ResumePoint.of(spec, from);
     this.lastState = from;
+    this.checkpointInEffect = from.checkpoint();
+    String filesDigest = FilesDigest.of(files);
+    if (from.checkpoint() != null && !from.checkpoint().filesDigest().equals(filesDigest)) {
+      throw new IllegalArgumentException("the state was saved over other files: the names or"
+          + " sizes of " + spec.source().files() + " changed (file list digest "
+          + from.checkpoint().filesDigest() + " then, " + filesDigest + " now)");
+    }
     int workerCount = spec.options().workerThreads();
     ByteBufAllocator allocator = PooledByteBufAllocator.DEFAULT;
     budget = MemoryBudget.of(spec.options());
@@ -165,7 +176,7 @@ final class RunningPipeline implements BatchIterator {
     cursor = new ConsumerCursor(prefetchRing, readyGates, consumed,
         spec.options().deterministic() || assembling);
     SourceTask source = new SourceTask(spec, files, ring, allocator, () -> halted, skippedRecords,
-        skippedFiles, sourceClock, assembling, budget, resume);
+        skippedFiles, sourceClock, assembling, budget, resume, filesDigest);
     this.source = source;
     sourceThread = new DefaultThreadFactory("ingest-source", true).newThread(source);
     threads.addAll(workerThreads);
@@ -230,6 +241,10 @@ final class RunningPipeline implements BatchIterator {
     ready = unit.batch;
     readyEpoch = unit.epoch;
     readyBatchInEpoch = unit.batchInEpoch;
+    if (unit.checkpoint != null) {
+      checkpointInEffect = unit.checkpoint;
+    }
+    readyRowsAfterCheckpoint = unit.rowsAfterCheckpoint;
     readyBytes = unit.recordBytes;
     unit.batch = null;
     cursor.take(sequence);
@@ -286,8 +301,11 @@ final class RunningPipeline implements BatchIterator {
     records += batch.rows();
     recordBytes += readyBytes;
     epoch = readyEpoch;
-    lastState = new PipelineState(lastState.specFingerprint(), readyEpoch, readyBatchInEpoch,
-        resume.delivered() + batches);
+    // Unordered batches come in no fixed order, so no state is given (see state()).
+    if (spec.options().deterministic()) {
+      lastState = new PipelineState(lastState.specFingerprint(), readyEpoch, readyBatchInEpoch,
+          resume.delivered() + batches, checkpointInEffect, readyRowsAfterCheckpoint);
+    }
     return batch;
   }
 

@@ -14,7 +14,15 @@ final class Seeds {
   private Seeds() {}
 
   static SplittableRandom random(long seed, long epoch, long purpose) {
-    long mixed = seed * 0x9E37_79B9_7F4A_7C15L ^ (epoch + 1) * 0xBF58_476D_1CE4_E5B9L ^ purpose;
-    return new SplittableRandom(mixed);
+    return new SplittableRandom(mix(seed, epoch, purpose));
+  }
+
+  /** The shuffle buffer's generator for an epoch (its state can be saved and restored). */
+  static ShuffleRandom shuffle(long seed, long epoch) {
+    return new ShuffleRandom(mix(seed, epoch, SHUFFLE));
+  }
+
+  private static long mix(long seed, long epoch, long purpose) {
+    return seed * 0x9E37_79B9_7F4A_7C15L ^ (epoch + 1) * 0xBF58_476D_1CE4_E5B9L ^ purpose;
   }
 }

@@ -5,7 +5,9 @@ import com.lmax.disruptor.RingBuffer;
 import dev.ingest.CorruptRecordException;
 import dev.ingest.CorruptionPolicy;
 import dev.ingest.PipelineSpec;
+import dev.ingest.SourceCheckpoint;
 import dev.ingest.tfrecord.Compression;
+import dev.ingest.tfrecord.TFRecordReader;
 import dev.ingest.tfrecord.TFRecordReaderOptions;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
@@ -31,6 +33,16 @@ import java.util.zip.CRC32C;
  * travels with the record. A mismatch then fails the batch, as the read stage, with the reader's
  * own problem. Under {@code skip} the readers check it here: skipping decides which records make
  * up a batch. Records that leave unparsed (skipped batches, a dropped remainder) are checked here.
+ *
+ * <h2>Checkpoints</h2>
+ *
+ * At the start of each epoch, and at a unit boundary once {@link #checkpointRecords} records were
+ * staged since the last, it captures a {@link SourceCheckpoint} (the interleave's file offsets,
+ * the shuffle buffer's record positions, sorted first, and its generator) and attaches it to the
+ * next unit it publishes, so the consumer knows the last checkpoint before each batch. The
+ * points depend on the spec alone, never on threads or timing, so every run, resumed or not,
+ * takes the same ones and sorts its buffer at the same moments. Started from a checkpoint, it
+ * reopens the files at their offsets and re-reads the buffered records from their positions.
  *
  * <p>A full ring makes it wait (parking, checking for shutdown), so a slow consumer bounds the
  * records in flight instead of growing memory. Whatever it holds when it stops (normally, on
@@ -59,6 +71,19 @@ final class SourceTask implements Runnable {
   private final boolean dropRemainder;
   private final MemoryBudget budget;
   private final ResumePoint resume;
+  /** Names the file list in checkpoints (see {@link FilesDigest}). */
+  private final String filesDigest;
+  /**
+   * Records staged between checkpoints: two shuffle buffers' worth (a checkpoint sorts and copies
+   * the buffer, so this keeps that cost to about one position per record), or every unit without
+   * a shuffle buffer (a checkpoint is then a few offsets).
+   */
+  private final long checkpointRecords;
+  private long stagedSinceCheckpoint;
+  /** The checkpoint the next published unit carries; null once carried. */
+  private SourceCheckpoint pendingCheckpoint;
+  /** This epoch's interleave, for checkpoints (still readable once closed at the epoch's end). */
+  private InterleavedRecords interleave;
   /** Whether this stage drops the batches a resumed consumer already had (else the batch stage). */
   private final boolean dropDelivered;
   /** Batches staged so far in this epoch, skipped ones included. */
@@ -78,8 +103,11 @@ final class SourceTask implements Runnable {
   SourceTask(PipelineSpec spec, List<Path> files, RingBuffer<WorkUnit> ring,
       ByteBufAllocator allocator, BooleanSupplier halted, AtomicLong skippedRecords,
       AtomicLong skippedFiles, StageClock clock, boolean batchesDownstream, MemoryBudget budget,
-      ResumePoint resume) {
+      ResumePoint resume, String filesDigest) {
     this.budget = budget;
+    this.filesDigest = filesDigest;
+    this.checkpointRecords = spec.shuffleBufferSize() > 0
+        ? Math.max(2L * spec.shuffleBufferSize(), spec.batchSize()) : 1;
     this.resume = resume;
     this.spec = spec;
     this.files = files;
@@ -141,16 +169,32 @@ final class SourceTask implements Runnable {
           }
         });
     long seed = spec.options().seed();
+    SourceCheckpoint restore = resume.checkpoint();
     for (epoch = resume.startEpoch(); spec.epochs() == -1 || epoch < spec.epochs(); epoch++) {
       batchInEpoch = 0;
       List<Path> epochFiles = EpochFiles.forEpoch(files, source, seed, epoch);
       if (shuffle != null) {
         long shuffleEpoch = spec.reshuffleEachIteration() ? epoch : 0;
-        shuffle.startEpoch(Seeds.random(seed, shuffleEpoch, Seeds.SHUFFLE));
+        shuffle.startEpoch(Seeds.shuffle(seed, shuffleEpoch));
       }
       long recordsThisEpoch = 0;
-      try (InterleavedRecords records =
-          new InterleavedRecords(epochFiles, source, options, cache)) {
+      stagedSinceCheckpoint = 0;
+      try (InterleavedRecords records = restore == null
+          ? new InterleavedRecords(epochFiles, source, options, cache)
+          : new InterleavedRecords(epochFiles, source, options, cache, restore)) {
+        interleave = records;
+        if (restore == null) {
+          pendingCheckpoint = checkpoint();
+        } else {
+          // Mid-epoch: the units before the checkpoint were formed (and delivered) before.
+          batchInEpoch = restore.unitInEpoch();
+          recordsThisEpoch = restore.unitInEpoch() > 0 || restore.nextFile() > 0 ? 1 : 0;
+          if (shuffle != null && !refillShuffle(restore, epochFiles, options)) {
+            return;
+          }
+          pendingCheckpoint = restore;
+          restore = null;
+        }
         while (records.advance()) {
           recordsThisEpoch++;
           clock.addElements(1);
@@ -166,8 +210,8 @@ final class SourceTask implements Runnable {
           }
           ByteBuf copy = allocator.directBuffer(records.length());
           copy.writeBytes(records.buffer(), records.start(), records.length());
-          if (shuffle.offer(copy, records.file(), records.offset(), records.indexInFile(),
-                  records.maskedDataCrc())
+          if (shuffle.offer(copy, records.fileIndex(), records.file(), records.offset(),
+                  records.indexInFile(), records.maskedDataCrc())
               && !addShuffled()) {
             return;
           }
@@ -205,7 +249,80 @@ final class SourceTask implements Runnable {
     } else {
       staging.add(source, start, length, file, offset, index);
     }
+    stagedSinceCheckpoint++;
     return staging.size() < spec.batchSize() || publishBatch();
+  }
+
+  /**
+   * Puts back the records a checkpoint's shuffle buffer held, read again from their positions,
+   * in the checkpoint's order, and its generator. Returns false when the pipeline must stop.
+   */
+  private boolean refillShuffle(SourceCheckpoint checkpoint, List<Path> epochFiles,
+      TFRecordReaderOptions options) throws IOException {
+    TFRecordReader reader = null;
+    int readerFile = -1;
+    try {
+      for (int i = 0; i < checkpoint.shuffled(); i++) {
+        int file = checkpoint.shuffledFile(i);
+        if (file < 0 || file >= epochFiles.size()) {
+          throw new IllegalArgumentException("the state's shuffle buffer names file " + file
+              + " of " + epochFiles.size());
+        }
+        if (file != readerFile) {
+          if (reader != null) {
+            reader.close();
+          }
+          reader = TFRecordReader.open(epochFiles.get(file), options);
+          readerFile = file;
+        }
+        // Positions are sorted by offset within a file: compressed files skip forward only once.
+        reader.seek(checkpoint.shuffledOffset(i), checkpoint.shuffledIndex(i));
+        if (!reader.advance()) {
+          throw new IllegalArgumentException("the state's shuffle buffer names a record at offset "
+              + checkpoint.shuffledOffset(i) + " of " + epochFiles.get(file)
+              + ", past the file's last record");
+        }
+        int length = reader.recordLength();
+        if (!reserve(length, "the shuffle buffer")) {
+          return false;
+        }
+        ByteBuf copy = allocator.directBuffer(length);
+        copy.writeBytes(reader.buffer(), reader.recordStart(), length);
+        shuffle.restore(copy, file, epochFiles.get(file), checkpoint.shuffledOffset(i),
+            checkpoint.shuffledIndex(i), reader.recordMaskedDataCrc());
+      }
+    } finally {
+      if (reader != null) {
+        reader.close();
+      }
+    }
+    shuffle.restoreRandom(checkpoint.shuffleRandom());
+    return true;
+  }
+
+  /** Where reading stands now, between units: see the class comment. */
+  private SourceCheckpoint checkpoint() {
+    int slots = interleave.cycleLength();
+    int[] cycleFiles = new int[slots];
+    long[] cycleOffsets = new long[slots];
+    long[] cycleRecords = new long[slots];
+    interleave.captureCycle(cycleFiles, cycleOffsets, cycleRecords);
+    int buffered = shuffle == null ? 0 : shuffle.size();
+    int[] shuffledFiles = new int[buffered];
+    long[] shuffledOffsets = new long[buffered];
+    long[] shuffledIndexes = new long[buffered];
+    if (shuffle != null) {
+      shuffle.sortByPosition();
+      for (int i = 0; i < buffered; i++) {
+        shuffledFiles[i] = shuffle.fileIndex(i);
+        shuffledOffsets[i] = shuffle.offset(i);
+        shuffledIndexes[i] = shuffle.index(i);
+      }
+    }
+    return new SourceCheckpoint(epoch, batchInEpoch, filesDigest, interleave.nextFile(),
+        interleave.slot(), interleave.takenFromSlot(), interleave.shardTurn(), cycleFiles,
+        cycleOffsets, cycleRecords, shuffle == null ? 0 : shuffle.randomState(), shuffledFiles,
+        shuffledOffsets, shuffledIndexes);
   }
 
   /** Adds the record the shuffle buffer just sent out, and gives back its buffer. */
@@ -222,7 +339,22 @@ final class SourceTask implements Runnable {
     }
   }
 
+  /**
+   * Hands on the full staging unit (publishes, skips or drops it), then takes a checkpoint if
+   * one is due. Returns false when the pipeline must stop.
+   */
   private boolean publishBatch() throws CorruptRecordException {
+    if (!formUnit()) {
+      return false;
+    }
+    if (stagedSinceCheckpoint >= checkpointRecords) {
+      pendingCheckpoint = checkpoint();
+      stagedSinceCheckpoint = 0;
+    }
+    return true;
+  }
+
+  private boolean formUnit() throws CorruptRecordException {
     long index = batchInEpoch++;
     if (dropDelivered && resume.alreadyDelivered(epoch, index)) {
       // Re-read to find where the next batch starts; the consumer had this one (checked) before.
@@ -252,6 +384,9 @@ final class SourceTask implements Runnable {
     StagedRecords empty = unit.records;
     unit.epoch = epoch;
     unit.batchInEpoch = index;
+    unit.checkpoint = pendingCheckpoint;
+    unit.rowsAfterCheckpoint = 0;
+    pendingCheckpoint = null;
     unit.recordBytes = staging.bytes();
     unit.records = staging;
     unit.batch = null;

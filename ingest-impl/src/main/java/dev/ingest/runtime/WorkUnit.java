@@ -1,6 +1,7 @@
 package dev.ingest.runtime;
 
 import dev.ingest.Batch;
+import dev.ingest.SourceCheckpoint;
 import io.netty.buffer.ByteBufAllocator;
 
 /**
@@ -26,6 +27,13 @@ final class WorkUnit {
   long recordBytes;
   /** The batch's index in its epoch, counting batches {@code skip} drops (for resuming). */
   long batchInEpoch;
+  /**
+   * The source's checkpoint taken just before this unit's first record, when it took one since the
+   * last unit it published; on an assembled batch, the last one before the batch's end.
+   */
+  SourceCheckpoint checkpoint;
+  /** On an assembled batch: rows the filters kept after {@link #checkpoint}, through this batch. */
+  long rowsAfterCheckpoint;
   /** Bytes of the memory budget this unit holds (its staged records or its parsed batch). */
   long reservedBytes;
   Throwable error;

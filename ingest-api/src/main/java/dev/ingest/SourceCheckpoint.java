@@ -1,0 +1,338 @@
+package dev.ingest;
+
+import java.io.ByteArrayOutputStream;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.Objects;
+
+/**
+ * Where a pipeline's source stood at one of its checkpoints: what a resumed pipeline needs to
+ * start reading there instead of at the start of the epoch. The source takes one at the start of
+ * every epoch and then, at the boundary of a unit of records, once every few shuffle buffers'
+ * worth of records; a {@link PipelineState} names the last one before the position it saves.
+ *
+ * <p>It holds positions, never record bytes:
+ *
+ * <ul>
+ *   <li>the interleave: the next file of the epoch's list to open, the cycle slot being read, the
+ *       records taken from it in this block, the record-shard turn, and for every cycle slot its
+ *       file (an index in the epoch's file list) with the byte offset of its next record and the
+ *       records read before it;
+ *   <li>the shuffle buffer: its random generator's state and, for every record it holds, the
+ *       record's file, byte offset and index in that file, in the buffer's order. The source
+ *       sorts its buffer by (file, offset) when it takes a checkpoint, in every run alike, so that
+ *       order is the sorted one and the positions delta-encode to a few bytes each.
+ * </ul>
+ *
+ * Offsets are in the decompressed stream of compressed files. {@link #filesDigest()} names the
+ * shard's file list (names and sizes), so a state is refused when the files changed.
+ */
+public final class SourceCheckpoint {
+  private final long epoch;
+  private final long unitInEpoch;
+  private final String filesDigest;
+  private final int nextFile;
+  private final int slot;
+  private final int takenFromSlot;
+  private final int shardTurn;
+  private final int[] cycleFiles;
+  private final long[] cycleOffsets;
+  private final long[] cycleRecords;
+  private final long shuffleRandom;
+  private final int[] shuffledFiles;
+  private final long[] shuffledOffsets;
+  private final long[] shuffledIndexes;
+
+  /**
+   * Takes ownership of the arrays (the runtime builds them fresh for each checkpoint).
+   *
+   * @param epoch the epoch being read
+   * @param unitInEpoch units of records the source had formed in this epoch before this point
+   * @param filesDigest digest of the shard's sorted file list, names and sizes
+   * @param nextFile index in the epoch's file list of the next file the interleave opens
+   * @param slot the cycle slot the interleave reads next
+   * @param takenFromSlot records already taken from that slot in its current block
+   * @param shardTurn position in the interleaved order modulo the record shards
+   * @param cycleFiles per cycle slot, the file it reads (index in the epoch's list), or -1
+   * @param cycleOffsets per cycle slot, the byte offset of the next record to read
+   * @param cycleRecords per cycle slot, the records of the file read before that offset
+   * @param shuffleRandom the shuffle generator's state (0 without a shuffle buffer)
+   * @param shuffledFiles per buffered record, its file (index in the epoch's list)
+   * @param shuffledOffsets per buffered record, its byte offset
+   * @param shuffledIndexes per buffered record, its index in its file
+   */
+  public SourceCheckpoint(long epoch, long unitInEpoch, String filesDigest, int nextFile, int slot,
+      int takenFromSlot, int shardTurn, int[] cycleFiles, long[] cycleOffsets,
+      long[] cycleRecords, long shuffleRandom, int[] shuffledFiles, long[] shuffledOffsets,
+      long[] shuffledIndexes) {
+    this.epoch = epoch;
+    this.unitInEpoch = unitInEpoch;
+    this.filesDigest = Objects.requireNonNull(filesDigest, "filesDigest");
+    this.nextFile = nextFile;
+    this.slot = slot;
+    this.takenFromSlot = takenFromSlot;
+    this.shardTurn = shardTurn;
+    this.cycleFiles = cycleFiles;
+    this.cycleOffsets = cycleOffsets;
+    this.cycleRecords = cycleRecords;
+    this.shuffleRandom = shuffleRandom;
+    this.shuffledFiles = shuffledFiles;
+    this.shuffledOffsets = shuffledOffsets;
+    this.shuffledIndexes = shuffledIndexes;
+    if (epoch < 0 || unitInEpoch < 0 || nextFile < 0 || slot < 0 || takenFromSlot < 0
+        || shardTurn < 0 || cycleOffsets.length != cycleFiles.length
+        || cycleRecords.length != cycleFiles.length
+        || shuffledOffsets.length != shuffledFiles.length
+        || shuffledIndexes.length != shuffledFiles.length
+        || (cycleFiles.length > 0 && slot >= cycleFiles.length)) {
+      throw new IllegalArgumentException("impossible checkpoint: epoch " + epoch + ", unit "
+          + unitInEpoch + ", next file " + nextFile + ", slot " + slot + " of "
+          + cycleFiles.length + ", taken " + takenFromSlot + ", shard turn " + shardTurn
+          + ", arrays of " + cycleOffsets.length + "/" + cycleRecords.length + " and "
+          + shuffledOffsets.length + "/" + shuffledIndexes.length);
+    }
+  }
+
+  public long epoch() {
+    return epoch;
+  }
+
+  public long unitInEpoch() {
+    return unitInEpoch;
+  }
+
+  public String filesDigest() {
+    return filesDigest;
+  }
+
+  public int nextFile() {
+    return nextFile;
+  }
+
+  public int slot() {
+    return slot;
+  }
+
+  public int takenFromSlot() {
+    return takenFromSlot;
+  }
+
+  public int shardTurn() {
+    return shardTurn;
+  }
+
+  public int cycleLength() {
+    return cycleFiles.length;
+  }
+
+  /** The file cycle slot {@code i} reads, or -1 when it is empty. */
+  public int cycleFile(int i) {
+    return cycleFiles[i];
+  }
+
+  public long cycleOffset(int i) {
+    return cycleOffsets[i];
+  }
+
+  public long cycleRecords(int i) {
+    return cycleRecords[i];
+  }
+
+  public long shuffleRandom() {
+    return shuffleRandom;
+  }
+
+  /** Records in the shuffle buffer. */
+  public int shuffled() {
+    return shuffledFiles.length;
+  }
+
+  public int shuffledFile(int i) {
+    return shuffledFiles[i];
+  }
+
+  public long shuffledOffset(int i) {
+    return shuffledOffsets[i];
+  }
+
+  public long shuffledIndex(int i) {
+    return shuffledIndexes[i];
+  }
+
+  // ---- serialized form (see PipelineState) ---------------------------------------------------
+
+  /** {@code epoch unit files_digest}. */
+  String headerLine() {
+    return epoch + " " + unitInEpoch + " " + filesDigest;
+  }
+
+  /** {@code next_file slot taken_from_slot shard_turn}. */
+  String interleaveLine() {
+    return nextFile + " " + slot + " " + takenFromSlot + " " + shardTurn;
+  }
+
+  /** Per slot {@code file:offset:records}, or {@code -} for an empty slot; space-separated. */
+  String cycleLine() {
+    StringBuilder line = new StringBuilder();
+    for (int i = 0; i < cycleFiles.length; i++) {
+      if (i > 0) {
+        line.append(' ');
+      }
+      line.append(cycleFiles[i] < 0 ? "-"
+          : cycleFiles[i] + ":" + cycleOffsets[i] + ":" + cycleRecords[i]);
+    }
+    return line.toString();
+  }
+
+  /**
+   * {@code count base64}: for each buffered record, in order, three unsigned varints: the file
+   * index minus the previous record's, then the offset and the index in the file, each minus the
+   * previous record's when the file is the same (absolute when it changed).
+   */
+  String shuffleLine() {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream(shuffledFiles.length * 4);
+    int previousFile = 0;
+    long previousOffset = 0;
+    long previousIndex = 0;
+    for (int i = 0; i < shuffledFiles.length; i++) {
+      boolean sameFile = i > 0 && shuffledFiles[i] == previousFile;
+      if (i > 0 && (shuffledFiles[i] < previousFile
+          || sameFile && (shuffledOffsets[i] <= previousOffset || shuffledIndexes[i] < previousIndex))) {
+        throw new IllegalStateException("shuffle positions are not sorted by file and offset");
+      }
+      writeVarint(bytes, shuffledFiles[i] - (i == 0 ? 0 : previousFile));
+      writeVarint(bytes, shuffledOffsets[i] - (sameFile ? previousOffset : 0));
+      writeVarint(bytes, shuffledIndexes[i] - (sameFile ? previousIndex : 0));
+      previousFile = shuffledFiles[i];
+      previousOffset = shuffledOffsets[i];
+      previousIndex = shuffledIndexes[i];
+    }
+    return shuffledFiles.length + " " + Base64.getEncoder().encodeToString(bytes.toByteArray());
+  }
+
+  /** Reads the lines {@link #headerLine()} and the others wrote; throws naming what is wrong. */
+  static SourceCheckpoint parse(String header, String interleave, String cycle, String random,
+      String shuffle) {
+    long[] head = numbers("checkpoint", header, 3, 2);
+    String[] headWords = header.trim().split(" ");
+    long[] turn = numbers("interleave", interleave, 4, 4);
+    String[] slots = cycle.trim().isEmpty() ? new String[0] : cycle.trim().split(" ");
+    int[] cycleFiles = new int[slots.length];
+    long[] cycleOffsets = new long[slots.length];
+    long[] cycleRecords = new long[slots.length];
+    for (int i = 0; i < slots.length; i++) {
+      if (slots[i].equals("-")) {
+        cycleFiles[i] = -1;
+        continue;
+      }
+      long[] parts = numbers("cycle", slots[i].replace(':', ' '), 3, 3);
+      cycleFiles[i] = Math.toIntExact(parts[0]);
+      cycleOffsets[i] = parts[1];
+      cycleRecords[i] = parts[2];
+    }
+    long shuffleRandom = numbers("shuffle_random", random, 1, 1)[0];
+    String[] shuffleWords = shuffle.trim().split(" ");
+    int count = Math.toIntExact(numbers("shuffle", shuffleWords[0], 1, 1)[0]);
+    int[] files = new int[count];
+    long[] offsets = new long[count];
+    long[] indexes = new long[count];
+    if (count > 0) {
+      if (shuffleWords.length != 2) {
+        throw new IllegalArgumentException("the state's shuffle line has no positions");
+      }
+      byte[] bytes;
+      try {
+        bytes = Base64.getDecoder().decode(shuffleWords[1]);
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("the state's shuffle positions are not base64", e);
+      }
+      int[] at = {0};
+      for (int i = 0; i < count; i++) {
+        files[i] = Math.toIntExact((i == 0 ? 0 : files[i - 1]) + readVarint(bytes, at));
+        boolean sameFile = i > 0 && files[i] == files[i - 1];
+        offsets[i] = (sameFile ? offsets[i - 1] : 0) + readVarint(bytes, at);
+        indexes[i] = (sameFile ? indexes[i - 1] : 0) + readVarint(bytes, at);
+      }
+      if (at[0] != bytes.length) {
+        throw new IllegalArgumentException("the state's shuffle positions hold "
+            + (bytes.length - at[0]) + " bytes more than " + count + " records need");
+      }
+    }
+    return new SourceCheckpoint(head[0], head[1], headWords[2], Math.toIntExact(turn[0]),
+        Math.toIntExact(turn[1]), Math.toIntExact(turn[2]), Math.toIntExact(turn[3]), cycleFiles,
+        cycleOffsets, cycleRecords, shuffleRandom, files, offsets, indexes);
+  }
+
+  /** The first {@code numeric} of {@code words} space-separated words, as longs. */
+  private static long[] numbers(String key, String line, int words, int numeric) {
+    String[] parts = line.trim().split(" ");
+    if (parts.length != words) {
+      throw new IllegalArgumentException("the state's " + key + " line has " + parts.length
+          + " values, not " + words + ": '" + line + "'");
+    }
+    long[] values = new long[numeric];
+    for (int i = 0; i < numeric; i++) {
+      try {
+        values[i] = Long.parseLong(parts[i]);
+      } catch (NumberFormatException e) {
+        throw new IllegalArgumentException("the state's " + key + " line has a value that is not"
+            + " a number: '" + parts[i] + "'");
+      }
+    }
+    return values;
+  }
+
+  private static void writeVarint(ByteArrayOutputStream out, long value) {
+    if (value < 0) {
+      throw new IllegalStateException("negative position delta " + value);
+    }
+    while ((value & ~0x7FL) != 0) {
+      out.write((int) (value & 0x7F) | 0x80);
+      value >>>= 7;
+    }
+    out.write((int) value);
+  }
+
+  private static long readVarint(byte[] bytes, int[] at) {
+    long value = 0;
+    for (int shift = 0; shift < 64; shift += 7) {
+      if (at[0] >= bytes.length) {
+        throw new IllegalArgumentException("the state's shuffle positions end in the middle");
+      }
+      byte b = bytes[at[0]++];
+      value |= (long) (b & 0x7F) << shift;
+      if (b >= 0) {
+        return value;
+      }
+    }
+    throw new IllegalArgumentException("the state's shuffle positions hold a malformed number");
+  }
+
+  @Override
+  public boolean equals(Object other) {
+    return other instanceof SourceCheckpoint that
+        && epoch == that.epoch && unitInEpoch == that.unitInEpoch
+        && filesDigest.equals(that.filesDigest) && nextFile == that.nextFile
+        && slot == that.slot && takenFromSlot == that.takenFromSlot
+        && shardTurn == that.shardTurn && shuffleRandom == that.shuffleRandom
+        && Arrays.equals(cycleFiles, that.cycleFiles)
+        && Arrays.equals(cycleOffsets, that.cycleOffsets)
+        && Arrays.equals(cycleRecords, that.cycleRecords)
+        && Arrays.equals(shuffledFiles, that.shuffledFiles)
+        && Arrays.equals(shuffledOffsets, that.shuffledOffsets)
+        && Arrays.equals(shuffledIndexes, that.shuffledIndexes);
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(epoch, unitInEpoch, filesDigest, nextFile, slot, shuffleRandom,
+        Arrays.hashCode(cycleOffsets), Arrays.hashCode(shuffledOffsets));
+  }
+
+  @Override
+  public String toString() {
+    return "SourceCheckpoint[epoch " + epoch + ", unit " + unitInEpoch + ", interleave "
+        + interleaveLine() + ", cycle " + cycleLine() + ", " + shuffledFiles.length
+        + " records shuffled]";
+  }
+}

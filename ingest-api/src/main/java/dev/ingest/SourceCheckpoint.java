@@ -4,6 +4,9 @@ import java.io.ByteArrayOutputStream;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.Objects;
+import java.util.zip.DataFormatException;
+import java.util.zip.Deflater;
+import java.util.zip.Inflater;
 
 /**
  * Where a pipeline's source stood at one of its checkpoints: what a resumed pipeline needs to
@@ -187,7 +190,8 @@ public final class SourceCheckpoint {
   /**
    * {@code count base64}: for each buffered record, in order, three unsigned varints: the file
    * index minus the previous record's, then the offset and the index in the file, each minus the
-   * previous record's when the file is the same (absolute when it changed).
+   * previous record's when the file is the same (absolute when it changed); the varints raw-DEFLATE
+   * compressed (records of similar sizes give runs of similar deltas), then base64.
    */
   String shuffleLine() {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream(shuffledFiles.length * 4);
@@ -207,7 +211,7 @@ public final class SourceCheckpoint {
       previousOffset = shuffledOffsets[i];
       previousIndex = shuffledIndexes[i];
     }
-    return shuffledFiles.length + " " + Base64.getEncoder().encodeToString(bytes.toByteArray());
+    return shuffledFiles.length + " " + Base64.getEncoder().encodeToString(deflate(bytes.toByteArray()));
   }
 
   /** Reads the lines {@link #headerLine()} and the others wrote; throws naming what is wrong. */
@@ -246,6 +250,8 @@ public final class SourceCheckpoint {
       } catch (IllegalArgumentException e) {
         throw new IllegalArgumentException("the state's shuffle positions are not base64", e);
       }
+      // Three varints of at most 10 bytes a record: anything longer is not a state's.
+      bytes = inflate(bytes, 30L * count);
       int[] at = {0};
       for (int i = 0; i < count; i++) {
         files[i] = Math.toIntExact((i == 0 ? 0 : files[i - 1]) + readVarint(bytes, at));
@@ -280,6 +286,48 @@ public final class SourceCheckpoint {
       }
     }
     return values;
+  }
+
+  private static byte[] deflate(byte[] raw) {
+    Deflater deflater = new Deflater(Deflater.BEST_COMPRESSION, true);
+    try {
+      deflater.setInput(raw);
+      deflater.finish();
+      ByteArrayOutputStream out = new ByteArrayOutputStream(raw.length / 2 + 16);
+      byte[] buffer = new byte[8192];
+      while (!deflater.finished()) {
+        out.write(buffer, 0, deflater.deflate(buffer));
+      }
+      return out.toByteArray();
+    } finally {
+      deflater.end();
+    }
+  }
+
+  private static byte[] inflate(byte[] compressed, long maxBytes) {
+    Inflater inflater = new Inflater(true);
+    try {
+      inflater.setInput(compressed);
+      ByteArrayOutputStream out = new ByteArrayOutputStream(compressed.length * 3);
+      byte[] buffer = new byte[8192];
+      while (!inflater.finished()) {
+        int n = inflater.inflate(buffer);
+        if (n == 0 && (inflater.needsInput() || inflater.needsDictionary())) {
+          throw new IllegalArgumentException("the state's shuffle positions end in the middle");
+        }
+        out.write(buffer, 0, n);
+        if (out.size() > maxBytes) {
+          throw new IllegalArgumentException("the state's shuffle positions hold more bytes than"
+              + " their records need");
+        }
+      }
+      return out.toByteArray();
+    } catch (DataFormatException e) {
+      throw new IllegalArgumentException("the state's shuffle positions are damaged: "
+          + e.getMessage(), e);
+    } finally {
+      inflater.end();
+    }
   }
 
   private static void writeVarint(ByteArrayOutputStream out, long value) {

@@ -19,8 +19,11 @@ import org.openjdk.jmh.annotations.State;
  * The cost of resuming: the time from {@code iterator(state)} to the first batch (and closing
  * it), against a fresh {@code iterator()}'s first batch, for a state saved at a fraction of the
  * way through an epoch. A training-like pipeline: 8 shards, shuffle buffer of 10,000 records,
- * batch 256. A resumed pipeline re-reads its epoch up to the saved position without parsing, so
- * the cost grows with the position; the state itself is the same few dozen bytes throughout.
+ * batch 256. A resumed pipeline starts from the state's source checkpoint: it seeks each open
+ * file to its offset, re-reads the shuffle buffer's records from their positions, and reads
+ * (without parsing) the records between the checkpoint and the position, so the cost is bounded by
+ * the shuffle buffer, not the position; compressed shards ({@code -p compression=gzip}) must be
+ * decompressed up to each offset instead of seeking.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)

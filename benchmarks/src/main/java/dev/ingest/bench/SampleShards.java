@@ -41,6 +41,10 @@ public class SampleShards {
   @Param({"32"})
   public int dataMiB;
 
+  /** How the shards are compressed: {@code none}, {@code gzip} or {@code zlib}. */
+  @Param({"none"})
+  public String compression;
+
   private Path directory;
   private boolean temporary;
   private List<Path> files;
@@ -56,9 +60,10 @@ public class SampleShards {
     if (kept == null || kept.isBlank()) {
       directory = Files.createTempDirectory("ingest-pipeline-bench-");
       temporary = true;
-      SampleDatasets.write(sampleKind, directory, records, SHARDS, Compression.NONE, SEED);
+      SampleDatasets.write(sampleKind, directory, records, SHARDS, compression(), SEED);
     } else {
-      directory = Path.of(kept).resolve(kind + "-" + dataMiB + "MiB");
+      String suffix = compression() == Compression.NONE ? "" : "-" + compression;
+      directory = Path.of(kept).resolve(kind + "-" + dataMiB + "MiB" + suffix);
       if (!Files.isDirectory(directory)) {
         writeOnce(sampleKind, directory);
       }
@@ -87,7 +92,7 @@ public class SampleShards {
   private void writeOnce(SampleKind sampleKind, Path target) throws IOException {
     Files.createDirectories(target.getParent());
     Path partial = Files.createTempDirectory(target.getParent(), target.getFileName() + ".partial-");
-    SampleDatasets.write(sampleKind, partial, records, SHARDS, Compression.NONE, SEED);
+    SampleDatasets.write(sampleKind, partial, records, SHARDS, compression(), SEED);
     try {
       Files.move(partial, target, StandardCopyOption.ATOMIC_MOVE);
     } catch (IOException raced) {
@@ -104,6 +109,10 @@ public class SampleShards {
     if (temporary) {
       BenchmarkFiles.deleteTree(directory);
     }
+  }
+
+  Compression compression() {
+    return Compression.parse(compression);
   }
 
   SampleKind sampleKind() {

@@ -210,7 +210,8 @@ class RunCommandTest {
     assertThat(Files.readAllLines(first)).hasSize(13);
     assertThat(joined).isEqualTo(Files.readAllLines(whole)).hasSize(32);
     assertThat(resumed.json().get("batches").asLong()).isEqualTo(32 - 13);
-    assertThat(Files.readString(state)).startsWith("ingest-state=1\n").contains("batches_delivered=13");
+    assertThat(Files.readString(state)).startsWith("ingest-state=2\n").contains("batches_delivered=13")
+        .contains("checkpoint=0 ");
   }
 
   @Test

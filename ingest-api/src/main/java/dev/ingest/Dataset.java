@@ -81,14 +81,15 @@ public final class Dataset {
   public Dataset compression(String compression) {
     return withSource(new SourceSpec(source.files(), compression, source.verifyCrc(),
         source.onCorrupt(), source.numShards(), source.shardIndex(), source.shardBy(),
-        source.shuffleFiles(), source.cycleLength(), source.blockLength()));
+        source.shuffleFiles(), source.cycleLength(), source.blockLength(),
+        source.numParallelCalls()));
   }
 
   /** Fail on the first corrupt record (default) or skip and count corrupt records. */
   public Dataset onCorrupt(CorruptionPolicy policy) {
     return withSource(new SourceSpec(source.files(), source.compression(), source.verifyCrc(),
         policy, source.numShards(), source.shardIndex(), source.shardBy(), source.shuffleFiles(),
-        source.cycleLength(), source.blockLength()));
+        source.cycleLength(), source.blockLength(), source.numParallelCalls()));
   }
 
   /** This trainer's share: every {@code numShards}-th file, starting at {@code index}. */
@@ -103,21 +104,31 @@ public final class Dataset {
   public Dataset shard(int numShards, int index, ShardBy by) {
     return withSource(new SourceSpec(source.files(), source.compression(), source.verifyCrc(),
         source.onCorrupt(), numShards, index, by, source.shuffleFiles(), source.cycleLength(),
-        source.blockLength()));
+        source.blockLength(), source.numParallelCalls()));
   }
 
   /** Whether the file order changes every epoch (default true). */
   public Dataset shuffleFiles(boolean shuffle) {
     return withSource(new SourceSpec(source.files(), source.compression(), source.verifyCrc(),
         source.onCorrupt(), source.numShards(), source.shardIndex(), source.shardBy(), shuffle,
-        source.cycleLength(), source.blockLength()));
+        source.cycleLength(), source.blockLength(), source.numParallelCalls()));
   }
 
   /** Reads {@code cycleLength} files at once, {@code blockLength} records from each in turn. */
   public Dataset interleave(int cycleLength, int blockLength) {
+    return interleave(cycleLength, blockLength, source.numParallelCalls());
+  }
+
+  /**
+   * As {@link #interleave(int, int)}, with {@code numParallelCalls} reader threads reading,
+   * decompressing and checking the cycle's files ahead of the source thread, which merges their
+   * records in the same order (tf.data's parallel interleave with {@code deterministic}). 0, the
+   * default, reads on the source thread. The batches are the same at any value.
+   */
+  public Dataset interleave(int cycleLength, int blockLength, int numParallelCalls) {
     return withSource(new SourceSpec(source.files(), source.compression(), source.verifyCrc(),
         source.onCorrupt(), source.numShards(), source.shardIndex(), source.shardBy(),
-        source.shuffleFiles(), cycleLength, blockLength));
+        source.shuffleFiles(), cycleLength, blockLength, numParallelCalls));
   }
 
   /** Parses every record as a {@code tf.train.Example} with these features. */

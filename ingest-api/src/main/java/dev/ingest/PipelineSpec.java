@@ -59,12 +59,13 @@ public record PipelineSpec(
   /**
    * A stable fingerprint of what decides the batches: hex SHA-256 over a canonical text of the
    * source, features, transforms (by name), shuffle, batch and padding, repeat, skip, take and
-   * seed. Threads, prefetch, the memory budget and the determinism flag are left out: they change
-   * how fast batches come, not which batches (with {@code deterministic} true).
+   * seed. Threads, reader threads, prefetch, the memory budget and the determinism flag are left
+   * out: they change how fast batches come, not which batches (with {@code deterministic} true).
    */
   public String fingerprint() {
-    StringBuilder text = new StringBuilder("v1\n");
-    text.append("source=").append(source).append('\n');
+    // v2: the shuffle buffer's generator and checkpoint order changed what a seed yields.
+    StringBuilder text = new StringBuilder("v2\n");
+    text.append("source=").append(source.fingerprintText()).append('\n');
     for (FeatureSpec feature : features.features()) {
       text.append("feature=").append(feature.name()).append(',').append(feature.dtype())
           .append(',').append(feature.shape()).append(',').append(feature.varLen()).append(',')
@@ -125,7 +126,16 @@ public record PipelineSpec(
       ShardBy shardBy,
       boolean shuffleFiles,
       int cycleLength,
-      int blockLength) {
+      int blockLength,
+      int numParallelCalls) {
+
+    /** A source read on the source thread itself ({@code numParallelCalls} 0). */
+    public SourceSpec(List<String> files, String compression, boolean verifyCrc,
+        CorruptionPolicy onCorrupt, int numShards, int shardIndex, ShardBy shardBy,
+        boolean shuffleFiles, int cycleLength, int blockLength) {
+      this(files, compression, verifyCrc, onCorrupt, numShards, shardIndex, shardBy, shuffleFiles,
+          cycleLength, blockLength, 0);
+    }
 
     public SourceSpec {
       files = List.copyOf(files);
@@ -138,6 +148,18 @@ public record PipelineSpec(
           "shard index must be in [0, " + numShards + "), got " + shardIndex);
       require(cycleLength >= 1, "cycle_length must be at least 1, got " + cycleLength);
       require(blockLength >= 1, "block_length must be at least 1, got " + blockLength);
+      require(numParallelCalls >= 0,
+          "num_parallel_calls must be at least 0 (0: on the source thread), got " + numParallelCalls);
+    }
+
+    /**
+     * What decides which records come in which order: everything but {@code numParallelCalls},
+     * which changes how fast they come, not which.
+     */
+    String fingerprintText() {
+      return "files=" + files + ",compression=" + compression + ",verify_crc=" + verifyCrc
+          + ",on_corrupt=" + onCorrupt + ",shards=" + numShards + "/" + shardIndex + "/" + shardBy
+          + ",shuffle_files=" + shuffleFiles + ",interleave=" + cycleLength + "/" + blockLength;
     }
   }
 

@@ -20,8 +20,8 @@ import java.util.Objects;
  * the few records between the checkpoint and the position, which costs about two shuffle
  * buffers' worth of reads whatever the position in the epoch. Compressed files cannot be entered
  * in the middle: they are decompressed from their start up to the offset (see {@link
- * dev.ingest.SourceCheckpoint}). A state without a checkpoint (version 1, or before the first
- * batch) re-reads the epoch from its start up to the position.
+ * dev.ingest.SourceCheckpoint}). A state without a checkpoint re-reads the epoch from its start
+ * up to the position.
  *
  * <h2>Serialized form (version 2)</h2>
  *
@@ -42,7 +42,9 @@ import java.util.Objects;
  * shuffle=&lt;records buffered&gt; &lt;base64 of their delta-encoded positions&gt;
  * </pre>
  *
- * Version 1 (the first five lines, with {@code ingest-state=1}) is still read.
+ * Version 1 (the first five lines, with {@code ingest-state=1}) is still read, but its spec
+ * fingerprint, from before the shuffle order changed (fingerprint text {@code v2}), no longer
+ * matches any spec: it is refused by {@link #requireSpec}.
  *
  * @param specFingerprint the spec it belongs to; a state from another spec is refused
  * @param epoch the epoch of the last batch delivered (0 before the first)
@@ -148,8 +150,9 @@ public record PipelineState(String specFingerprint, long epoch, long batchInEpoc
     if (!fingerprint.equals(specFingerprint)) {
       throw new IllegalArgumentException("the state was saved by a different pipeline: its spec"
           + " fingerprint is " + specFingerprint + ", this pipeline's is " + fingerprint
-          + " (files, features, transforms, shuffle, batch, repeat, skip, take or seed differ;"
-          + " threads, prefetch and the memory budget may change)");
+          + " (files, features, transforms, shuffle, batch, repeat, skip, take or seed differ,"
+          + " or an earlier version of ingest saved it; threads, readers, prefetch and the memory"
+          + " budget may change)");
     }
   }
 

@@ -6,9 +6,11 @@ import dev.ingest.PipelineSpec.SourceSpec;
 import dev.ingest.tfrecord.TFRecordFormat;
 import dev.ingest.tfrecord.TFRecordReaderOptions;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.function.BooleanSupplier;
 
 /**
  * One epoch's records, interleaved as tf.data's {@code interleave} does: {@code cycleLength} files
@@ -38,6 +40,10 @@ final class InterleavedRecords implements AutoCloseable {
   private final long[] openedAfter;
   /** Where whole files already read are replayed from, and new ones copied to; may be null. */
   private final RecordCache cache;
+  /** The reader threads that read files ahead ({@code num_parallel_calls}); null: read here. */
+  private final ReaderPool readers;
+  private final ByteBufAllocator allocator;
+  private final BooleanSupplier halted;
   private int nextFile;
   private int slot;
   private int takenFromSlot;
@@ -46,10 +52,17 @@ final class InterleavedRecords implements AutoCloseable {
   private RecordCursor current;
   private int currentFile;
 
-  /** @param cache replays files read whole before and caches the others; {@code null}: none */
+  /**
+   * @param cache replays files read whole before and caches the others; {@code null}: none
+   * @param readers reads files ahead on its threads; {@code null}: files are read on this thread
+   * @param halted true once the pipeline shuts down (stops waiting for read-ahead blocks)
+   */
   InterleavedRecords(List<Path> files, SourceSpec source, TFRecordReaderOptions options,
-      RecordCache cache) {
+      RecordCache cache, ReaderPool readers, ByteBufAllocator allocator, BooleanSupplier halted) {
     this.cache = cache;
+    this.readers = readers;
+    this.allocator = allocator;
+    this.halted = halted;
     this.files = files;
     this.options = options;
     this.blockLength = source.blockLength();
@@ -67,8 +80,9 @@ final class InterleavedRecords implements AutoCloseable {
    * at its offset (plain files seek; compressed files skip forward to it).
    */
   InterleavedRecords(List<Path> files, SourceSpec source, TFRecordReaderOptions options,
-      RecordCache cache, SourceCheckpoint checkpoint) throws IOException {
-    this(files, source, options, cache);
+      RecordCache cache, ReaderPool readers, ByteBufAllocator allocator, BooleanSupplier halted,
+      SourceCheckpoint checkpoint) throws IOException {
+    this(files, source, options, cache, readers, allocator, halted);
     if (checkpoint.cycleLength() != cycle.length || checkpoint.nextFile() > files.size()) {
       throw new IllegalArgumentException("the checkpoint's interleave (" + checkpoint.cycleLength()
           + " slots, next file " + checkpoint.nextFile() + ") does not fit this pipeline's ("
@@ -86,7 +100,7 @@ final class InterleavedRecords implements AutoCloseable {
             throw new IllegalArgumentException("the checkpoint's cycle slot " + i + " reads file "
                 + file + " of " + files.size());
           }
-          cycle[i] = FileCursor.at(files.get(file), options, checkpoint.cycleOffset(i),
+          cycle[i] = openAt(files.get(file), checkpoint.cycleOffset(i),
               checkpoint.cycleRecords(i));
           cycleFiles[i] = file;
           openedAt[i] = checkpoint.cycleOffset(i);
@@ -150,11 +164,28 @@ final class InterleavedRecords implements AutoCloseable {
   }
 
   private RecordCursor open(Path file) throws IOException {
-    if (cache == null) {
-      return new FileCursor(file, options, null);
+    RecordCursor cached = cache == null ? null : cache.cursor(file);
+    if (cached != null) {
+      return cached;
     }
-    RecordCursor cached = cache.cursor(file);
-    return cached != null ? cached : new FileCursor(file, options, cache.fill(file));
+    RecordCache.Filling filling = cache == null ? null : cache.fill(file);
+    if (readers == null) {
+      return new FileCursor(file, options, filling);
+    }
+    ReadAheadCursor cursor = new ReadAheadCursor(file, options, 0, 0, allocator, filling, halted);
+    readers.add(cursor);
+    return cursor;
+  }
+
+  /** A file entered at a checkpoint's offset (it fills no cache: it is not read whole). */
+  private RecordCursor openAt(Path file, long offset, long recordsBefore) throws IOException {
+    if (readers == null) {
+      return FileCursor.at(file, options, offset, recordsBefore);
+    }
+    ReadAheadCursor cursor =
+        new ReadAheadCursor(file, options, offset, recordsBefore, allocator, null, halted);
+    readers.add(cursor);
+    return cursor;
   }
 
   private void moveToNextSlot() {

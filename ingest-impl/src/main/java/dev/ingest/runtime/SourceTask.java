@@ -84,6 +84,8 @@ final class SourceTask implements Runnable {
   private SourceCheckpoint pendingCheckpoint;
   /** This epoch's interleave, for checkpoints (still readable once closed at the epoch's end). */
   private InterleavedRecords interleave;
+  /** The interleave's reader threads, or null when files are read on this thread. */
+  private ReaderPool readers;
   /** Whether this stage drops the batches a resumed consumer already had (else the batch stage). */
   private final boolean dropDelivered;
   /** Batches staged so far in this epoch, skipped ones included. */
@@ -128,20 +130,31 @@ final class SourceTask implements Runnable {
     this.take = batchesDownstream ? -1 : resume.take();
     this.dropDelivered = !batchesDownstream;
     this.dropRemainder = !batchesDownstream && spec.dropRemainder();
-    this.deferDataCrc =
-        spec.source().verifyCrc() && spec.source().onCorrupt() == CorruptionPolicy.FAIL;
+    // With reader threads the data CRCs are checked there, in parallel already.
+    this.deferDataCrc = spec.source().verifyCrc()
+        && spec.source().onCorrupt() == CorruptionPolicy.FAIL
+        && spec.source().numParallelCalls() == 0;
   }
 
   @Override
   public void run() {
     Throwable failure = null;
     try {
-      produce();
+      if (spec.source().numParallelCalls() == 0 || startReaders()) {
+        produce();
+      }
     } catch (Throwable e) {
       failure = e;
     } finally {
       if (shuffle != null) {
         shuffle.releaseAll();
+      }
+      if (readers != null) {
+        try {
+          readers.close();
+        } catch (RuntimeException e) {
+          failure = failure == null ? e : failure;
+        }
       }
     }
     finish(failure);
@@ -150,6 +163,16 @@ final class SourceTask implements Runnable {
     if (cache != null) {
       cache.release();
     }
+  }
+
+  /** Starts the interleave's reader threads; false once the pipeline is shut down. */
+  private boolean startReaders() {
+    // Every file open in the cycle may hold its read-ahead blocks: budget them up front.
+    if (!reserve(ReadAheadCursor.BYTES * spec.source().cycleLength(), "read-ahead blocks")) {
+      return false;
+    }
+    readers = new ReaderPool(spec.source().numParallelCalls(), halted);
+    return true;
   }
 
   private void produce() throws IOException {
@@ -180,8 +203,9 @@ final class SourceTask implements Runnable {
       long recordsThisEpoch = 0;
       stagedSinceCheckpoint = 0;
       try (InterleavedRecords records = restore == null
-          ? new InterleavedRecords(epochFiles, source, options, cache)
-          : new InterleavedRecords(epochFiles, source, options, cache, restore)) {
+          ? new InterleavedRecords(epochFiles, source, options, cache, readers, allocator, halted)
+          : new InterleavedRecords(epochFiles, source, options, cache, readers, allocator, halted,
+              restore)) {
         interleave = records;
         if (restore == null) {
           pendingCheckpoint = checkpoint();

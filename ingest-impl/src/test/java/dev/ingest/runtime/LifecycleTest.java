@@ -45,7 +45,7 @@ class LifecycleTest {
   private static Dataset dataset(int threads, long seed) {
     return Dataset.tfrecord(dir.toString())
         .parseExample(IdRecords.SPEC)
-        .interleave(2, 4)
+        .interleave(2, 4, (int) (seed % 3)) // reader threads too: 0, 1 or 2
         .shuffle(50)
         .batch(8, false)
         .prefetch(2)

@@ -56,6 +56,8 @@ class ResumeProperties {
       @ForAll @IntRange(min = 1, max = 2) int threadsAfter,
       @ForAll @IntRange(min = 0, max = 100) int stopPercent,
       @ForAll boolean gzip,
+      @ForAll @IntRange(min = 0, max = 2) int readersBefore,
+      @ForAll @IntRange(min = 0, max = 2) int readersAfter,
       @ForAll long seed)
       throws IOException {
     Path dir = Files.createTempDirectory("resume-properties");
@@ -67,7 +69,7 @@ class ResumeProperties {
           .parseExample(IdRecords.SPEC)
           .shard(numShards, seed % 2 == 0 ? 0 : numShards - 1, shardBy)
           .shuffleFiles(shuffleFiles)
-          .interleave(cycleLength, blockLength)
+          .interleave(cycleLength, blockLength, readersBefore)
           .shuffle(shuffleBuffer)
           .batch(batchSize, dropRemainder)
           .repeat(epochs)
@@ -82,7 +84,10 @@ class ResumeProperties {
       }
       List<String> whole = IdRecords.digests(dataset.withOptions(options(threadsBefore, seed)));
       int stopAfter = whole.size() * stopPercent / 100;
-      List<String> resumed = stopAndResume(dataset, stopAfter, threadsBefore, threadsAfter, seed);
+      // Reader threads, like threads, may differ after the resume: the state fits either way.
+      List<String> resumed = stopAndResume(dataset,
+          dataset.interleave(cycleLength, blockLength, readersAfter), stopAfter, threadsBefore,
+          threadsAfter, seed);
       assertThat(resumed).as("stopped after %s of %s batches", stopAfter, whole.size())
           .isEqualTo(whole);
     } finally {
@@ -116,7 +121,8 @@ class ResumeProperties {
       }
       List<String> whole = IdRecords.digests(dataset.withOptions(options(threadsBefore, seed)));
       int stopAfter = whole.size() * stopPercent / 100;
-      List<String> resumed = stopAndResume(dataset, stopAfter, threadsBefore, threadsAfter, seed);
+      List<String> resumed =
+          stopAndResume(dataset, dataset, stopAfter, threadsBefore, threadsAfter, seed);
       assertThat(resumed).as("stopped after %s of %s batches", stopAfter, whole.size())
           .isEqualTo(whole);
     } finally {
@@ -186,8 +192,8 @@ class ResumeProperties {
    * second one started from the first's state (passed through its serialized form), at another
    * thread count.
    */
-  private static List<String> stopAndResume(Dataset dataset, int stopAfter, int threadsBefore,
-      int threadsAfter, long seed) {
+  private static List<String> stopAndResume(Dataset dataset, Dataset resumedDataset,
+      int stopAfter, int threadsBefore, int threadsAfter, long seed) {
     List<String> digests = new ArrayList<>();
     PipelineState state;
     try (BatchIterator first = dataset.withOptions(options(threadsBefore, seed)).iterator()) {
@@ -200,7 +206,8 @@ class ResumeProperties {
     }
     PipelineState restored = PipelineState.fromBytes(state.toBytes());
     assertThat(restored).isEqualTo(state);
-    try (BatchIterator rest = dataset.withOptions(options(threadsAfter, seed)).iterator(restored)) {
+    try (BatchIterator rest =
+        resumedDataset.withOptions(options(threadsAfter, seed)).iterator(restored)) {
       while (rest.hasNext()) {
         try (Batch batch = rest.next()) {
           digests.add(BatchDigest.hex(batch));

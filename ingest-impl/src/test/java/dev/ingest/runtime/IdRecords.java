@@ -35,13 +35,18 @@ final class IdRecords {
 
   /** Writes {@code recordsPerFile.length} files into {@code dir}; returns the total records. */
   static int write(Path dir, int... recordsPerFile) throws IOException {
+    return write(dir, Compression.NONE, recordsPerFile);
+  }
+
+  /** As {@link #write(Path, int...)}, each file compressed as {@code compression} says. */
+  static int write(Path dir, Compression compression, int... recordsPerFile) throws IOException {
     Files.createDirectories(dir);
     ExampleEncoder encoder = new ExampleEncoder();
     int id = 0;
     for (int file = 0; file < recordsPerFile.length; file++) {
       Path path = dir.resolve(
           String.format("part-%05d-of-%05d.tfrecord", file, recordsPerFile.length));
-      try (TFRecordWriter writer = TFRecordWriter.open(path, Compression.NONE)) {
+      try (TFRecordWriter writer = TFRecordWriter.open(path, compression)) {
         for (int i = 0; i < recordsPerFile[file]; i++, id++) {
           writer.write(encoder.clear()
               .putInt64("id", id)

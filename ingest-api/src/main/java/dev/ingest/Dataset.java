@@ -1,5 +1,6 @@
 package dev.ingest;
 
+import dev.ingest.PipelineSpec.CacheSpec;
 import dev.ingest.PipelineSpec.ShardBy;
 import dev.ingest.PipelineSpec.SourceSpec;
 import dev.ingest.spi.PipelineRuntime;
@@ -42,13 +43,13 @@ public final class Dataset {
   private final int epochs;
   private final long skip;
   private final long take;
-  private final boolean cache;
+  private final CacheSpec cache;
   private final PipelineOptions options;
 
   private Dataset(SourceSpec source, ExampleSpec features, List<Transform> transforms,
       int shuffleBufferSize,
       boolean reshuffleEachIteration, int batchSize, boolean dropRemainder, PaddingSpec padding,
-      int prefetch, int epochs, long skip, long take, boolean cache, PipelineOptions options) {
+      int prefetch, int epochs, long skip, long take, CacheSpec cache, PipelineOptions options) {
     this.cache = cache;
     this.source = source;
     this.features = features;
@@ -74,7 +75,7 @@ public final class Dataset {
     SourceSpec source = new SourceSpec(files, "auto", true, CorruptionPolicy.FAIL, 1, 0,
         ShardBy.FILE, true, DEFAULT_CYCLE_LENGTH, DEFAULT_BLOCK_LENGTH);
     return new Dataset(source, null, List.of(), 0, true, 1, false, PaddingSpec.none(), DEFAULT_PREFETCH, 1,
-        0, -1, false, PipelineOptions.defaults());
+        0, -1, CacheSpec.none(), PipelineOptions.defaults());
   }
 
   /** Reads with this compression: {@code auto} (default), {@code none}, {@code gzip}, {@code zlib}. */
@@ -221,8 +222,29 @@ public final class Dataset {
    * budget for the pipeline's life.
    */
   public Dataset cache() {
+    return withCache(CacheSpec.memory());
+  }
+
+  /**
+   * Keeps every record read in files whose paths start with {@code pathPrefix} (tf.data's {@code
+   * cache(filename)}): the first epoch writes them, later epochs and later runs of the same
+   * pipeline read them instead of the sources, with no decompression. As with {@link #cache()},
+   * the batches are exactly those without the cache, every epoch reshuffled. A cache written by a
+   * pipeline that reads different sources (other files, sizes or modification times, another
+   * compression, shard or corruption policy) is refused with a {@link CacheMismatchException};
+   * a fill cut short (closed early, or the process killed) is completed by the next run. See
+   * {@code docs/engine.md} for the files and their format.
+   *
+   * @param pathPrefix such as {@code cache/train}: the cache's files are {@code
+   *     cache/train.manifest}, {@code cache/train.00000.tfrecord}, ...
+   */
+  public Dataset cache(String pathPrefix) {
+    return withCache(CacheSpec.files(pathPrefix));
+  }
+
+  private Dataset withCache(CacheSpec newCache) {
     return new Dataset(source, features, transforms, shuffleBufferSize, reshuffleEachIteration,
-        batchSize, dropRemainder, padding, prefetch, epochs, skip, take, true, options);
+        batchSize, dropRemainder, padding, prefetch, epochs, skip, take, newCache, options);
   }
 
   public Dataset withOptions(PipelineOptions newOptions) {

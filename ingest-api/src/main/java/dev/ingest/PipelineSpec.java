@@ -22,8 +22,9 @@ import java.util.Objects;
  * @param epochs passes over the data; -1 forever
  * @param skip batches to drop at the start (tf.data's {@code skip}, before {@code take})
  * @param take at most this many batches in all after the skipped ones; -1 for no limit
- * @param cache keep every record read in memory, so that later epochs read no file twice (the
- *     batches are the same as without it)
+ * @param cache where every record read is kept so that later epochs (and, in files, later runs)
+ *     read no source file twice: nowhere, in memory, or in files at a path prefix (the batches
+ *     are the same in every case)
  * @param options seed, determinism, threads, memory budget
  */
 public record PipelineSpec(
@@ -39,7 +40,7 @@ public record PipelineSpec(
     int epochs,
     long skip,
     long take,
-    boolean cache,
+    CacheSpec cache,
     PipelineOptions options) {
 
   public PipelineSpec {
@@ -47,6 +48,7 @@ public record PipelineSpec(
     Objects.requireNonNull(features, "parse_example features");
     transforms = List.copyOf(transforms);
     Objects.requireNonNull(padding, "padding");
+    Objects.requireNonNull(cache, "cache");
     Objects.requireNonNull(options, "options");
     require(shuffleBufferSize >= 0, "shuffle buffer_size must be at least 0, got " + shuffleBufferSize);
     require(batchSize >= 1, "batch_size must be at least 1, got " + batchSize);
@@ -61,6 +63,14 @@ public record PipelineSpec(
    * source, features, transforms (by name), shuffle, batch and padding, repeat, skip, take and
    * seed. Threads, reader threads, prefetch, the memory budget and the determinism flag are left
    * out: they change how fast batches come, not which batches (with {@code deterministic} true).
+   *
+   * <p>So is the {@link #cache()}, whether none, in memory or in files, and wherever its files
+   * are: it holds each source file's records whole, as read, and every epoch still applies its
+   * own file order, interleave, sharding and shuffle to them, so a pipeline yields the same batches
+   * with or without it. A state saved by a run with a cache therefore resumes a run without one
+   * (or with its files elsewhere), and the other way round. Whether a cache's files belong to a
+   * pipeline is a different question, answered by the cache's own fingerprint of the sources it
+   * read (see {@code docs/engine.md}).
    */
   public String fingerprint() {
     // v2: the shuffle buffer's generator and checkpoint order changed what a seed yields.
@@ -160,6 +170,62 @@ public record PipelineSpec(
       return "files=" + files + ",compression=" + compression + ",verify_crc=" + verifyCrc
           + ",on_corrupt=" + onCorrupt + ",shards=" + numShards + "/" + shardIndex + "/" + shardBy
           + ",shuffle_files=" + shuffleFiles + ",interleave=" + cycleLength + "/" + blockLength;
+    }
+  }
+
+  /**
+   * Where {@code cache} keeps the records it has read: {@link Kind#NONE nowhere}, {@link
+   * Kind#MEMORY in memory} for the pipeline's life, or {@link Kind#FILES in files} whose names
+   * start with {@code pathPrefix}, kept for later runs. YAML spells these {@code path: memory}
+   * and {@code path: <prefix>}.
+   *
+   * @param kind none, memory or files
+   * @param pathPrefix for {@link Kind#FILES}, the start of the cache files' paths ({@code
+   *     cache/train} gives {@code cache/train.manifest}, {@code cache/train.00000.tfrecord}, ...);
+   *     empty otherwise
+   */
+  public record CacheSpec(Kind kind, String pathPrefix) {
+    /** The word YAML uses for the in-memory cache, so never a file cache's prefix. */
+    public static final String MEMORY = "memory";
+
+    public CacheSpec {
+      Objects.requireNonNull(kind, "kind");
+      Objects.requireNonNull(pathPrefix, "pathPrefix");
+      if (kind == Kind.FILES) {
+        require(!pathPrefix.isBlank(), "a file cache needs a path prefix, such as cache/train");
+        require(!pathPrefix.equals(MEMORY), "'memory' names the in-memory cache; for cache"
+            + " files named memory.*, write ./memory");
+        require(!pathPrefix.endsWith("/") && !pathPrefix.endsWith(java.io.File.separator),
+            "a cache path prefix ends in the start of a file name, such as cache/train, not in"
+                + " a separator: '" + pathPrefix + "'");
+      } else {
+        require(pathPrefix.isEmpty(), "only a file cache has a path prefix, got '" + pathPrefix
+            + "' for " + kind);
+      }
+    }
+
+    public static CacheSpec none() {
+      return new CacheSpec(Kind.NONE, "");
+    }
+
+    public static CacheSpec memory() {
+      return new CacheSpec(Kind.MEMORY, "");
+    }
+
+    public static CacheSpec files(String pathPrefix) {
+      return new CacheSpec(Kind.FILES, pathPrefix);
+    }
+
+    /** Whether records are cached at all. */
+    public boolean enabled() {
+      return kind != Kind.NONE;
+    }
+
+    /** Where the cache is. */
+    public enum Kind {
+      NONE,
+      MEMORY,
+      FILES
     }
   }
 

@@ -134,9 +134,10 @@ final class ExplainCommand implements Callable<Integer> {
       }
     }
     batch.put("drop_remainder", spec.dropRemainder());
-    if (spec.cache()) {
+    if (spec.cache().enabled()) {
       // Only when set, so that the hash of a pipeline without a cache stays what it was.
-      node.putObject("cache").put("path", "memory");
+      node.putObject("cache").put("path", spec.cache().kind() == PipelineSpec.CacheSpec.Kind.MEMORY
+          ? PipelineSpec.CacheSpec.MEMORY : spec.cache().pathPrefix());
     }
     node.putObject("prefetch").put("buffer_size", spec.prefetch());
     node.put("repeat", spec.epochs());
@@ -179,9 +180,12 @@ final class ExplainCommand implements Callable<Integer> {
         plan.add("map (whole batches): " + transform.name());
       }
     }
-    if (spec.cache()) {
+    if (spec.cache().kind() == PipelineSpec.CacheSpec.Kind.MEMORY) {
       plan.add("cache: every record read kept in memory (before shuffle and parse); later"
           + " epochs read no file");
+    } else if (spec.cache().kind() == PipelineSpec.CacheSpec.Kind.FILES) {
+      plan.add("cache: every record read kept in files " + spec.cache().pathPrefix() + ".*"
+          + " (before shuffle and parse); later epochs and runs read no source file");
     }
     plan.add("prefetch: " + spec.prefetch() + " batches");
     plan.add("repeat: " + (spec.epochs() == -1 ? "forever" : spec.epochs() + " epoch(s)"));

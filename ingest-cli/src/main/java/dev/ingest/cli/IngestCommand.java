@@ -1,5 +1,6 @@
 package dev.ingest.cli;
 
+import dev.ingest.CacheMismatchException;
 import dev.ingest.CorruptRecordException;
 import dev.ingest.InvalidExampleException;
 import dev.ingest.cli.config.ConfigException;
@@ -84,6 +85,11 @@ public final class IngestCommand implements Callable<Integer> {
       message = "invalid pipeline config";
       err.println("ingest: " + message + ":");
       config.problems().forEach(problem -> err.println("  " + problem));
+    } else if (e instanceof CacheMismatchException) {
+      // The config points its cache at another pipeline's files: bad configuration, not data.
+      exitCode = ExitCode.USAGE;
+      message = e.getMessage();
+      err.println("ingest: " + message);
     } else if (e instanceof CorruptRecordException || e instanceof InvalidExampleException) {
       exitCode = ExitCode.BAD_DATA;
       message = e.getMessage();

@@ -215,6 +215,29 @@ class RunCommandTest {
   }
 
   @Test
+  void aFileCacheGivesTheSameDigestAndACacheOfOtherSourcesExits2() throws IOException {
+    String uncached = Cli.run(args("--json")).json().get("digest").asText();
+    String prefix = dir.resolve("cache").resolve("tabular").toString();
+    Files.writeString(config, PIPELINE.replace("  - prefetch: {buffer_size: auto}\n",
+        "  - prefetch: {buffer_size: auto}\n  - cache: {path: \"" + prefix + "\"}\n"));
+
+    Cli.Outcome filling = Cli.run(args("--json"));
+    Cli.Outcome replaying = Cli.run(args("--json"));
+
+    assertThat(filling.exitCode()).as(filling.err()).isZero();
+    assertThat(filling.json().get("digest").asText()).isEqualTo(uncached);
+    assertThat(replaying.json().get("digest").asText()).isEqualTo(uncached);
+    assertThat(Path.of(prefix + ".manifest")).exists();
+
+    // Another compression setting may decode the same files differently: another pipeline.
+    Cli.Outcome other = Cli.run(args("--json", "--set", "source.tfrecord.compression=none"));
+    assertThat(other.exitCode()).isEqualTo(2);
+    assertThat(other.err()).contains("the cache at '" + prefix + "'")
+        .contains("compression: auto in the cache, none now");
+    assertThat(other.json().get("exit_code").asInt()).isEqualTo(2);
+  }
+
+  @Test
   void aStateFromAnotherPipelineIsBadUsage() throws IOException {
     Path state = dir.resolve("state");
     assertThat(Cli.run(args("--max-batches", "2", "--save-state", state.toString())).exitCode())

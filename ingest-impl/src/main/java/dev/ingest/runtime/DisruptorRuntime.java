@@ -2,6 +2,7 @@ package dev.ingest.runtime;
 
 import dev.ingest.BatchIterator;
 import dev.ingest.PipelineSpec;
+import dev.ingest.PipelineSpec.CacheSpec;
 import dev.ingest.PipelineState;
 import dev.ingest.spi.PipelineRuntime;
 import java.io.IOException;
@@ -27,6 +28,10 @@ public final class DisruptorRuntime implements PipelineRuntime {
     }
     if (files.isEmpty()) {
       throw new IllegalArgumentException("no files match " + spec.source().files());
+    }
+    if (spec.cache().kind() == CacheSpec.Kind.FILES) {
+      // Before any thread or buffer exists: a cache of other sources is a configuration error.
+      FileRecordCache.refuseMismatch(spec.cache().pathPrefix(), spec.source(), files);
     }
     return new RunningPipeline(spec, files, state);
   }

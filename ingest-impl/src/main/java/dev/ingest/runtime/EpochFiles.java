@@ -17,14 +17,20 @@ final class EpochFiles {
   private EpochFiles() {}
 
   static List<Path> forEpoch(List<Path> sortedFiles, SourceSpec source, long seed, long epoch) {
+    List<Path> files = ofShard(sortedFiles, source);
+    if (source.shuffleFiles()) {
+      Collections.shuffle(files, new java.util.Random(Seeds.random(seed, epoch, Seeds.FILE_ORDER).nextLong()));
+    }
+    return files;
+  }
+
+  /** The files the shard reads every epoch, in sorted order. */
+  static List<Path> ofShard(List<Path> sortedFiles, SourceSpec source) {
     List<Path> files = new ArrayList<>();
     for (int i = 0; i < sortedFiles.size(); i++) {
       if (source.shardBy() == ShardBy.RECORD || i % source.numShards() == source.shardIndex()) {
         files.add(sortedFiles.get(i));
       }
-    }
-    if (source.shuffleFiles()) {
-      Collections.shuffle(files, new java.util.Random(Seeds.random(seed, epoch, Seeds.FILE_ORDER).nextLong()));
     }
     return files;
   }

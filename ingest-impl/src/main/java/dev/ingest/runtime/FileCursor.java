@@ -9,17 +9,25 @@ import java.nio.file.Path;
 /**
  * A file's records from the file, through a {@link TFRecordReader}; with a cache, each record is
  * also copied into it as it is read, and the file is marked complete in the cache when its end is
- * reached (a file read only in part leaves nothing the cache would replay).
+ * reached (a file closed before its end is abandoned: the cache replays nothing of it).
  */
 final class FileCursor implements RecordCursor {
   private final TFRecordReader reader;
   private final RecordCache.Filling filling;
+  private boolean filled;
 
   /** @param filling where to copy the records, or {@code null} for no cache */
   FileCursor(Path file, TFRecordReaderOptions options, RecordCache.Filling filling)
       throws IOException {
-    this.reader = TFRecordReader.open(file, options);
     this.filling = filling;
+    try {
+      this.reader = TFRecordReader.open(file, options);
+    } catch (IOException | RuntimeException e) {
+      if (filling != null) {
+        filling.abandon(); // nobody else will: the cursor the caller would close does not exist
+      }
+      throw e;
+    }
   }
 
   /**
@@ -41,8 +49,15 @@ final class FileCursor implements RecordCursor {
   @Override
   public boolean advance() throws IOException {
     if (!reader.advance()) {
-      if (filling != null) {
-        filling.complete();
+      if (filling != null && !filled) {
+        filled = true;
+        if (reader.problems() == 0) {
+          filling.complete();
+        } else {
+          // Records were skipped: the cache's offsets would no longer be the file's, which
+          // checkpoints rely on. Such a file is read from its source every epoch instead.
+          filling.abandon();
+        }
       }
       return false;
     }
@@ -90,6 +105,10 @@ final class FileCursor implements RecordCursor {
 
   @Override
   public void close() throws IOException {
+    if (filling != null && !filled) {
+      filled = true;
+      filling.abandon();
+    }
     reader.close();
   }
 }

@@ -59,6 +59,8 @@ final class ReadAheadCursor implements RecordCursor {
   private final Backoff waiting = new Backoff(MAX_PARK_NANOS);
   private RecordBlock block;
   private int at;
+  /** The filling was completed or abandoned: it is done with. */
+  private boolean filled;
 
   /**
    * @param startOffset where to start reading (0, or a checkpoint's offset)
@@ -97,8 +99,13 @@ final class ReadAheadCursor implements RecordCursor {
           throw rethrow(block.failure);
         }
         if (block.last) {
-          if (filling != null) {
-            filling.complete();
+          if (filling != null && !filled) {
+            filled = true;
+            if (block.problems) {
+              filling.abandon(); // as FileCursor: a file with skipped records is not cached
+            } else {
+              filling.complete();
+            }
           }
           return false;
         }
@@ -178,11 +185,18 @@ final class ReadAheadCursor implements RecordCursor {
     return block.dataCrcs[at];
   }
 
-  /** Marks the cursor closed; its reader thread (or the pool) releases the rest. */
+  /**
+   * Marks the cursor closed, abandoning a cache filling the file's end did not complete; its
+   * reader thread (or the pool) releases the rest.
+   */
   @Override
   public void close() {
     if (closed) {
       return;
+    }
+    if (filling != null && !filled) {
+      filled = true;
+      filling.abandon();
     }
     if (block != null) {
       block.release();
@@ -235,6 +249,7 @@ final class ReadAheadCursor implements RecordCursor {
       next.last = true;
     }
     if (next.last) {
+      next.problems = reader != null && reader.problems() > 0;
       done = true;
       closeReader();
     }

@@ -26,6 +26,8 @@ final class RecordBlock {
   long recordsBefore;
   /** The file ends after this block's records. */
   boolean last;
+  /** On the last block: the reader skipped corrupt records somewhere in the file. */
+  boolean problems;
   /** What ended the file early, thrown once the records before it were taken; or null. */
   Throwable failure;
 
@@ -37,6 +39,7 @@ final class RecordBlock {
     count = 0;
     this.recordsBefore = recordsBefore;
     last = false;
+    problems = false;
     failure = null;
     if (bytes != null) {
       bytes.clear();

@@ -1,205 +1,79 @@
 package dev.ingest.runtime;
 
+import dev.ingest.PipelineSpec;
+import dev.ingest.PipelineSpec.CacheSpec;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
+import java.io.IOException;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.function.LongPredicate;
 
 /**
- * tf.data's {@code cache()} in memory, at the records: every record read from a file (after its
- * framing and length check, before shuffle and parse), kept in pooled direct blocks, per file.
- * Once a file has been read to its end, later epochs read it from here instead of from disk: no
- * I/O, no decompression, no framing. Because the cache holds whole files' records, and every
- * epoch still applies its own file order, interleave, sharding and shuffle to them, a pipeline
- * with a cache yields exactly the batches it yields without one.
+ * tf.data's {@code cache()}, at the records of whole source files: a file read to its end once
+ * is replayed from the cache after that, and a file read from its source is copied into the cache
+ * as it is read ({@link Filling}). The cache sits after the framing and length check and before
+ * shuffle and parse, and every epoch still applies its own file order, interleave, sharding and
+ * shuffle to what it replays, so a pipeline yields exactly the batches it yields without a cache.
  *
- * <pre>
- *   blocks (1 MiB each):  [ r0 r1 r2 ... | r9 r10 ... ]       file A: records 0..9 → (block, start, length)
- * </pre>
+ * <p>Two kinds: {@link MemoryRecordCache} (pooled direct memory, counted against the budget, for
+ * the pipeline's life) and {@link FileRecordCache} (files under a path prefix, kept for later
+ * runs).
  *
- * <p>Confined to the source thread. Its bytes count against the memory budget (through the
- * reserve callback) and are never given back while the pipeline runs; {@link #release()} frees
- * every block at the end.
+ * <h2>Assumptions and guarantees</h2>
+ *
+ * Confined to the source thread, as are the cursors and fillings it hands out. {@link #release()}
+ * is called once, when the source stops, after every cursor and filling was closed.
  */
-final class RecordCache {
-  static final int BLOCK_BYTES = 1 << 20;
+interface RecordCache {
 
-  private final ByteBufAllocator allocator;
-  /** Reserves budget for bytes about to be cached; false once the pipeline is shutting down. */
-  private final LongPredicate reserve;
-  private final Map<Path, CachedFile> complete = new HashMap<>();
-  private final List<ByteBuf> blocks = new ArrayList<>();
-  private ByteBuf block;
-  private long bytes;
-  private long recordsServed;
-
-  RecordCache(ByteBufAllocator allocator, LongPredicate reserve) {
-    this.allocator = allocator;
-    this.reserve = reserve;
+  /**
+   * The cache {@code spec} asks for, or {@code null} for none. Nothing is read or locked yet: a
+   * file cache opens itself on the source thread, on first use.
+   *
+   * @param files the pipeline's record files, sorted (as {@link RecordFiles#resolve} gives them)
+   * @param reserve reserves budget for bytes about to be held in memory; false once the pipeline
+   *     is shutting down
+   */
+  static RecordCache of(PipelineSpec spec, List<Path> files, ByteBufAllocator allocator,
+      LongPredicate reserve) {
+    CacheSpec cache = spec.cache();
+    return switch (cache.kind()) {
+      case NONE -> null;
+      case MEMORY -> new MemoryRecordCache(allocator, reserve);
+      case FILES -> new FileRecordCache(cache.pathPrefix(), spec.source(), files, allocator);
+    };
   }
 
-  /** The file's records from the cache, or {@code null} if it has not been read whole yet. */
-  RecordCursor cursor(Path file) {
-    CachedFile cached = complete.get(file);
-    return cached == null ? null : new CachedCursor(cached);
-  }
+  /** The file's records from the cache, or {@code null} if it has not been cached whole yet. */
+  RecordCursor cursor(Path file) throws IOException;
 
-  /** Starts caching a file that is being read from disk. */
-  Filling fill(Path file) {
-    return new Filling(file);
-  }
-
-  /** Bytes held. */
-  long bytes() {
-    return bytes;
-  }
+  /**
+   * Starts caching a file that is being read from its source, or returns {@code null} when this
+   * pipeline does not fill the cache (another run is filling it).
+   */
+  Filling fill(Path file) throws IOException;
 
   /** Records handed out from the cache so far. */
-  long recordsServed() {
-    return recordsServed;
-  }
+  long recordsServed();
 
-  void release() {
-    blocks.forEach(ByteBuf::release);
-    blocks.clear();
-    complete.clear();
-    block = null;
-  }
+  /** Gives back everything the cache holds for this pipeline (memory, files open, a lock). */
+  void release();
 
-  /** Copies {@code length} bytes in; returns the index of the block holding them. */
-  private int append(ByteBuf source, int start, int length) {
-    if (block == null || block.writableBytes() < length) {
-      block = allocator.directBuffer(Math.max(BLOCK_BYTES, length));
-      blocks.add(block);
-    }
-    block.writeBytes(source, start, length);
-    bytes += length;
-    return blocks.size() - 1;
-  }
+  /** One file's records on their way into the cache, while the file is read from its source. */
+  interface Filling {
 
-  /** One file's records, in file order. */
-  private static final class CachedFile {
-    final Path file;
-    int count;
-    int[] blockIndex = new int[64];
-    int[] start = new int[64];
-    int[] length = new int[64];
-    long[] offset = new long[64];
-    int[] crc = new int[64];
+    /**
+     * Copies one record in: {@code length} bytes of {@code source} from {@code start}, found at
+     * {@code fileOffset} of the (decompressed) source file, with the masked data CRC stored there.
+     */
+    void add(ByteBuf source, int start, int length, long fileOffset, int maskedCrc)
+        throws IOException;
 
-    CachedFile(Path file) {
-      this.file = file;
-    }
+    /** The file was read to its end: later epochs (and runs) may read it from the cache. */
+    void complete() throws IOException;
 
-    void add(int inBlock, int at, int size, long fileOffset, int maskedCrc) {
-      if (count == start.length) {
-        int capacity = count * 2;
-        blockIndex = Arrays.copyOf(blockIndex, capacity);
-        start = Arrays.copyOf(start, capacity);
-        length = Arrays.copyOf(length, capacity);
-        offset = Arrays.copyOf(offset, capacity);
-        crc = Arrays.copyOf(crc, capacity);
-      }
-      blockIndex[count] = inBlock;
-      start[count] = at;
-      length[count] = size;
-      offset[count] = fileOffset;
-      crc[count] = maskedCrc;
-      count++;
-    }
-  }
-
-  /** Records of one file on their way into the cache, while the file is read. */
-  final class Filling {
-    private final CachedFile file;
-    private boolean abandoned;
-
-    private Filling(Path path) {
-      this.file = new CachedFile(path);
-    }
-
-    void add(ByteBuf source, int start, int length, long fileOffset, int maskedCrc) {
-      if (abandoned) {
-        return;
-      }
-      if (!reserve.test(length)) {
-        abandoned = true; // shutting down: this file will not be replayed
-        return;
-      }
-      int at = block == null || block.writableBytes() < length ? 0 : block.writerIndex();
-      int inBlock = append(source, start, length);
-      file.add(inBlock, at, length, fileOffset, maskedCrc);
-    }
-
-    /** The file was read to its end: later epochs may read it from the cache. */
-    void complete() {
-      if (!abandoned) {
-        complete.put(file.file, file);
-      }
-    }
-  }
-
-  /** Replays one cached file. */
-  private final class CachedCursor implements RecordCursor {
-    private final CachedFile file;
-    private int next;
-    private int at = -1;
-
-    CachedCursor(CachedFile file) {
-      this.file = file;
-    }
-
-    @Override
-    public boolean advance() {
-      if (next == file.count) {
-        return false;
-      }
-      at = next++;
-      recordsServed++;
-      return true;
-    }
-
-    @Override
-    public ByteBuf buffer() {
-      return blocks.get(file.blockIndex[at]);
-    }
-
-    @Override
-    public int recordStart() {
-      return file.start[at];
-    }
-
-    @Override
-    public int recordLength() {
-      return file.length[at];
-    }
-
-    @Override
-    public Path file() {
-      return file.file;
-    }
-
-    @Override
-    public long recordOffset() {
-      return file.offset[at];
-    }
-
-    @Override
-    public long recordsRead() {
-      return next;
-    }
-
-    @Override
-    public int recordMaskedDataCrc() {
-      return file.crc[at];
-    }
-
-    @Override
-    public void close() {}
+    /** The file will not be read to its end: what was copied of it must never be replayed. */
+    void abandon();
   }
 }

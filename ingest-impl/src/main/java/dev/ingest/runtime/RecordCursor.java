@@ -6,7 +6,7 @@ import java.nio.file.Path;
 
 /**
  * One file's records, one at a time, wherever they come from: the file itself ({@link
- * FileCursor}) or the pipeline's in-memory cache of it ({@link RecordCache}). After {@link
+ * FileCursor}) or the pipeline's cache of it ({@link RecordCache}). After {@link
  * #advance()} the record is {@link #recordLength()} bytes of {@link #buffer()} from {@link
  * #recordStart()}, valid until the next call. Confined to the source thread.
  */

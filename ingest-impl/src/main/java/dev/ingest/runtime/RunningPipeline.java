@@ -375,7 +375,7 @@ final class RunningPipeline implements BatchIterator {
     return ring.getBufferSize();
   }
 
-  /** Records the source took from its in-memory cache instead of a file; once it has ended. */
+  /** Records the source took from its cache instead of a source file; once it has ended. */
   long recordsFromCache() {
     return source.recordsFromCache();
   }

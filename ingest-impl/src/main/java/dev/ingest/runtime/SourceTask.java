@@ -62,7 +62,7 @@ final class SourceTask implements Runnable {
   private final StageClock clock;
   private final ByteBufAllocator allocator;
   private final RecordShuffleBuffer shuffle;
-  /** The in-memory record cache ({@code cache()}), or {@code null}. */
+  /** The record cache ({@code cache()}, in memory or in files), or {@code null}. */
   private final RecordCache cache;
   private final Backoff fullRing = new Backoff(FULL_RING_MAX_PARK_NANOS);
   /** Batches to skip and to take, and whether to drop an epoch's short last unit, here. */
@@ -122,8 +122,7 @@ final class SourceTask implements Runnable {
     this.shuffle = spec.shuffleBufferSize() > 0 ? new RecordShuffleBuffer(spec.shuffleBufferSize()) : null;
     this.staging = new StagedRecords(allocator, spec.batchSize());
     // Cached bytes stay for the pipeline's life: they join the bytes only this thread holds.
-    this.cache = spec.cache() ? new RecordCache(allocator, bytes -> reserve(bytes, "the cache"))
-        : null;
+    this.cache = RecordCache.of(spec, files, allocator, bytes -> reserve(bytes, "the cache"));
     // When filters decide the batches downstream, units are chunks of records, not batches: the
     // assembler skips, takes and drops remainders in batches; every record must reach it.
     this.skip = batchesDownstream ? 0 : resume.skip();

@@ -38,7 +38,7 @@ final class IdRecords {
     return write(dir, Compression.NONE, recordsPerFile);
   }
 
-  /** As {@link #write(Path, int...)}, compressed. */
+  /** As {@link #write(Path, int...)}, each file compressed as {@code compression} says. */
   static int write(Path dir, Compression compression, int... recordsPerFile) throws IOException {
     Files.createDirectories(dir);
     ExampleEncoder encoder = new ExampleEncoder();

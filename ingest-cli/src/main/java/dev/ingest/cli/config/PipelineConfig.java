@@ -30,7 +30,7 @@ import java.util.function.Function;
  *
  * <p>The engine runs its stages in tf.data's fixed order (parse_example, shuffle, batch or
  * padded_batch, prefetch), so the {@code stages} list may name them in any order, each at most
- * once. {@code map}, {@code filter} and {@code cache} are refused until the engine runs them.
+ * once; {@code map} and {@code filter} may come more than once and run in the order given.
  *
  * @param name the config's {@code name}, or the file name without its extension
  * @param dataset the builder, ready to run
@@ -440,7 +440,11 @@ public record PipelineConfig(String name, Dataset dataset, PipelineSpec spec) {
       return at;
     }
 
-    /** {@code cache: {path: memory}}; a file cache is not built yet. */
+    /**
+     * {@code cache: {path: memory}}, or {@code path: <prefix>} for a cache in files whose names
+     * start with the prefix. The engine caches records before shuffle and parse wherever the
+     * stage is listed, so its place in the list does not matter.
+     */
     private Dataset cache(Dataset dataset, String path, ConfigNode body) {
       Map<String, ConfigNode> keys = keys(path, body, Set.of("path"));
       ConfigNode where = keys.get("path");
@@ -454,12 +458,17 @@ public record PipelineConfig(String name, Dataset dataset, PipelineSpec spec) {
       if (value == null) {
         return dataset;
       }
-      if (!value.equals("memory")) {
-        fail(path + ".path", where, "not supported yet: only path: memory (a cache in files is"
-            + " still to come)");
+      if (value.equals(PipelineSpec.CacheSpec.MEMORY)) {
+        return dataset.cache();
+      }
+      try {
+        PipelineSpec.CacheSpec.files(value);
+      } catch (IllegalArgumentException e) {
+        fail(path + ".path", where, "expected memory or a file path prefix such as cache/train: "
+            + e.getMessage());
         return dataset;
       }
-      return dataset.cache();
+      return dataset.cache(value);
     }
 
     private Dataset shuffle(Dataset dataset, String path, ConfigNode body) {

@@ -76,6 +76,19 @@ class PipelineConfigTest {
   }
 
   @Test
+  void mapsTheCacheToNoneMemoryOrFilesAtAPathPrefix() throws ConfigException {
+    String base = FULL.replace("  - prefetch: {buffer_size: 8}\n", "");
+
+    assertThat(parse(base).spec().cache()).isEqualTo(PipelineSpec.CacheSpec.none());
+    assertThat(parse(base.replace("stages:\n", "stages:\n  - cache: {path: memory}\n"))
+        .spec().cache()).isEqualTo(PipelineSpec.CacheSpec.memory());
+    assertThat(parse(base.replace("stages:\n", "stages:\n  - cache: {path: cache/train}\n"))
+        .spec().cache()).isEqualTo(PipelineSpec.CacheSpec.files("cache/train"));
+    assertThat(parse(base.replace("stages:\n", "stages:\n  - cache: {path: \"${DATA}/c\"}\n"))
+        .spec().cache()).isEqualTo(PipelineSpec.CacheSpec.files("from-env/c"));
+  }
+
+  @Test
   void reportsEveryProblemWithPathLineAndColumn() {
     String yaml = """
         version: 1
@@ -134,7 +147,7 @@ class PipelineConfigTest {
           - parse_example: {features: {label: {type: int64}}}
           - batch: {batch_size: 8}
           - padded_batch: {batch_size: 8}
-          - cache: {path: cache/train}
+          - cache: {path: "cache/"}
         options: {deterministic: false, memory_budget: lots}
         """;
 
@@ -147,8 +160,9 @@ class PipelineConfigTest {
         "source.tfrecord.shard.index (line 6, column 35): must be below num_shards (2), got 2",
         "stages.2.padded_batch (line 10, column 5): a second padded_batch stage; stages.1 is"
             + " already one (batch and padded_batch exclude each other)",
-        "stages.3.cache.path (line 11, column 19): not supported yet: only path: memory (a cache"
-            + " in files is still to come)",
+        "stages.3.cache.path (line 11, column 19): expected memory or a file path prefix such"
+            + " as cache/train: a cache path prefix ends in the start of a file name, such as"
+            + " cache/train, not in a separator: 'cache/'",
         "options.memory_budget (line 12, column 48): expected bytes, a size such as 512MiB or"
             + " 2GiB, or auto; got \"lots\"");
   }

@@ -263,7 +263,7 @@ class PipelineSchemaTest {
         row("filter", valid, stages(PARSE
             + ", {filter: {fn: dev.ingest.cli.config.PipelineConfigTest$EvenLabels}}, " + BATCH)),
         row("cache in memory", valid, stages(PARSE + ", " + BATCH + ", {cache: {path: memory}}")),
-        row("cache to files", notYet,
+        row("cache to files", valid,
             stages(PARSE + ", " + BATCH + ", {cache: {path: cache/train}}")),
         row("deterministic: false", valid, plus("options: {deterministic: false}")),
         row("verify_crc: false", notYet, source("files: [a], verify_crc: false")));

@@ -26,6 +26,14 @@ import java.util.ServiceLoader;
  * run in tf.data's order whatever order the calls come in (see {@link PipelineSpec}).
  */
 public final class Dataset {
+  /**
+   * tf.data's {@code AUTOTUNE}: for {@code threads} (parse and map parallelism) and {@link
+   * #prefetch}, the runtime's tuner chooses while the pipeline runs; for {@link #interleave}'s
+   * cycle length, a fixed documented value ({@value #DEFAULT_CYCLE_LENGTH}), since the cycle
+   * length decides the order of the records and so the batches. See docs/engine.md.
+   */
+  public static final int AUTO = -1;
+
   private static final int DEFAULT_CYCLE_LENGTH = 4;
   private static final int DEFAULT_BLOCK_LENGTH = 16;
   private static final int DEFAULT_PREFETCH = 4;
@@ -113,11 +121,16 @@ public final class Dataset {
         source.cycleLength(), source.blockLength()));
   }
 
-  /** Reads {@code cycleLength} files at once, {@code blockLength} records from each in turn. */
+  /**
+   * Reads {@code cycleLength} files at once, {@code blockLength} records from each in turn. A
+   * cycle length of {@link #AUTO} is {@value #DEFAULT_CYCLE_LENGTH}: fixed rather than tuned, so
+   * that the batches (and a saved state's fingerprint) are the same on every machine.
+   */
   public Dataset interleave(int cycleLength, int blockLength) {
+    int cycle = cycleLength == AUTO ? DEFAULT_CYCLE_LENGTH : cycleLength;
     return withSource(new SourceSpec(source.files(), source.compression(), source.verifyCrc(),
         source.onCorrupt(), source.numShards(), source.shardIndex(), source.shardBy(),
-        source.shuffleFiles(), cycleLength, blockLength));
+        source.shuffleFiles(), cycle, blockLength));
   }
 
   /** Parses every record as a {@code tf.train.Example} with these features. */
@@ -179,7 +192,10 @@ public final class Dataset {
         dropRemainder, padding, prefetch, epochs, skip, take, cache, options);
   }
 
-  /** Keeps {@code batches} parsed batches ready ahead of the consumer. */
+  /**
+   * Keeps {@code batches} parsed batches ready ahead of the consumer; {@link #AUTO} lets the tuner
+   * move the depth while the pipeline runs, within the memory budget.
+   */
   public Dataset prefetch(int batches) {
     return new Dataset(source, features, transforms, shuffleBufferSize, reshuffleEachIteration, batchSize,
         dropRemainder, padding, batches, epochs, skip, take, cache, options);

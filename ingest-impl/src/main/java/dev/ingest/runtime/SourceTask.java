@@ -33,7 +33,8 @@ import java.util.zip.CRC32C;
  * up a batch. Records that leave unparsed (skipped batches, a dropped remainder) are checked here.
  *
  * <p>A full ring makes it wait (parking, checking for shutdown), so a slow consumer bounds the
- * records in flight instead of growing memory. Whatever it holds when it stops (normally, on
+ * records in flight instead of growing memory; so does the tuner's softer limit on units in
+ * flight, and it stamps each unit with the parse worker that owns it ({@link TunedSettings}). Whatever it holds when it stops (normally, on
  * failure or on shutdown) it releases; it ends the stream with an end or error unit.
  */
 final class SourceTask implements Runnable {
@@ -59,6 +60,8 @@ final class SourceTask implements Runnable {
   private final boolean dropRemainder;
   private final MemoryBudget budget;
   private final ResumePoint resume;
+  /** The tuner's settings: each unit's owner, and how many units may be in flight. */
+  private final TunedSettings tuned;
   /** Whether this stage drops the batches a resumed consumer already had (else the batch stage). */
   private final boolean dropDelivered;
   /** Batches staged so far in this epoch, skipped ones included. */
@@ -78,7 +81,8 @@ final class SourceTask implements Runnable {
   SourceTask(PipelineSpec spec, List<Path> files, RingBuffer<WorkUnit> ring,
       ByteBufAllocator allocator, BooleanSupplier halted, AtomicLong skippedRecords,
       AtomicLong skippedFiles, StageClock clock, boolean batchesDownstream, MemoryBudget budget,
-      ResumePoint resume) {
+      ResumePoint resume, TunedSettings tuned) {
+    this.tuned = tuned;
     this.budget = budget;
     this.resume = resume;
     this.spec = spec;
@@ -257,6 +261,7 @@ final class SourceTask implements Runnable {
     unit.batch = null;
     unit.error = null;
     unit.end = false;
+    unit.owner = tuned.ownerOf(sequence);
     staging = empty;
     ring.publish(sequence);
     publishedBatches++;
@@ -291,6 +296,7 @@ final class SourceTask implements Runnable {
     unit.error = failure;
     unit.failedStage = failure == null ? null : STAGE;
     unit.end = failure == null;
+    unit.owner = tuned.ownerOf(sequence);
     ring.publish(sequence);
   }
 
@@ -322,6 +328,9 @@ final class SourceTask implements Runnable {
     event.begin();
     while (!halted.getAsBoolean()) {
       try {
+        if (!tuned.admits(ring.getCursor() + 1)) {
+          throw InsufficientCapacityException.INSTANCE; // the tuner's limit: wait as for a full ring
+        }
         long sequence = ring.tryNext();
         if (waitStart != 0) {
           clock.addOutputWait(System.nanoTime() - waitStart);

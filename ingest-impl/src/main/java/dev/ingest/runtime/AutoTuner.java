@@ -223,7 +223,8 @@ final class AutoTuner {
       triedDepths.add(trial.to());
     }
     String measured = String.format(Locale.ROOT,
-        "%.1f batches/s at %d against %.1f at %d (%+.0f%%), consumer waiting %.0f%% against %.0f%%",
+        "%.1f batches a second at %d against %.1f at %d (%+.0f%%), consumer waiting %.0f%%"
+            + " against %.0f%%",
         now, trial.to(), before, trial.from(), 100 * (now / Math.max(before, 1e-9) - 1),
         100 * window.consumerWaitFraction(), 100 * trial.before().consumerWaitFraction());
     if (keep) {
@@ -258,7 +259,7 @@ final class AutoTuner {
     }
     reopenings++;
     reopenedBecause = String.format(Locale.ROOT,
-        "reopened after %d windows unlike the settled one (%.1f batches/s, consumer waiting"
+        "reopened after %d windows unlike the settled one (%.1f batches a second, consumer waiting"
             + " %.0f%%); ", REOPEN_WINDOWS, settledOn.batchesPerSecond(),
         100 * settledOn.consumerWaitFraction());
     triedWorkers.clear();
@@ -276,7 +277,8 @@ final class AutoTuner {
 
   private static String describe(TuningWindow window) {
     return String.format(Locale.ROOT,
-        "%.1f batches/s, consumer waiting %.0f%%, parse workers %.0f%% busy, read %.0f%% busy",
+        "%.1f batches a second, consumer waiting %.0f%%, parse workers %.0f%% busy,"
+            + " read %.0f%% busy",
         window.batchesPerSecond(), 100 * window.consumerWaitFraction(),
         100 * window.parseBusyFraction(), 100 * window.sourceBusyFraction());
   }

@@ -34,8 +34,9 @@ import java.util.zip.CRC32C;
  *
  * <p>A full ring makes it wait (parking, checking for shutdown), so a slow consumer bounds the
  * records in flight instead of growing memory; so does the tuner's softer limit on units in
- * flight, and it stamps each unit with the parse worker that owns it ({@link TunedSettings}). Whatever it holds when it stops (normally, on
- * failure or on shutdown) it releases; it ends the stream with an end or error unit.
+ * flight, and it stamps each unit with the parse worker that owns it ({@link TunedSettings}).
+ * Whatever it holds when it stops (normally, on failure or on shutdown) it releases; it ends the
+ * stream with an end or error unit.
  */
 final class SourceTask implements Runnable {
   static final String STAGE = "read";

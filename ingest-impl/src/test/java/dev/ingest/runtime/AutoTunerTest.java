@@ -53,8 +53,8 @@ class AutoTunerTest {
         .containsExactly(org.assertj.core.groups.Tuple.tuple("parse_workers", 1, 2),
             org.assertj.core.groups.Tuple.tuple("parse_workers", 2, 2));
     assertThat(decisions.get(0).reason()).startsWith("parse_example limits")
-        .contains("50.0 batches/s", "parse workers 98% busy", "trying 2");
-    assertThat(decisions.get(1).reason()).startsWith("kept: 95.0 batches/s at 2 against 50.0 at 1");
+        .contains("50.0 batches a second", "parse workers 98% busy", "trying 2");
+    assertThat(decisions.get(1).reason()).startsWith("kept: 95.0 batches a second at 2 against 50.0 at 1");
     assertThat(tuner.settled()).isTrue();
   }
 

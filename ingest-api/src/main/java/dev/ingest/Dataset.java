@@ -27,6 +27,14 @@ import java.util.ServiceLoader;
  * run in tf.data's order whatever order the calls come in (see {@link PipelineSpec}).
  */
 public final class Dataset {
+  /**
+   * tf.data's {@code AUTOTUNE}: for {@code threads} (parse and map parallelism) and {@link
+   * #prefetch}, the runtime's tuner chooses while the pipeline runs; for {@link #interleave}'s
+   * cycle length, a fixed documented value ({@value #DEFAULT_CYCLE_LENGTH}), since the cycle
+   * length decides the order of the records and so the batches. See docs/engine.md.
+   */
+  public static final int AUTO = -1;
+
   private static final int DEFAULT_CYCLE_LENGTH = 4;
   private static final int DEFAULT_BLOCK_LENGTH = 16;
   private static final int DEFAULT_PREFETCH = 4;
@@ -115,7 +123,11 @@ public final class Dataset {
         source.cycleLength(), source.blockLength(), source.numParallelCalls()));
   }
 
-  /** Reads {@code cycleLength} files at once, {@code blockLength} records from each in turn. */
+  /**
+   * Reads {@code cycleLength} files at once, {@code blockLength} records from each in turn. A
+   * cycle length of {@link #AUTO} is {@value #DEFAULT_CYCLE_LENGTH}: fixed rather than tuned, so
+   * that the batches (and a saved state's fingerprint) are the same on every machine.
+   */
   public Dataset interleave(int cycleLength, int blockLength) {
     return interleave(cycleLength, blockLength, source.numParallelCalls());
   }
@@ -124,12 +136,14 @@ public final class Dataset {
    * As {@link #interleave(int, int)}, with {@code numParallelCalls} reader threads reading,
    * decompressing and checking the cycle's files ahead of the source thread, which merges their
    * records in the same order (tf.data's parallel interleave with {@code deterministic}). 0, the
-   * default, reads on the source thread. The batches are the same at any value.
+   * default, reads on the source thread; {@link #AUTO} starts one per four cores (see {@link
+   * PipelineSpec.SourceSpec#readerThreads}). The batches are the same at any value.
    */
   public Dataset interleave(int cycleLength, int blockLength, int numParallelCalls) {
     return withSource(new SourceSpec(source.files(), source.compression(), source.verifyCrc(),
         source.onCorrupt(), source.numShards(), source.shardIndex(), source.shardBy(),
-        source.shuffleFiles(), cycleLength, blockLength, numParallelCalls));
+        source.shuffleFiles(), cycleLength == AUTO ? DEFAULT_CYCLE_LENGTH : cycleLength,
+        blockLength, numParallelCalls));
   }
 
   /** Parses every record as a {@code tf.train.Example} with these features. */
@@ -191,7 +205,10 @@ public final class Dataset {
         dropRemainder, padding, prefetch, epochs, skip, take, cache, options);
   }
 
-  /** Keeps {@code batches} parsed batches ready ahead of the consumer. */
+  /**
+   * Keeps {@code batches} parsed batches ready ahead of the consumer; {@link #AUTO} lets the tuner
+   * move the depth while the pipeline runs, within the memory budget.
+   */
   public Dataset prefetch(int batches) {
     return new Dataset(source, features, transforms, shuffleBufferSize, reshuffleEachIteration, batchSize,
         dropRemainder, padding, batches, epochs, skip, take, cache, options);

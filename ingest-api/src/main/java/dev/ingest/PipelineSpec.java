@@ -18,7 +18,8 @@ import java.util.Objects;
  * @param batchSize records per batch
  * @param dropRemainder drop an epoch's last batch when it has fewer than {@code batchSize} rows
  * @param padding how padded_batch pads var-len features ({@link PaddingSpec#none()} for batch)
- * @param prefetch batches parsed ahead of the consumer
+ * @param prefetch batches parsed ahead of the consumer, or {@link Dataset#AUTO} for a depth the
+ *     tuner moves while the pipeline runs
  * @param epochs passes over the data; -1 forever
  * @param skip batches to drop at the start (tf.data's {@code skip}, before {@code take})
  * @param take at most this many batches in all after the skipped ones; -1 for no limit
@@ -52,7 +53,8 @@ public record PipelineSpec(
     Objects.requireNonNull(options, "options");
     require(shuffleBufferSize >= 0, "shuffle buffer_size must be at least 0, got " + shuffleBufferSize);
     require(batchSize >= 1, "batch_size must be at least 1, got " + batchSize);
-    require(prefetch >= 1, "prefetch buffer_size must be at least 1, got " + prefetch);
+    require(prefetch >= 1 || prefetch == Dataset.AUTO,
+        "prefetch buffer_size must be at least 1 or AUTO (-1), got " + prefetch);
     require(epochs == -1 || epochs >= 1, "repeat must be -1 (forever) or at least 1, got " + epochs);
     require(skip >= 0, "skip must be at least 0, got " + skip);
     require(take == -1 || take >= 0, "take must be -1 (all) or at least 0, got " + take);
@@ -99,6 +101,11 @@ public record PipelineSpec(
     } catch (java.security.NoSuchAlgorithmException e) {
       throw new IllegalStateException("every JVM has SHA-256", e);
     }
+  }
+
+  /** Whether the tuner chooses the prefetch depth ({@code prefetch} is {@link Dataset#AUTO}). */
+  public boolean autoPrefetch() {
+    return prefetch == Dataset.AUTO;
   }
 
   /** True when some record may be dropped before batching, so batches are filled downstream. */
@@ -158,8 +165,20 @@ public record PipelineSpec(
           "shard index must be in [0, " + numShards + "), got " + shardIndex);
       require(cycleLength >= 1, "cycle_length must be at least 1, got " + cycleLength);
       require(blockLength >= 1, "block_length must be at least 1, got " + blockLength);
-      require(numParallelCalls >= 0,
-          "num_parallel_calls must be at least 0 (0: on the source thread), got " + numParallelCalls);
+      require(numParallelCalls >= -1, "num_parallel_calls must be at least 0 (0: on the source"
+          + " thread), or -1 for auto, got " + numParallelCalls);
+    }
+
+    /**
+     * The reader threads to start: {@code numParallelCalls}, or for auto (-1) one per four cores,
+     * at most {@code cycleLength}, and none below four cores, where a reader thread would take
+     * a core the parse workers need (reading stays on the source thread).
+     */
+    public int readerThreads(int cores) {
+      if (numParallelCalls >= 0) {
+        return numParallelCalls;
+      }
+      return cores < 4 ? 0 : Math.min(cycleLength, cores / 4);
     }
 
     /**

@@ -139,12 +139,24 @@ final class ExplainCommand implements Callable<Integer> {
       node.putObject("cache").put("path", spec.cache().kind() == PipelineSpec.CacheSpec.Kind.MEMORY
           ? PipelineSpec.CacheSpec.MEMORY : spec.cache().pathPrefix());
     }
-    node.putObject("prefetch").put("buffer_size", spec.prefetch());
+    if (spec.autoPrefetch()) {
+      node.putObject("prefetch").put("buffer_size", "auto");
+    } else {
+      node.putObject("prefetch").put("buffer_size", spec.prefetch());
+    }
     node.put("repeat", spec.epochs());
     ObjectNode options = node.putObject("options")
         .put("seed", spec.options().seed())
-        .put("deterministic", spec.options().deterministic())
-        .put("threads", spec.options().threads());
+        .put("deterministic", spec.options().deterministic());
+    if (spec.options().autoThreads()) {
+      options.put("threads", "auto");
+    } else {
+      options.put("threads", spec.options().threads());
+    }
+    if (spec.options().cpuBudget() > 0) {
+      // Only when set, so that the hash of a pipeline using all cores stays the same.
+      options.put("cpu_budget", spec.options().cpuBudget());
+    }
     if (spec.options().memoryBudget() > 0) {
       // Only when set, so that the hash of a pipeline with the automatic budget stays the same.
       options.put("memory_budget", spec.options().memoryBudget());
@@ -161,7 +173,10 @@ final class ExplainCommand implements Callable<Integer> {
         + (source.shuffleFiles() ? ", files shuffled each epoch" : ", files in order")
         + ", interleave " + source.cycleLength() + "x" + source.blockLength());
     plan.add("parse_example: " + spec.features().features().size() + " feature(s) on "
-        + (spec.options().threads() == 0 ? "all cores" : spec.options().threads() + " thread(s)"));
+        + (spec.options().autoThreads()
+            ? "threads tuned while running (auto), up to " + (spec.options().cpuBudget() == 0
+                ? "all cores" : spec.options().cpuBudget() + " core(s)")
+            : spec.options().threads() == 0 ? "all cores" : spec.options().threads() + " thread(s)"));
     for (Transform transform : spec.transforms()) {
       if (!(transform instanceof Transform.MapBatches)) {
         plan.add(kind(transform) + ": " + transform.name()
@@ -187,7 +202,8 @@ final class ExplainCommand implements Callable<Integer> {
       plan.add("cache: every record read kept in files " + spec.cache().pathPrefix() + ".*"
           + " (before shuffle and parse); later epochs and runs read no source file");
     }
-    plan.add("prefetch: " + spec.prefetch() + " batches");
+    plan.add("prefetch: " + (spec.autoPrefetch() ? "depth tuned while running (auto)"
+        : spec.prefetch() + " batches"));
     plan.add("repeat: " + (spec.epochs() == -1 ? "forever" : spec.epochs() + " epoch(s)"));
     return plan;
   }

@@ -7,6 +7,8 @@ import dev.ingest.BatchIterator;
 import dev.ingest.Dataset;
 import dev.ingest.PipelineState;
 import dev.ingest.StageMetrics;
+import dev.ingest.TunerDecision;
+import dev.ingest.Tuning;
 import dev.ingest.cli.config.ConfigException;
 import dev.ingest.cli.config.PipelineConfig;
 import java.io.BufferedWriter;
@@ -207,6 +209,27 @@ final class RunCommand implements Callable<Integer> {
     node.putObject("memory")
         .put("budget_bytes", run.memoryBudgetBytes())
         .put("peak_bytes", run.peakMemoryBytes());
+    // After those: what the autotuner chose and why (settings under auto, else fixed).
+    Tuning tuning = run.metrics().tuning();
+    if (tuning != null) {
+      ObjectNode tuned = node.putObject("tuning");
+      tuned.put("parse_workers", tuning.parseWorkers())
+          .put("parse_workers_auto", tuning.autoWorkers())
+          .put("max_parse_workers", tuning.maxParseWorkers())
+          .put("prefetch", tuning.prefetch())
+          .put("prefetch_auto", tuning.autoPrefetch())
+          .put("max_prefetch", tuning.maxPrefetch())
+          .put("settled", tuning.settled());
+      ArrayNode decisions = tuned.putArray("decisions");
+      for (TunerDecision decision : tuning.decisions()) {
+        decisions.addObject()
+            .put("at_ms", decision.atMillis())
+            .put("parameter", decision.parameter())
+            .put("from", decision.from())
+            .put("to", decision.to())
+            .put("reason", decision.reason());
+      }
+    }
     return node;
   }
 }

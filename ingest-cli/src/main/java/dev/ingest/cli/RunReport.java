@@ -1,12 +1,15 @@
 package dev.ingest.cli;
 
 import dev.ingest.StageMetrics;
+import dev.ingest.TunerDecision;
+import dev.ingest.Tuning;
 import java.io.PrintWriter;
 
 /**
  * The human form of a run's report: throughput in records and megabytes (10^6 bytes of
  * serialized records) per second, the accelerator's idle fraction and its wait for the first
- * batch, each stage's load, and the bottleneck with what to do about it.
+ * batch, each stage's load, the bottleneck with what to do about it, and what the autotuner
+ * chose and why when a setting is {@code auto}.
  */
 final class RunReport {
   private RunReport() {}
@@ -30,6 +33,19 @@ final class RunReport {
     }
     out.println("  bottleneck: " + run.metrics().bottleneck());
     out.println("  hint: " + run.metrics().hint());
+    Tuning tuning = run.metrics().tuning();
+    if (tuning != null && tuning.enabled()) {
+      out.printf("  tuning: parse workers %d of %d%s, prefetch %d%s; %s%n", tuning.parseWorkers(),
+          tuning.maxParseWorkers(), tuning.autoWorkers() ? " (auto)" : " (fixed)",
+          tuning.prefetch(), tuning.autoPrefetch()
+              ? " (auto, up to " + tuning.maxPrefetch() + ")" : " (fixed)",
+          tuning.settled() ? "settled" : "still tuning when the run ended");
+      for (TunerDecision decision : tuning.decisions()) {
+        out.printf("    %7d ms  %s %s: %s%n", decision.atMillis(), decision.parameter(),
+            decision.from() == decision.to() ? "stays " + decision.to()
+                : decision.from() + " -> " + decision.to(), decision.reason());
+      }
+    }
     out.printf("  memory in flight: peak %,.1f MB of a %,.1f MB budget%n",
         run.peakMemoryBytes() / 1e6, run.memoryBudgetBytes() / 1e6);
     out.println("  run digest: " + run.digest());

@@ -33,9 +33,9 @@ class ExplainCommandTest {
         - parse_example:
             features:
               label: {type: int64}
-        - prefetch: {buffer_size: auto}
+        - prefetch: {buffer_size: 4}
       repeat: 1
-      options: {seed: 42, threads: auto}
+      options: {seed: 42}
       """;
 
   @TempDir Path dir;
@@ -69,6 +69,21 @@ class ExplainCommandTest {
     assertThat(json.get("hash").asText()).hasSize(64)
         .isEqualTo(explicit.json().get("hash").asText())
         .isNotEqualTo(bigger.json().get("hash").asText());
+  }
+
+  @Test
+  void autoThreadsAndPrefetchAreShownAsTunedAndHashDifferently() throws IOException {
+    Cli.Outcome tuned = explain(MINIMAL + "options: {threads: auto, cpu_budget: 2}\n", "--json");
+    Cli.Outcome fixed = explain(MINIMAL, "--json");
+
+    assertThat(tuned.exitCode()).as(tuned.err()).isZero();
+    JsonNode spec = tuned.json().get("spec");
+    assertThat(spec.at("/options/threads").asText()).isEqualTo("auto");
+    assertThat(spec.at("/options/cpu_budget").asInt()).isEqualTo(2);
+    assertThat(tuned.json().get("plan").get(1).asText())
+        .contains("threads tuned while running (auto), up to 2 core(s)");
+    assertThat(tuned.json().get("hash").asText())
+        .isNotEqualTo(fixed.json().get("hash").asText());
   }
 
   @Test

@@ -62,7 +62,7 @@ class RunCommandTest {
     JsonNode report = first.json();
     assertThat(report.fieldNames()).toIterable().containsExactly("records", "batches", "bytes",
         "seconds", "records_per_second", "bytes_per_second", "consumer", "stages", "bottleneck",
-        "epochs", "skipped", "digest", "memory");
+        "epochs", "skipped", "digest", "memory", "tuning");
     assertThat(report.get("memory").get("budget_bytes").asLong()).isPositive();
     assertThat(report.get("memory").get("peak_bytes").asLong()).isPositive()
         .isLessThanOrEqualTo(report.get("memory").get("budget_bytes").asLong());
@@ -93,6 +93,25 @@ class RunCommandTest {
     assertThat(report.get("epochs").get(1).get("records").asLong()).isEqualTo(500);
     assertThat(report.get("skipped").get("corrupt_records").asLong()).isZero();
     assertThat(report.get("skipped").get("files").asLong()).isZero();
+  }
+
+  @Test
+  void reportsWhatTheTunerChoseUnderAutoWithTheSameDigest() throws IOException {
+    Cli.Outcome fixed = Cli.run(args("--json"));
+    Cli.Outcome tuned = Cli.run(args("--json", "--set", "options.threads=auto"));
+
+    assertThat(tuned.exitCode()).as(tuned.err()).isZero();
+    JsonNode tuning = tuned.json().get("tuning");
+    assertThat(tuning.fieldNames()).toIterable().containsExactly("parse_workers",
+        "parse_workers_auto", "max_parse_workers", "prefetch", "prefetch_auto", "max_prefetch",
+        "settled", "decisions");
+    assertThat(tuning.get("parse_workers_auto").asBoolean()).isTrue();
+    assertThat(tuning.get("parse_workers").asInt())
+        .isBetween(1, tuning.get("max_parse_workers").asInt());
+    assertThat(tuning.get("decisions").isArray()).isTrue();
+    assertThat(fixed.json().get("tuning").get("parse_workers_auto").asBoolean()).isFalse();
+    assertThat(tuned.json().get("digest").asText())
+        .isEqualTo(fixed.json().get("digest").asText());
   }
 
   private static long countRecords(Path file) throws IOException {

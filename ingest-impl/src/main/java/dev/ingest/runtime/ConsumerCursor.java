@@ -2,16 +2,16 @@ package dev.ingest.runtime;
 
 import com.lmax.disruptor.RingBuffer;
 import com.lmax.disruptor.Sequence;
-import com.lmax.disruptor.util.Util;
 
 /**
  * Which slot of the ring the consumer takes next, and how far the slots may be reused.
  *
  * <ul>
- *   <li><b>Deterministic</b> (the default): the next sequence, once every gate has passed it
- *       (each parse worker, or the batch stage). Batches come out in ring order.
+ *   <li><b>Deterministic</b> (the default): the next sequence, once its gate has passed it (the
+ *       parse worker stamped on the unit as its owner, or the batch stage). Batches come out in
+ *       ring order.
  *   <li><b>Unordered</b> ({@code deterministic: false}): the oldest published sequence whose own
- *       parse worker (the one with index {@code s % N}) has finished it, so a fast batch may pass
+ *       parse worker (the unit's {@link WorkUnit#owner}) has finished it, so a fast batch may pass
  *       a slow one. The end of the stream and failures are still taken in order, so no batch is
  *       lost behind them. Slots are handed back to the source in order: the consumed sequence
  *       moves over the run of taken slots.
@@ -19,8 +19,13 @@ import com.lmax.disruptor.util.Util;
  *
  * <pre>
  *   consumed ─┐   taken: . X . X X      (X: taken out of order)
- *             ▼   seq:   5 6 7 8 9      → takes 5 when worker 5 % N finishes it; consumed → 6
+ *             ▼   seq:   5 6 7 8 9      → takes 5 when its owner finishes it; consumed → 6
  * </pre>
+ *
+ * <p>The owner is read only after the ring's cursor (an acquire read) shows the unit published,
+ * so the stamp read is this unit's, not the slot's previous one; a stale stamp could name a
+ * worker that has merely passed the unit. The other workers may still be passing a taken unit:
+ * they gate the ring too, so its slot is not reused under them.
  *
  * <p>Confined to the consumer thread; the consumed sequence it sets gates the source.
  */
@@ -33,8 +38,8 @@ final class ConsumerCursor {
   private final int mask;
 
   /**
-   * @param gates the sequences that must pass a slot before it is taken: with one gate, or when
-   *     {@code ordered}, all of them; otherwise gate {@code s % gates.length} for slot {@code s}
+   * @param gates the sequences that must pass a slot before it is taken: with one gate, that one;
+   *     otherwise the gate of the unit's owner
    */
   ConsumerCursor(RingBuffer<WorkUnit> ring, Sequence[] gates, Sequence consumed, boolean ordered) {
     this.ring = ring;
@@ -53,13 +58,15 @@ final class ConsumerCursor {
   /** A sequence that is ready to take now, or -1 when none is. */
   long poll() {
     long next = next();
-    if (ordered) {
-      return Util.getMinimumSequence(gates) >= next ? next : -1;
+    if (gates.length == 1) {
+      return gates[0].get() >= next ? next : -1;
     }
     long cursor = ring.getCursor();
+    if (ordered) {
+      return cursor >= next && gateOf(next).get() >= next ? next : -1;
+    }
     for (long sequence = next; sequence <= cursor; sequence++) {
-      if (taken[(int) (sequence & mask)]
-          || gates[(int) (sequence % gates.length)].get() < sequence) {
+      if (taken[(int) (sequence & mask)] || gateOf(sequence).get() < sequence) {
         continue;
       }
       WorkUnit unit = ring.get(sequence);
@@ -69,6 +76,11 @@ final class ConsumerCursor {
       return sequence;
     }
     return -1;
+  }
+
+  /** The gate of a published unit: its owner's sequence. */
+  private Sequence gateOf(long sequence) {
+    return gates[ring.get(sequence).owner];
   }
 
   /** Marks {@code sequence} taken; hands back the run of taken slots at the front. */

@@ -11,9 +11,11 @@ import io.netty.buffer.ByteBufAllocator;
 import java.util.zip.CRC32C;
 
 /**
- * One of N parse workers: takes the units whose sequence is {@code index} modulo N, parses each
- * into a batch and empties its records for reuse. The consumer waits for every worker's sequence, so
- * batches come out in ring order with no reordering buffer: deterministic at any N.
+ * One of N parse workers: takes the units the source stamped with its index ({@link
+ * WorkUnit#owner}: the sequence modulo the workers active at publish, see {@link TunedSettings}),
+ * parses each into a batch and empties its records for reuse. The consumer waits for each unit's
+ * owner in ring order, so batches come out in order with no reordering buffer: deterministic at
+ * any N, and whatever the tuner does with the active count.
  *
  * <p>The user's row transforms run here too, fused with parsing on the rows just parsed (tf.data's
  * map-and-batch fusion); the unit then says which rows the filters kept. Batch transforms run
@@ -23,7 +25,6 @@ final class ParseWorker implements EventHandler<WorkUnit> {
   static final String STAGE = "parse_example";
 
   private final int index;
-  private final int workers;
   private final ExampleParser parser;
   private final StageClock clock;
   private final TransformChain transforms;
@@ -38,13 +39,12 @@ final class ParseWorker implements EventHandler<WorkUnit> {
    * @param batchTransformsHere whether the units' batches are the final batches (no assembly
    *     downstream), so the batch transforms run here
    */
-  ParseWorker(int index, int workers, ExampleSpec spec, PaddingSpec padding,
+  ParseWorker(int index, ExampleSpec spec, PaddingSpec padding,
       ByteBufAllocator allocator, StageClock clock, long startNanos, TransformChain transforms,
       boolean batchTransformsHere, MemoryBudget budget, StageLatency latency) {
     this.budget = budget;
     this.latency = latency;
     this.index = index;
-    this.workers = workers;
     this.parser = new ExampleParser(spec, padding, allocator);
     this.clock = clock;
     this.transforms = transforms;
@@ -66,7 +66,8 @@ final class ParseWorker implements EventHandler<WorkUnit> {
 
   @Override
   public void onEvent(WorkUnit unit, long sequence, boolean endOfBatch) {
-    if (sequence % workers != index || unit.end || unit.error != null) {
+    // The owner is read first: a unit another worker owns is not ours to read any further.
+    if (unit.owner != index || unit.end || unit.error != null) {
       // Not ours (or nothing to parse): everything up to here is done as far as we are concerned.
       progress.set(sequence);
       return;

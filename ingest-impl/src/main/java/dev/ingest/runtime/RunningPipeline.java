@@ -17,6 +17,7 @@ import dev.ingest.PipelineSpec;
 import dev.ingest.PipelineState;
 import dev.ingest.SourceCheckpoint;
 import dev.ingest.StageMetrics;
+import dev.ingest.Tuning;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.util.concurrent.DefaultThreadFactory;
@@ -45,7 +46,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * waits until every worker has passed a sequence ({@link ConsumerCursor}), takes the batch and
  * frees the slot. The consumer's sequence gates the source, so at most ring-size batches are
  * ever in flight, and the {@link MemoryBudget} bounds their bytes: a slow consumer slows the
- * source, memory stays bounded. When filters drop rows, a {@link BatchAssemblyTask} between the
+ * source, memory stays bounded. Under {@link dev.ingest.Dataset#AUTO} threads or prefetch, a
+ * {@link TuningLoop} on its own thread moves the active workers and a softer in-flight limit
+ * inside the ring ({@link TunedSettings}); every worker the CPU budget allows is started, the
+ * idle ones park. When filters drop rows, a {@link BatchAssemblyTask} between the
  * workers and the consumer fills exact batches from the parsed chunks.
  *
  * <h2>Assumptions and guarantees</h2>
@@ -61,6 +65,9 @@ final class RunningPipeline implements BatchIterator {
   private static final long SHUTDOWN_WAIT_MILLIS = 10_000;
   /** The longest the consumer parks between looks at the workers: the most it can be late. */
   private static final long CONSUMER_MAX_PARK_NANOS = TimeUnit.MICROSECONDS.toNanos(100);
+  /** The prefetch depth an AUTO prefetch starts from, and the deepest the tuner may take it. */
+  static final int AUTO_FIRST_PREFETCH = 4;
+  static final int AUTO_MAX_PREFETCH = 32;
 
   private final long startNanos = System.nanoTime();
   /** Units of records from the source to the parse workers. */
@@ -101,6 +108,15 @@ final class RunningPipeline implements BatchIterator {
   private final AtomicLong skippedFiles = new AtomicLong();
   private final StageClock sourceClock = new StageClock();
   private final List<StageClock> parseClocks = new ArrayList<>();
+  /** The consumer's batches taken and time waiting, readable by the tuner's thread. */
+  private final StageClock consumerClock = new StageClock();
+  private volatile long lastTakeNanos;
+  /** The most bytes one unit held (records and parsed batch), for the tuner's memory check. */
+  private volatile long largestUnitBytes;
+  private final TunedSettings tuned;
+  /** The tuner, or {@code null} when nothing is AUTO. */
+  private final TuningLoop tuning;
+  private final int prefetchDepthLimit;
   private volatile boolean halted;
 
   private Batch ready;
@@ -126,7 +142,12 @@ final class RunningPipeline implements BatchIterator {
           + " sizes of " + spec.source().files() + " changed (file list digest "
           + from.checkpoint().filesDigest() + " then, " + filesDigest + " now)");
     }
+    // Under AUTO threads every worker the CPU budget allows starts, and the tuner keeps some
+    // active: it starts with a core left to the read stage, which otherwise competes with them.
     int workerCount = spec.options().workerThreads();
+    boolean autoWorkers = spec.options().autoThreads();
+    int activeWorkers = autoWorkers ? Math.max(1, Math.min(workerCount,
+        spec.options().cpuCores() - 1)) : workerCount;
     ByteBufAllocator allocator = PooledByteBufAllocator.DEFAULT;
     budget = MemoryBudget.of(spec.options());
     // Filters make batches of records that pass: the workers then parse chunks, unpadded, and an
@@ -134,7 +155,12 @@ final class RunningPipeline implements BatchIterator {
     // they see rows before padding, as tf.data's map before padded_batch does.
     assembling = spec.filters() || (new TransformChain(spec.transforms()).hasRowTransforms()
         && !spec.padding().lengths().isEmpty());
-    int slots = Util.ceilingNextPowerOfTwo(assembling ? 2 * workerCount : spec.prefetch() + workerCount);
+    // With the batch stage the prefetch ring is its own (AUTO there is the first depth, untuned).
+    boolean tunesDepth = spec.autoPrefetch() && !assembling;
+    int firstDepth = spec.autoPrefetch() ? AUTO_FIRST_PREFETCH : spec.prefetch();
+    prefetchDepthLimit = tunesDepth ? AUTO_MAX_PREFETCH : firstDepth;
+    int slots = Util.ceilingNextPowerOfTwo(
+        assembling ? 2 * workerCount : prefetchDepthLimit + workerCount);
     ring = RingBuffer.createSingleProducer(() -> new WorkUnit(allocator, spec.batchSize()), slots,
         new BlockingWaitStrategy());
     SequenceBarrier published = ring.newBarrier();
@@ -142,7 +168,7 @@ final class RunningPipeline implements BatchIterator {
     for (int i = 0; i < workerCount; i++) {
       StageClock clock = new StageClock();
       parseClocks.add(clock);
-      ParseWorker handler = new ParseWorker(i, workerCount, spec.features(),
+      ParseWorker handler = new ParseWorker(i, spec.features(),
           assembling ? PaddingSpec.none() : spec.padding(), allocator, clock, startNanos,
           new TransformChain(spec.transforms()), !assembling, budget, parseLatency);
       BatchEventProcessor<WorkUnit> processor =
@@ -158,7 +184,7 @@ final class RunningPipeline implements BatchIterator {
     }
     if (assembling) {
       prefetchRing = RingBuffer.createSingleProducer(WorkUnit::new,
-          Util.ceilingNextPowerOfTwo(spec.prefetch()), new BlockingWaitStrategy());
+          Util.ceilingNextPowerOfTwo(firstDepth), new BlockingWaitStrategy());
       prefetchRing.addGatingSequences(consumed);
       BatchAssemblyTask assembly = new BatchAssemblyTask(spec, ring, workerSequences, prefetchRing,
           allocator, new TransformChain(spec.transforms()), () -> halted, assemblyClock, budget,
@@ -169,14 +195,19 @@ final class RunningPipeline implements BatchIterator {
     } else {
       prefetchRing = ring;
       ring.addGatingSequences(consumed);
+      // The consumer waits for each unit's owner only: the others, still passing it, gate too.
+      ring.addGatingSequences(workerSequences);
       readyGates = workerSequences;
       assemblyThread = null;
     }
     // Unordered taking needs one gate per worker; batches from the batch stage come in order.
     cursor = new ConsumerCursor(prefetchRing, readyGates, consumed,
         spec.options().deterministic() || assembling);
+    // The soft in-flight limit counts from the consumer's sequence, so only without a batch stage.
+    tuned = new TunedSettings(workerCount, activeWorkers, firstDepth,
+        (autoWorkers || tunesDepth) && !assembling ? consumed : null);
     SourceTask source = new SourceTask(spec, files, ring, allocator, () -> halted, skippedRecords,
-        skippedFiles, sourceClock, assembling, budget, resume, filesDigest);
+        skippedFiles, sourceClock, assembling, budget, resume, filesDigest, tuned);
     this.source = source;
     sourceThread = new DefaultThreadFactory("ingest-source", true).newThread(source);
     threads.addAll(workerThreads);
@@ -184,6 +215,14 @@ final class RunningPipeline implements BatchIterator {
       threads.add(assemblyThread);
     }
     threads.add(sourceThread);
+    if (autoWorkers || tunesDepth) {
+      AutoTuner tuner = new AutoTuner(autoWorkers, activeWorkers, workerCount, tunesDepth,
+          firstDepth, prefetchDepthLimit, spec.options().cpuCores());
+      tuning = new TuningLoop(tuner, tuned, this::sample, startNanos, prefetchDepthLimit);
+      threads.add(new DefaultThreadFactory("ingest-tune", true).newThread(tuning));
+    } else {
+      tuning = null;
+    }
     threads.forEach(Thread::start);
   }
 
@@ -223,6 +262,7 @@ final class RunningPipeline implements BatchIterator {
     } else {
       waitNanos += now - waitStart;
       consumerWaits.record(now - waitStart);
+      consumerClock.addInputWait(now - waitStart);
     }
     sampleQueues();
     WorkUnit unit = prefetchRing.get(sequence);
@@ -235,6 +275,11 @@ final class RunningPipeline implements BatchIterator {
       cursor.take(sequence);
       return false;
     }
+    if (unit.recordBytes + unit.reservedBytes > largestUnitBytes) {
+      largestUnitBytes = unit.recordBytes + unit.reservedBytes;
+    }
+    consumerClock.addElements(1);
+    lastTakeNanos = now;
     // The batch is the consumer's now: it no longer counts against the pipeline's budget.
     budget.release(unit.reservedBytes);
     unit.reservedBytes = 0;
@@ -342,10 +387,11 @@ final class RunningPipeline implements BatchIterator {
       busy += clock.busyNanos() / elapsed;
       inputWait += clock.inputWaitNanos() / elapsed;
     }
-    int workerCount = parseClocks.size();
+    // Averaged over the active workers: the idle ones the tuner parked are no part of the stage.
+    int workerCount = tuned.activeWorkers();
     double samples = Math.max(1, fillSamples);
-    stages.add(new StageMetrics(ParseWorker.STAGE, workerCount, parsed, busy / workerCount,
-        inputWait / workerCount, 0, parseLatency.percentileMicros(50),
+    stages.add(new StageMetrics(ParseWorker.STAGE, workerCount, parsed,
+        Math.min(1, busy / workerCount), Math.min(1, inputWait / workerCount), 0, parseLatency.percentileMicros(50),
         parseLatency.percentileMicros(99), parseQueueFill / samples));
     if (assembling) {
       stages.add(new StageMetrics(BatchAssemblyTask.STAGE, 1, assemblyClock.elements(),
@@ -359,7 +405,30 @@ final class RunningPipeline implements BatchIterator {
     stages.add(new StageMetrics(CONSUMER, 1, batches, Math.max(0, 1 - consumerWait), consumerWait,
         0, consumerWaits.percentileMicros(50), consumerWaits.percentileMicros(99),
         readyQueueFill / samples));
-    return Bottleneck.name(stages);
+    return Bottleneck.name(stages).withTuning(tuning());
+  }
+
+  /** What the tuner chose and why; fixed settings when nothing is AUTO. */
+  Tuning tuning() {
+    return tuning != null ? tuning.tuning()
+        : Tuning.fixed(tuned.activeWorkers(), prefetchDepthLimit);
+  }
+
+  /** The settings the tuner moves (tests move them by hand to show the output never changes). */
+  TunedSettings tunedSettings() {
+    return tuned;
+  }
+
+  /** The totals the tuner measures its windows from; called on the tuner's thread. */
+  private PipelineSample sample() {
+    long busy = 0;
+    for (StageClock clock : parseClocks) {
+      busy += clock.busyNanos();
+    }
+    return new PipelineSample(System.nanoTime(), consumerClock.elements(), lastTakeNanos,
+        consumerClock.inputWaitNanos(), busy, tuned.activeWorkers(),
+        sourceClock.outputWaitNanos(), sourceClock.finished(), budget.used(), budget.limit(),
+        largestUnitBytes);
   }
 
   /**
@@ -392,6 +461,9 @@ final class RunningPipeline implements BatchIterator {
     }
     closed = true;
     halted = true;
+    if (tuning != null) {
+      tuning.stop();
+    }
     workers.forEach(BatchEventProcessor::halt);
     long deadline = System.currentTimeMillis() + SHUTDOWN_WAIT_MILLIS;
     boolean interrupted = false;

@@ -45,8 +45,10 @@ import java.util.zip.CRC32C;
  * reopens the files at their offsets and re-reads the buffered records from their positions.
  *
  * <p>A full ring makes it wait (parking, checking for shutdown), so a slow consumer bounds the
- * records in flight instead of growing memory. Whatever it holds when it stops (normally, on
- * failure or on shutdown) it releases; it ends the stream with an end or error unit.
+ * records in flight instead of growing memory; so does the tuner's softer limit on units in
+ * flight, and it stamps each unit with the parse worker that owns it ({@link TunedSettings}).
+ * Whatever it holds when it stops (normally, on failure or on shutdown) it releases; it ends the
+ * stream with an end or error unit.
  */
 final class SourceTask implements Runnable {
   static final String STAGE = "read";
@@ -86,6 +88,10 @@ final class SourceTask implements Runnable {
   private InterleavedRecords interleave;
   /** The interleave's reader threads, or null when files are read on this thread. */
   private ReaderPool readers;
+  /** How many reader threads to start (0: files are read on this thread). */
+  private final int readerThreads;
+  /** The tuner's settings: each unit's owner, and how many units may be in flight. */
+  private final TunedSettings tuned;
   /** Whether this stage drops the batches a resumed consumer already had (else the batch stage). */
   private final boolean dropDelivered;
   /** Batches staged so far in this epoch, skipped ones included. */
@@ -105,7 +111,9 @@ final class SourceTask implements Runnable {
   SourceTask(PipelineSpec spec, List<Path> files, RingBuffer<WorkUnit> ring,
       ByteBufAllocator allocator, BooleanSupplier halted, AtomicLong skippedRecords,
       AtomicLong skippedFiles, StageClock clock, boolean batchesDownstream, MemoryBudget budget,
-      ResumePoint resume, String filesDigest) {
+      ResumePoint resume, String filesDigest, TunedSettings tuned) {
+    this.tuned = tuned;
+    this.readerThreads = spec.source().readerThreads(Runtime.getRuntime().availableProcessors());
     this.budget = budget;
     this.filesDigest = filesDigest;
     this.checkpointRecords = spec.shuffleBufferSize() > 0
@@ -132,14 +140,14 @@ final class SourceTask implements Runnable {
     // With reader threads the data CRCs are checked there, in parallel already.
     this.deferDataCrc = spec.source().verifyCrc()
         && spec.source().onCorrupt() == CorruptionPolicy.FAIL
-        && spec.source().numParallelCalls() == 0;
+        && readerThreads == 0;
   }
 
   @Override
   public void run() {
     Throwable failure = null;
     try {
-      if (spec.source().numParallelCalls() == 0 || startReaders()) {
+      if (readerThreads == 0 || startReaders()) {
         produce();
       }
     } catch (Throwable e) {
@@ -170,7 +178,7 @@ final class SourceTask implements Runnable {
     if (!reserve(ReadAheadCursor.BYTES * spec.source().cycleLength(), "read-ahead blocks")) {
       return false;
     }
-    readers = new ReaderPool(spec.source().numParallelCalls(), halted);
+    readers = new ReaderPool(readerThreads, halted);
     return true;
   }
 
@@ -415,6 +423,7 @@ final class SourceTask implements Runnable {
     unit.batch = null;
     unit.error = null;
     unit.end = false;
+    unit.owner = tuned.ownerOf(sequence);
     staging = empty;
     ring.publish(sequence);
     publishedBatches++;
@@ -449,6 +458,7 @@ final class SourceTask implements Runnable {
     unit.error = failure;
     unit.failedStage = failure == null ? null : STAGE;
     unit.end = failure == null;
+    unit.owner = tuned.ownerOf(sequence);
     ring.publish(sequence);
   }
 
@@ -480,6 +490,9 @@ final class SourceTask implements Runnable {
     event.begin();
     while (!halted.getAsBoolean()) {
       try {
+        if (!tuned.admits(ring.getCursor() + 1)) {
+          throw InsufficientCapacityException.INSTANCE; // the tuner's limit: wait as for a full ring
+        }
         long sequence = ring.tryNext();
         if (waitStart != 0) {
           clock.addOutputWait(System.nanoTime() - waitStart);

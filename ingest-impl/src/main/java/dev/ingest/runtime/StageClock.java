@@ -50,6 +50,11 @@ final class StageClock {
     finishedAt = System.nanoTime();
   }
 
+  /** Whether {@link #finish()} was called. */
+  boolean finished() {
+    return finishedAt != 0;
+  }
+
   /** When the stage finished, or {@code now} while it runs. */
   long activeUntil(long now) {
     long finished = finishedAt;

@@ -36,6 +36,11 @@ final class WorkUnit {
   long rowsAfterCheckpoint;
   /** Bytes of the memory budget this unit holds (its staged records or its parsed batch). */
   long reservedBytes;
+  /**
+   * The parse worker that parses this unit, stamped by the source at publish from {@link
+   * TunedSettings#ownerOf}; the others pass it.
+   */
+  int owner;
   Throwable error;
   String failedStage;
   boolean end;

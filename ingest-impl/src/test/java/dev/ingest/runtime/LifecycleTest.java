@@ -68,8 +68,12 @@ class LifecycleTest {
       for (int run = 0; run < 60; run++) {
         int mode = run % 4;
         List<Batch> held = new ArrayList<>();
-        int threads = 1 + random.nextInt(4);
+        // Every fifth run under AUTO threads and prefetch: the tuner's thread must stop too.
+        int threads = run % 5 == 4 ? Dataset.AUTO : 1 + random.nextInt(4);
         Dataset pipeline = withFilter ? filtered(threads, run) : dataset(threads, run);
+        if (threads == Dataset.AUTO) {
+          pipeline = pipeline.prefetch(Dataset.AUTO);
+        }
         if (run % 3 == 0) {
           pipeline = pipeline.withOptions(pipeline.spec().options().withDeterministic(false));
         }

@@ -37,11 +37,13 @@ import java.util.function.Function;
  * @param spec the resolved spec, defaults filled in
  */
 public record PipelineConfig(String name, Dataset dataset, PipelineSpec spec) {
-  // What `auto` means where tf.data accepts AUTOTUNE: today's fixed defaults of the engine.
+  // What `auto` means where tf.data accepts AUTOTUNE. Threads and prefetch: the engine's tuner
+  // (Dataset.AUTO). Cycle and block length decide the order of the records, so the batches: a
+  // fixed default, the same on every machine.
   static final int AUTO_CYCLE_LENGTH = 4;
   static final int AUTO_BLOCK_LENGTH = 16;
-  static final int AUTO_PREFETCH = 4;
-  static final int AUTO_THREADS = 0;
+  static final int AUTO_PREFETCH = Dataset.AUTO;
+  static final int AUTO_THREADS = Dataset.AUTO;
 
   private static final List<String> STAGES =
       List.of("parse_example", "map", "filter", "shuffle", "batch", "padded_batch", "cache",
@@ -78,6 +80,10 @@ public record PipelineConfig(String name, Dataset dataset, PipelineSpec spec) {
   /** One pass over the tree; {@code problems} collects instead of throwing. */
   private static final class Mapper {
     private final List<Problem> problems = new ArrayList<>();
+    /** Whether a map said {@code num_parallel_calls: auto}, and whether options.threads is set. */
+    private boolean mapParallelismAuto;
+    private boolean threadsGiven;
+    private PipelineOptions resolvedOptions = PipelineOptions.defaults();
     private final String fallbackName;
 
     Mapper(String fallbackName) {
@@ -117,6 +123,10 @@ public record PipelineConfig(String name, Dataset dataset, PipelineSpec spec) {
       }
       if (top.containsKey("options")) {
         dataset = dataset.withOptions(options(top.get("options")));
+      }
+      if (mapParallelismAuto && !threadsGiven) {
+        // Maps run fused with parsing: their num_parallel_calls is the parse workers' count.
+        dataset = dataset.withOptions(resolvedOptions.withThreads(Dataset.AUTO));
       }
       if (!problems.isEmpty()) {
         throw new ConfigException(problems);
@@ -202,10 +212,12 @@ public record PipelineConfig(String name, Dataset dataset, PipelineSpec spec) {
             AUTO_CYCLE_LENGTH);
         long block = autoOrAtLeast(path + ".block_length", interleave.get("block_length"), 1,
             AUTO_BLOCK_LENGTH);
-        // The reader has no thread count of its own yet; the value is checked, then unused.
-        autoOrAtLeast(path + ".num_parallel_calls", interleave.get("num_parallel_calls"), 1, 1);
-        if (cycle >= 1 && block >= 1) {
-          dataset = dataset.interleave((int) cycle, (int) block);
+        // Reader threads: a count, auto (one per four cores), or none when the key is absent.
+        ConfigNode calls = interleave.get("num_parallel_calls");
+        long readers = calls == null ? 0
+            : autoOrAtLeast(path + ".num_parallel_calls", calls, 1, Dataset.AUTO);
+        if (cycle >= 1 && block >= 1 && readers >= -1) {
+          dataset = dataset.interleave((int) cycle, (int) block, (int) readers);
         }
       }
       return dataset;
@@ -315,8 +327,11 @@ public record PipelineConfig(String name, Dataset dataset, PipelineSpec spec) {
       Map<String, ConfigNode> keys = keys(path, body, map
           ? Set.of("fn", "num_parallel_calls", BURN_CPU_COST) : Set.of("fn"));
       if (keys.containsKey("num_parallel_calls")) {
-        // Row transforms run fused on the parse workers: options.threads sets their parallelism.
-        autoOrAtLeast(path + ".num_parallel_calls", keys.get("num_parallel_calls"), 1, 0);
+        // Row transforms run fused on the parse workers: options.threads sets their parallelism,
+        // and `auto` here asks for the tuner there unless options.threads says otherwise.
+        long calls = autoOrAtLeast(path + ".num_parallel_calls", keys.get("num_parallel_calls"), 1,
+            Dataset.AUTO);
+        mapParallelismAuto |= calls == Dataset.AUTO;
       }
       ConfigNode fnNode = keys.get("fn");
       if (fnNode == null) {
@@ -579,12 +594,12 @@ public record PipelineConfig(String name, Dataset dataset, PipelineSpec spec) {
     private Dataset prefetch(Dataset dataset, String path, ConfigNode body) {
       Map<String, ConfigNode> keys = keys(path, body, Set.of("buffer_size"));
       long size = autoOrAtLeast(path + ".buffer_size", keys.get("buffer_size"), 1, AUTO_PREFETCH);
-      return size >= 1 ? dataset.prefetch((int) size) : dataset;
+      return size >= 1 || size == Dataset.AUTO ? dataset.prefetch((int) size) : dataset;
     }
 
     private PipelineOptions options(ConfigNode options) {
       Map<String, ConfigNode> keys = keys("options", options,
-          Set.of("seed", "deterministic", "memory_budget", "threads"));
+          Set.of("seed", "deterministic", "memory_budget", "threads", "cpu_budget"));
       PipelineOptions defaults = PipelineOptions.defaults();
       long seed = defaults.seed();
       if (keys.containsKey("seed")) {
@@ -610,8 +625,15 @@ public record PipelineConfig(String name, Dataset dataset, PipelineSpec spec) {
           memoryBudget = 0;
         }
       }
-      long threads = autoOrAtLeast("options.threads", keys.get("threads"), 1, AUTO_THREADS);
-      return new PipelineOptions(seed, deterministic, (int) Math.max(threads, 0), memoryBudget);
+      // Without the key, one worker per core as before; `auto` hands the count to the tuner.
+      threadsGiven = keys.containsKey("threads");
+      long threads = threadsGiven
+          ? autoOrAtLeast("options.threads", keys.get("threads"), 1, AUTO_THREADS) : 0;
+      long cpuBudget = autoOrAtLeast("options.cpu_budget", keys.get("cpu_budget"), 1, 0);
+      resolvedOptions = new PipelineOptions(seed, deterministic,
+          threads == Dataset.AUTO ? Dataset.AUTO : (int) Math.max(threads, 0), memoryBudget,
+          (int) Math.max(cpuBudget, 0));
+      return resolvedOptions;
     }
 
     /** A memory size in bytes: a positive integer, or a number with a unit; 0 for auto; -1 if bad. */

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.ingest.BurnCpu;
 import dev.ingest.CorruptionPolicy;
+import dev.ingest.Dataset;
 import dev.ingest.PaddingSpec;
 import dev.ingest.PipelineSpec;
 import dev.ingest.PipelineSpec.ShardBy;
@@ -71,7 +72,9 @@ class PipelineConfigTest {
     assertThat(spec.prefetch()).isEqualTo(8);
     assertThat(spec.epochs()).isEqualTo(3);
     assertThat(spec.options().seed()).isEqualTo(7);
-    assertThat(spec.options().threads()).isZero();
+    // threads: auto hands the parse workers to the tuner (Dataset.AUTO), within all cores.
+    assertThat(spec.options().threads()).isEqualTo(Dataset.AUTO);
+    assertThat(spec.options().cpuBudget()).isZero();
     assertThat(spec.options().memoryBudget()).isEqualTo(2L << 30);
   }
 

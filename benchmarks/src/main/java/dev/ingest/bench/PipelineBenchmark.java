@@ -34,6 +34,10 @@ public class PipelineBenchmark extends BenchmarkDefaults {
     @Param({"1", "0"})
     public int threads;
 
+    /** ingest's interleave reader threads ({@code num_parallel_calls}); 0: the source reads. */
+    @Param({"0"})
+    public int readers;
+
     int workerThreads() {
       return PipelineOptions.defaults().withThreads(threads).workerThreads();
     }
@@ -52,7 +56,7 @@ public class PipelineBenchmark extends BenchmarkDefaults {
     public void start(SampleShards data, Parallelism parallelism) {
       batches = Dataset.tfrecord(data.folder())
           .shuffleFiles(false)
-          .interleave(4, 16)
+          .interleave(4, 16, parallelism.readers)
           .parseExample(data.spec())
           .batch(BATCH_ROWS, false)
           .prefetch(PREFETCH)

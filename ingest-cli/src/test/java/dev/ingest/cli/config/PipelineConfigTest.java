@@ -56,6 +56,19 @@ class PipelineConfigTest {
   }
 
   @Test
+  void interleaveNumParallelCallsStartsReaderThreadsOnlyWhenGiven() throws ConfigException {
+    String given = "num_parallel_calls: auto}";
+    assertThat(FULL).contains(given);
+    assertThat(parse(FULL.replace(given, "num_parallel_calls: 3}")).spec().source()
+        .numParallelCalls()).isEqualTo(3);
+    assertThat(parse(FULL.replace(", " + given, "}")).spec().source().numParallelCalls())
+        .as("absent: the source thread reads").isZero();
+    assertThat(parse(FULL).spec().source().readerThreads(2)).as("auto on 2 cores").isZero();
+    assertThat(parse(FULL).spec().source().readerThreads(16)).as("auto on 16 cores, cycle 2")
+        .isEqualTo(2);
+  }
+
+  @Test
   void mapsEveryKeyOntoTheSpec() throws ConfigException {
     PipelineConfig config = parse(FULL);
     PipelineSpec spec = config.spec();
@@ -63,7 +76,7 @@ class PipelineConfigTest {
     assertThat(config.name()).isEqualTo("cifar-like");
     assertThat(spec.source()).isEqualTo(new PipelineSpec.SourceSpec(
         List.of("data/image/*.tfrecord"), "gzip", true, CorruptionPolicy.SKIP, 4, 3,
-        ShardBy.RECORD, false, 2, PipelineConfig.AUTO_BLOCK_LENGTH));
+        ShardBy.RECORD, false, 2, PipelineConfig.AUTO_BLOCK_LENGTH, Dataset.AUTO));
     assertThat(spec.features().features()).hasSize(2);
     assertThat(spec.shuffleBufferSize()).isEqualTo(1000);
     assertThat(spec.reshuffleEachIteration()).isFalse();

@@ -43,6 +43,14 @@ final class AutoTuner {
   /** A stage busier than this is saturated: a deeper queue after it adds no throughput. */
   static final double SATURATED = 0.85;
   static final int WARM_UP_WINDOWS = 1;
+  /**
+   * After the first window, warm-up lasts until two windows in a row agree on throughput within
+   * this fraction (at most {@value #MAX_WARM_UP_WINDOWS} windows): while the JIT compiles, a
+   * pipeline speeds up by itself, several times over in its first second, and a trial judged then
+   * credits the move with the warming.
+   */
+  static final double STEADY_TOLERANCE = 0.15;
+  static final int MAX_WARM_UP_WINDOWS = 8;
   static final int CALM_WINDOWS_TO_SETTLE = 2;
   static final int REOPEN_WINDOWS = 5;
   static final int MAX_REOPENINGS = 3;
@@ -65,7 +73,9 @@ final class AutoTuner {
   private int depth;
   private Phase phase = Phase.WORKERS;
   private Trial trial;
-  private int warmUpLeft = WARM_UP_WINDOWS;
+  private boolean warmingUp = true;
+  private int warmUpWindows;
+  private TuningWindow lastWarmUp;
   private int calmWindows;
   private final Set<Integer> triedWorkers = new HashSet<>();
   private final Set<Integer> triedDepths = new HashSet<>();
@@ -120,9 +130,8 @@ final class AutoTuner {
 
   /** Takes in one window; may move {@link #workers()} or {@link #depth()}. */
   void observe(TuningWindow window) {
-    if (warmUpLeft > 0) {
-      warmUpLeft--; // JIT, pools and the shuffle buffer are still filling: not a steady state
-      return;
+    if (warmingUp && !steady(window)) {
+      return; // JIT, pools and the shuffle buffer are still filling: not a steady state
     }
     if (trial != null) {
       judge(window);
@@ -145,6 +154,24 @@ final class AutoTuner {
     if (phase == Phase.PREFETCH && !moveDepth(window)) {
       settle(window);
     }
+  }
+
+  /**
+   * Whether warm-up ends with this window: after at least {@value #WARM_UP_WINDOWS} window, its
+   * throughput agrees with the last one's (or warm-up has lasted its longest).
+   */
+  private boolean steady(TuningWindow window) {
+    warmUpWindows++;
+    TuningWindow previous = lastWarmUp;
+    lastWarmUp = window;
+    boolean agrees = warmUpWindows > WARM_UP_WINDOWS && Math.abs(window.batchesPerSecond()
+        / Math.max(previous.batchesPerSecond(), 1e-9) - 1) <= STEADY_TOLERANCE;
+    if (agrees || warmUpWindows >= MAX_WARM_UP_WINDOWS) {
+      warmingUp = false;
+      lastWarmUp = null;
+      return true;
+    }
+    return false;
   }
 
   private boolean moveWorkers(TuningWindow window) {

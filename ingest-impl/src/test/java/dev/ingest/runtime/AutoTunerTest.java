@@ -59,6 +59,30 @@ class AutoTunerTest {
   }
 
   @Test
+  void nothingIsTriedWhileThePipelineIsStillWarmingUp() {
+    AutoTuner tuner = workersOnly(1, 2);
+    // The JIT at work: each window faster than the last by far more than the tolerance.
+    for (double rate : new double[] {20, 40, 80, 160}) {
+      tuner.observe(parseLimited(rate));
+    }
+    assertThat(tuner.decisions()).as("judged while warming up").isEmpty();
+    tuner.observe(parseLimited(170)); // within 15% of the last: steady, and parse limits
+    assertThat(tuner.decisions()).singleElement()
+        .satisfies(decision -> assertThat(decision.reason()).contains("170.0 batches a second"));
+  }
+
+  @Test
+  void warmUpEndsAfterItsLongestEvenIfThroughputNeverSettles() {
+    AutoTuner tuner = workersOnly(1, 2);
+    for (int i = 0; i < AutoTuner.MAX_WARM_UP_WINDOWS - 1; i++) {
+      tuner.observe(parseLimited(i % 2 == 0 ? 50 : 100));
+    }
+    assertThat(tuner.decisions()).isEmpty();
+    tuner.observe(parseLimited(50));
+    assertThat(tuner.decisions()).hasSize(1);
+  }
+
+  @Test
   void aWorkerThatDoesNotPayIsUndoneAndNeverTriedAgain() {
     // Two workers on two cores starve the read thread: 78% of one worker's throughput.
     Map<Integer, Double> throughput = Map.of(1, 100.0, 2, 78.0);

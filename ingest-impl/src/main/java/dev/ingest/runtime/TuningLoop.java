@@ -25,7 +25,8 @@ import java.util.function.Supplier;
  */
 final class TuningLoop implements Runnable {
   static final long TICK_MILLIS = 25;
-  static final long MIN_WINDOW_MILLIS = 150;
+  // 150 ms windows let one noisy window on 2 cores reject a worker that doubles throughput.
+  static final long MIN_WINDOW_MILLIS = 400;
   static final int MIN_WINDOW_BATCHES = 8;
 
   private final AutoTuner tuner;

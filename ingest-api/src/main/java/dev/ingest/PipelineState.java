@@ -143,12 +143,12 @@ public record PipelineState(String specFingerprint, long epoch, long batchInEpoc
   /**
    * Checks that this state belongs to {@code spec}.
    *
-   * @throws IllegalArgumentException saying that the specs differ
+   * @throws StateMismatchException saying that the specs differ
    */
   public void requireSpec(PipelineSpec spec) {
     String fingerprint = spec.fingerprint();
     if (!fingerprint.equals(specFingerprint)) {
-      throw new IllegalArgumentException("the state was saved by a different pipeline: its spec"
+      throw new StateMismatchException("the state was saved by a different pipeline: its spec"
           + " fingerprint is " + specFingerprint + ", this pipeline's is " + fingerprint
           + " (files, features, transforms, shuffle, batch, repeat, skip, take or seed differ,"
           + " or an earlier version of ingest saved it; threads, readers, prefetch and the memory"

@@ -6,6 +6,7 @@ import dev.ingest.BatchDigest;
 import dev.ingest.BatchIterator;
 import dev.ingest.Dataset;
 import dev.ingest.PipelineState;
+import dev.ingest.StateMismatchException;
 import dev.ingest.StageMetrics;
 import dev.ingest.TunerDecision;
 import dev.ingest.Tuning;
@@ -99,7 +100,7 @@ final class RunCommand implements Callable<Integer> {
     PipelineState from = resumeFrom == null ? null : readState(dataset);
     SimulatedAccelerator.Run run;
     PipelineState reached = null;
-    try (BatchIterator batches = limited(from == null ? dataset.iterator() : dataset.iterator(from));
+    try (BatchIterator batches = limited(from == null ? dataset.iterator() : resume(dataset, from));
         BufferedWriter log = digestLog == null
             ? null : Files.newBufferedWriter(digestLog, StandardCharsets.UTF_8);
         RunProgress bar = RunProgress.start(spec.commandLine().getErr(), progress, config.name(),
@@ -152,6 +153,16 @@ final class RunCommand implements Callable<Integer> {
           + e.getMessage());
     }
     return state;
+  }
+
+  /** Starts from {@code state}; one that does not fit (other files, checked on start) is bad usage. */
+  private BatchIterator resume(Dataset dataset, PipelineState state) {
+    try {
+      return dataset.iterator(state);
+    } catch (StateMismatchException e) {
+      throw new ParameterException(spec.commandLine(), "--resume " + resumeFrom + ": "
+          + e.getMessage());
+    }
   }
 
   /** Writes the state next to its file and moves it in, so a crash never leaves half a state. */

@@ -266,4 +266,17 @@ class RunCommandTest {
     assertThat(other.exitCode()).isEqualTo(2);
     assertThat(other.err()).contains("different pipeline");
   }
+
+  @Test
+  void aStateSavedOverOtherFilesIsBadUsage() throws IOException {
+    Path state = dir.resolve("state");
+    assertThat(Cli.run(args("--max-batches", "20", "--save-state", state.toString())).exitCode())
+        .isZero();
+    // The same file names, one file of other records: offsets saved over the old ones mean
+    // nothing in it.
+    SampleDatasets.write(SampleKind.TABULAR, dir.resolve("data"), 700, 3, Compression.NONE, 1);
+    Cli.Outcome resumed = Cli.run(args("--resume", state.toString()));
+    assertThat(resumed.exitCode()).as(resumed.err()).isEqualTo(2);
+    assertThat(resumed.err()).contains("--resume", "saved over other files");
+  }
 }

@@ -16,6 +16,7 @@ import dev.ingest.PipelineMetrics;
 import dev.ingest.PipelineSpec;
 import dev.ingest.PipelineState;
 import dev.ingest.SourceCheckpoint;
+import dev.ingest.StateMismatchException;
 import dev.ingest.StageMetrics;
 import dev.ingest.Tuning;
 import io.netty.buffer.ByteBufAllocator;
@@ -145,7 +146,7 @@ final class RunningPipeline implements BatchIterator {
     this.checkpointInEffect = from.checkpoint();
     String filesDigest = FilesDigest.of(files);
     if (from.checkpoint() != null && !from.checkpoint().filesDigest().equals(filesDigest)) {
-      throw new IllegalArgumentException("the state was saved over other files: the names or"
+      throw new StateMismatchException("the state was saved over other files: the names or"
           + " sizes of " + spec.source().files() + " changed (file list digest "
           + from.checkpoint().filesDigest() + " then, " + filesDigest + " now)");
     }

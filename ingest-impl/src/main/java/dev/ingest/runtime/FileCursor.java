@@ -9,17 +9,26 @@ import java.nio.file.Path;
 /**
  * A file's records from the file, through a {@link TFRecordReader}; with a cache, each record is
  * also copied into it as it is read, and the file is marked complete in the cache when its end is
- * reached (a file closed before its end is abandoned: the cache replays nothing of it).
+ * reached (a file closed before its end is abandoned: the cache replays nothing of it). A file
+ * cache replays its own files through one too ({@link #replaying}), counting what it serves.
  */
 final class FileCursor implements RecordCursor {
   private final TFRecordReader reader;
   private final RecordCache.Filling filling;
+  /** Runs once per record returned, or {@code null}. */
+  private final Runnable onRecord;
   private boolean filled;
 
   /** @param filling where to copy the records, or {@code null} for no cache */
   FileCursor(Path file, TFRecordReaderOptions options, RecordCache.Filling filling)
       throws IOException {
+    this(file, options, filling, null);
+  }
+
+  private FileCursor(Path file, TFRecordReaderOptions options, RecordCache.Filling filling,
+      Runnable onRecord) throws IOException {
     this.filling = filling;
+    this.onRecord = onRecord;
     try {
       this.reader = TFRecordReader.open(file, options);
     } catch (IOException | RuntimeException e) {
@@ -28,6 +37,12 @@ final class FileCursor implements RecordCursor {
       }
       throw e;
     }
+  }
+
+  /** A cache's own file, replayed: {@code onRecord} runs for each record it returns. */
+  static FileCursor replaying(Path cacheFile, TFRecordReaderOptions options, Runnable onRecord)
+      throws IOException {
+    return new FileCursor(cacheFile, options, null, onRecord);
   }
 
   /**
@@ -64,6 +79,9 @@ final class FileCursor implements RecordCursor {
     if (filling != null) {
       filling.add(reader.buffer(), reader.recordStart(), reader.recordLength(),
           reader.recordOffset(), reader.recordMaskedDataCrc());
+    }
+    if (onRecord != null) {
+      onRecord.run();
     }
     return true;
   }

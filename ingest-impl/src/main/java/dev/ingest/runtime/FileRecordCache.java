@@ -4,9 +4,7 @@ import dev.ingest.CacheMismatchException;
 import dev.ingest.CorruptionPolicy;
 import dev.ingest.PipelineSpec.SourceSpec;
 import dev.ingest.tfrecord.Compression;
-import dev.ingest.tfrecord.TFRecordReader;
 import dev.ingest.tfrecord.TFRecordReaderOptions;
-import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -119,7 +117,7 @@ final class FileRecordCache implements RecordCache {
     if (index == null || cachedBytes[index] < 0) {
       return null;
     }
-    return new CachedFileCursor(TFRecordReader.open(layout.data(index), cacheReadOptions));
+    return FileCursor.replaying(layout.data(index), cacheReadOptions, () -> recordsServed++);
   }
 
   @Override
@@ -266,64 +264,5 @@ final class FileRecordCache implements RecordCache {
     new CacheManifest(fingerprint, sizes).write(layout.manifest());
     Files.deleteIfExists(layout.filling());
     release();
-  }
-
-  /** Replays one cache file, counting the records it serves. */
-  private final class CachedFileCursor implements RecordCursor {
-    private final TFRecordReader reader;
-
-    CachedFileCursor(TFRecordReader reader) {
-      this.reader = reader;
-    }
-
-    @Override
-    public boolean advance() throws IOException {
-      if (!reader.advance()) {
-        return false;
-      }
-      recordsServed++;
-      return true;
-    }
-
-    @Override
-    public ByteBuf buffer() {
-      return reader.buffer();
-    }
-
-    @Override
-    public int recordStart() {
-      return reader.recordStart();
-    }
-
-    @Override
-    public int recordLength() {
-      return reader.recordLength();
-    }
-
-    /** The cache file: where the bytes come from, so errors name the file to look at. */
-    @Override
-    public Path file() {
-      return reader.file();
-    }
-
-    @Override
-    public long recordOffset() {
-      return reader.recordOffset();
-    }
-
-    @Override
-    public long recordsRead() {
-      return reader.recordsRead();
-    }
-
-    @Override
-    public int recordMaskedDataCrc() {
-      return reader.recordMaskedDataCrc();
-    }
-
-    @Override
-    public void close() throws IOException {
-      reader.close();
-    }
   }
 }

@@ -17,8 +17,6 @@ import dev.ingest.tfrecord.TFRecordWriter;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import java.io.OutputStream;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -156,12 +154,7 @@ class CheckpointResumeTest {
     }
     framed = Files.readAllBytes(plain);
     Files.delete(plain);
-    ByteBuffer view = ByteBuffer.wrap(framed).order(ByteOrder.LITTLE_ENDIAN);
-    int at = 0;
-    for (int i = 0; i < index; i++) {
-      at += 16 + (int) view.getLong(at);
-    }
-    framed[at + 12 + 1] ^= 0x10;
+    framed[DamagedRecords.recordStart(framed, index) + DamagedRecords.HEADER + 1] ^= 0x10;
     try (OutputStream out = new GZIPOutputStream(Files.newOutputStream(file))) {
       out.write(framed);
     }

@@ -1,5 +1,8 @@
 package dev.ingest.runtime;
 
+import static dev.ingest.runtime.DamagedRecords.flipByte;
+import static dev.ingest.runtime.DamagedRecords.problemTheReaderReports;
+import static dev.ingest.runtime.DamagedRecords.recordLength;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
@@ -14,10 +17,7 @@ import dev.ingest.PipelineOptions;
 import dev.ingest.PipelineSpec;
 import dev.ingest.PipelineSpec.SourceSpec;
 import dev.ingest.RecordProblem;
-import dev.ingest.tfrecord.TFRecordReader;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -233,39 +233,5 @@ class DeferredDataCrcTest {
       }
     }
     throw new AssertionError("no batch holds record " + id);
-  }
-
-  /** What a reader checking every CRC itself throws for the file. */
-  private static RecordProblem problemTheReaderReports(Path file) throws IOException {
-    try (TFRecordReader reader = TFRecordReader.open(file)) {
-      while (reader.advance()) {
-        // read on to the problem
-      }
-    } catch (CorruptRecordException e) {
-      return e.problem();
-    }
-    throw new AssertionError(file + " has no problem");
-  }
-
-  private static int recordStart(byte[] bytes, int index) {
-    ByteBuffer view = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
-    int position = 0;
-    for (int i = 0; i < index; i++) {
-      position += 12 + (int) view.getLong(position) + 4;
-    }
-    return position;
-  }
-
-  private static int recordLength(Path file, int index) throws IOException {
-    byte[] bytes = Files.readAllBytes(file);
-    return (int) ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN)
-        .getLong(recordStart(bytes, index));
-  }
-
-  /** Flips one byte of record {@code index}, {@code byteInRecord} bytes from its header. */
-  private static void flipByte(Path file, int index, int byteInRecord) throws IOException {
-    byte[] bytes = Files.readAllBytes(file);
-    bytes[recordStart(bytes, index) + byteInRecord] ^= 0x40;
-    Files.write(file, bytes);
   }
 }

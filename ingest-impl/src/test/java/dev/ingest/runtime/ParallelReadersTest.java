@@ -1,5 +1,7 @@
 package dev.ingest.runtime;
 
+import static dev.ingest.runtime.DamagedRecords.flipDataByte;
+import static dev.ingest.runtime.DamagedRecords.problemTheReaderReports;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
@@ -13,10 +15,7 @@ import dev.ingest.PipelineOptions;
 import dev.ingest.PipelineSpec.ShardBy;
 import dev.ingest.RecordProblem;
 import dev.ingest.tfrecord.Compression;
-import dev.ingest.tfrecord.TFRecordReader;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -116,28 +115,5 @@ class ParallelReadersTest {
     }
     assertThat(failure).as("the run fails").isNotNull();
     return new Outcome(batches, failure);
-  }
-
-  private static RecordProblem problemTheReaderReports(Path file) throws IOException {
-    try (TFRecordReader reader = TFRecordReader.open(file)) {
-      while (reader.advance()) {
-        // read on to the problem
-      }
-    } catch (CorruptRecordException e) {
-      return e.problem();
-    }
-    throw new AssertionError(file + " has no problem");
-  }
-
-  /** Flips a bit in the data of record {@code index}: a data CRC mismatch there. */
-  private static void flipDataByte(Path file, int index) throws IOException {
-    byte[] bytes = Files.readAllBytes(file);
-    ByteBuffer view = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
-    int at = 0;
-    for (int i = 0; i < index; i++) {
-      at += 16 + (int) view.getLong(at);
-    }
-    bytes[at + 12 + 2] ^= 0x40;
-    Files.write(file, bytes);
   }
 }

@@ -18,7 +18,6 @@ import dev.ingest.PipelineSpec;
 import dev.ingest.PipelineSpec.SourceSpec;
 import dev.ingest.RecordProblem;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -16,7 +16,6 @@ import dev.ingest.PipelineSpec.ShardBy;
 import dev.ingest.RecordProblem;
 import dev.ingest.tfrecord.Compression;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;

@@ -75,6 +75,7 @@ public final class ExampleParser {
   private final WireReader entry = new WireReader();
   private final WireReader feature = new WireReader();
   private final WireReader list = new WireReader();
+  private final WireReader[] readers = {example, features, entry, feature, list};
 
   /** A parser that allocates columns from Netty's pooled direct allocator. */
   public ExampleParser(ExampleSpec spec) {
@@ -167,11 +168,10 @@ public final class ExampleParser {
     java.util.Objects.checkFromToIndex(start, end, buffer.capacity());
     int current = -1;
     try {
-      example.origin(start);
-      features.origin(start);
-      entry.origin(start);
-      feature.origin(start);
-      list.origin(start);
+      for (WireReader reader : readers) {
+        reader.use(buffer);
+        reader.origin(start);
+      }
       findEntries(buffer, start, end);
       for (current = 0; current < builders.length; current++) {
         decodeFeature(buffer, current, records, row);
@@ -231,16 +231,16 @@ public final class ExampleParser {
       }
     }
     for (int i = 0; i < names.length; i++) {
-      if (names[i].length == keyLength && sameBytes(buffer, keyStart, names[i])) {
+      if (names[i].length == keyLength && sameBytes(entry, keyStart, names[i])) {
         return i;
       }
     }
     return -1;
   }
 
-  private static boolean sameBytes(ByteBuf buffer, int index, byte[] expected) {
+  private static boolean sameBytes(WireReader reader, int index, byte[] expected) {
     for (int i = 0; i < expected.length; i++) {
-      if (buffer.getByte(index + i) != expected[i]) {
+      if (reader.byteAt(index + i) != expected[i]) {
         return false;
       }
     }

@@ -1,12 +1,20 @@
 package dev.ingest.tfrecord.example;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.util.internal.PlatformDependent;
 
 /**
  * A cursor over protobuf wire format in a {@link ByteBuf}, between absolute indexes {@code
  * position} and {@code limit}. Reads tags, varints, fixed32 values and length prefixes, and skips
  * fields, allocating nothing. Anything that is not valid wire format, or that would read past the
  * limit, throws {@link MalformedWireException}.
+ *
+ * <p>On a buffer with a memory address (direct buffers) bytes are read at the address, not
+ * through {@link ByteBuf#getByte}: the parser reads every byte of a record, and each {@code
+ * getByte} checks the index and the reference count again, through a call that cannot be
+ * inlined once the parser has seen a few kinds of buffer. The caller checks once per record that
+ * the record lies within the buffer; every position here stays below the limit, and limits only
+ * shrink inside it.
  *
  * <p>Reused for every record; confined to one thread.
  */
@@ -24,6 +32,9 @@ final class WireReader {
   static final int MAX_GROUP_DEPTH = 100;
 
   private ByteBuf buffer;
+  /** The buffer's memory address, when it has one ({@link #direct}). */
+  private long address;
+  private boolean direct;
   private int position;
   private int limit;
   /** Index of the record's first byte: error messages give positions relative to it. */
@@ -34,9 +45,21 @@ final class WireReader {
     this.origin = origin;
   }
 
+  /**
+   * Reads {@code buffer} from now on, taking its memory address afresh: call it for each record,
+   * since a buffer that grows (a reused arena) moves its memory and keeps its identity.
+   */
+  void use(ByteBuf buffer) {
+    this.buffer = buffer;
+    this.direct = buffer.hasMemoryAddress();
+    this.address = direct ? buffer.memoryAddress() : 0;
+  }
+
   /** Points the cursor at {@code [position, limit)} of {@code buffer}. */
   WireReader reset(ByteBuf buffer, int position, int limit) {
-    this.buffer = buffer;
+    if (buffer != this.buffer) {
+      use(buffer);
+    }
     this.position = position;
     this.limit = limit;
     return this;
@@ -44,6 +67,11 @@ final class WireReader {
 
   ByteBuf buffer() {
     return buffer;
+  }
+
+  /** The byte at {@code index} of the buffer, which the caller knows to be within the record. */
+  byte byteAt(int index) {
+    return direct ? PlatformDependent.getByte(address + index) : buffer.getByte(index);
   }
 
   boolean hasRemaining() {
@@ -75,7 +103,7 @@ final class WireReader {
     if (position >= limit) {
       throw new MalformedWireException("varint cut short at byte " + (position - origin));
     }
-    byte first = buffer.getByte(position);
+    byte first = byteAt(position);
     if (first >= 0) {
       position++;
       return first;
@@ -85,7 +113,7 @@ final class WireReader {
       if (position >= limit) {
         throw new MalformedWireException("varint cut short at byte " + (position - origin));
       }
-      byte b = buffer.getByte(position++);
+      byte b = byteAt(position++);
       result |= (long) (b & 0x7F) << shift;
       if (b >= 0) {
         return result;

@@ -120,11 +120,13 @@ final class RandomWire {
             return (random.nextInt(200) - 100) / 4f;
         }
       case INT64:
-        switch (random.nextInt(4)) {
+        switch (random.nextInt(5)) {
           case 0:
             return random.nextLong();
           case 1:
             return random.nextBoolean() ? Long.MIN_VALUE : -1L;
+          case 2:
+            return random.nextLong() >>> random.nextInt(64); // varints of every length, 1 to 10
           default:
             return (long) (random.nextInt(600) - 300);
         }

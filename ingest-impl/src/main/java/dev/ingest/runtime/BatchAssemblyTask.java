@@ -43,6 +43,7 @@ final class BatchAssemblyTask implements Runnable {
   private final Sequence chunksConsumed = new Sequence();
   private final RingBuffer<WorkUnit> batches;
   private final Sequence batchesPublished = new Sequence();
+  private final ConsumerWakeup wakeup;
   private final BatchAssembler assembler;
   private final TransformChain transforms;
   private final BooleanSupplier halted;
@@ -72,7 +73,8 @@ final class BatchAssemblyTask implements Runnable {
   BatchAssemblyTask(PipelineSpec spec, RingBuffer<WorkUnit> chunks, Sequence[] workerSequences,
       RingBuffer<WorkUnit> batches, ByteBufAllocator allocator, TransformChain transforms,
       BooleanSupplier halted, StageClock clock, MemoryBudget budget, ResumePoint resume,
-      StageLatency latency) {
+      StageLatency latency, ConsumerWakeup wakeup) {
+    this.wakeup = wakeup;
     this.budget = budget;
     this.latency = latency;
     this.resume = resume;
@@ -277,7 +279,9 @@ final class BatchAssemblyTask implements Runnable {
 
   private void publish(long sequence) {
     batches.publish(sequence);
-    batchesPublished.set(sequence);
+    // A full fence: either the consumer sees the batch or this sees it waiting (ConsumerWakeup).
+    batchesPublished.setVolatile(sequence);
+    wakeup.ready(sequence);
   }
 
   /** Waits until every parse worker has passed {@code sequence}; null once shut down. */

@@ -32,16 +32,21 @@ final class ParseWorker implements EventHandler<WorkUnit> {
   private final MemoryBudget budget;
   private final StageLatency latency;
   private final CRC32C dataCrc = new CRC32C();
+  private final ConsumerWakeup wakeup;
   private long idleSince;
 
   /**
    * @param transforms this worker's own chain of the pipeline's user transforms
    * @param batchTransformsHere whether the units' batches are the final batches (no assembly
    *     downstream), so the batch transforms run here
+   * @param wakeup how to wake the consumer waiting for a unit this worker finished, or {@code
+   *     null} when the consumer waits for another stage (the batch stage)
    */
   ParseWorker(int index, ExampleSpec spec, PaddingSpec padding,
       ByteBufAllocator allocator, StageClock clock, long startNanos, TransformChain transforms,
-      boolean batchTransformsHere, MemoryBudget budget, StageLatency latency) {
+      boolean batchTransformsHere, MemoryBudget budget, StageLatency latency,
+      ConsumerWakeup wakeup) {
+    this.wakeup = wakeup;
     this.budget = budget;
     this.latency = latency;
     this.index = index;
@@ -67,9 +72,13 @@ final class ParseWorker implements EventHandler<WorkUnit> {
   @Override
   public void onEvent(WorkUnit unit, long sequence, boolean endOfBatch) {
     // The owner is read first: a unit another worker owns is not ours to read any further.
-    if (unit.owner != index || unit.end || unit.error != null) {
-      // Not ours (or nothing to parse): everything up to here is done as far as we are concerned.
+    if (unit.owner != index) {
+      // Not ours: everything up to here is done as far as we are concerned.
       progress.set(sequence);
+      return;
+    }
+    if (unit.end || unit.error != null) {
+      finished(sequence); // nothing to parse, but the consumer may be waiting for it
       return;
     }
     long start = System.nanoTime();
@@ -117,8 +126,19 @@ final class ParseWorker implements EventHandler<WorkUnit> {
       clock.addBusy(idleSince - start);
       latency.record(idleSince - start);
       clock.addElements(1);
-      progress.set(sequence);
+      finished(sequence);
     }
+  }
+
+  /** Marks an owned unit done and wakes the consumer if it waits for it. */
+  private void finished(long sequence) {
+    if (wakeup == null) {
+      progress.set(sequence);
+      return;
+    }
+    // A full fence: either the consumer sees the sequence or this sees it waiting (ConsumerWakeup).
+    progress.setVolatile(sequence);
+    wakeup.ready(sequence);
   }
 
   private void fail(WorkUnit unit, String stage, Throwable error) {

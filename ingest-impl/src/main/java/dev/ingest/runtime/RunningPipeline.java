@@ -27,7 +27,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.NoSuchElementException;
 import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -56,16 +55,17 @@ import java.util.concurrent.atomic.AtomicLong;
  * <h2>Assumptions and guarantees</h2>
  *
  * One consumer thread. Parse workers block on the ring (Disruptor's blocking strategy, woken by
- * each publish); the consumer, the batch thread and a source facing a full ring wait with {@link
- * Backoff} (spin, then park for doubling times), so idle threads leave the cores to the work, and
- * to the trainer's own host threads, on a small machine. {@link #close()} halts every thread,
+ * each publish); the consumer spins briefly, then sleeps until the stage that finishes its batch
+ * wakes it ({@link ConsumerWakeup}); the batch thread and a source facing a full ring wait with
+ * {@link Backoff} (spin, then park for doubling times). Idle threads leave the cores to the work,
+ * and to the trainer's own host threads, on a small machine. {@link #close()} halts every thread,
  * waits for them (bounded), then releases every record and batch still in the rings.
  */
 final class RunningPipeline implements BatchIterator {
   static final String CONSUMER = "consumer";
   private static final long SHUTDOWN_WAIT_MILLIS = 10_000;
-  /** The longest the consumer parks between looks at the workers: the most it can be late. */
-  private static final long CONSUMER_MAX_PARK_NANOS = TimeUnit.MICROSECONDS.toNanos(100);
+  /** How many times the consumer looks before it sleeps until a stage wakes it. */
+  private static final int CONSUMER_SPINS = 200;
   /**
    * The prefetch depth a tuned AUTO prefetch starts from, and the deepest the tuner may take it.
    * It starts shallow because it only ever deepens: fewer batches in flight stay in the caches
@@ -111,7 +111,8 @@ final class RunningPipeline implements BatchIterator {
   private final Thread sourceThread;
   private final Sequence consumed = new Sequence();
   private final Sequence[] workerSequences;
-  private final Backoff consumerBackoff = new Backoff(CONSUMER_MAX_PARK_NANOS);
+  /** How the stages that finish batches wake a consumer waiting for one. */
+  private final ConsumerWakeup wakeup = new ConsumerWakeup();
   private final AtomicLong skippedRecords = new AtomicLong();
   private final AtomicLong skippedFiles = new AtomicLong();
   private final StageClock sourceClock = new StageClock();
@@ -179,7 +180,8 @@ final class RunningPipeline implements BatchIterator {
       parseClocks.add(clock);
       ParseWorker handler = new ParseWorker(i, spec.features(),
           assembling ? PaddingSpec.none() : spec.padding(), allocator, clock, startNanos,
-          new TransformChain(spec.transforms()), !assembling, budget, parseLatency);
+          new TransformChain(spec.transforms()), !assembling, budget, parseLatency,
+          assembling ? null : wakeup);
       BatchEventProcessor<WorkUnit> processor =
           new BatchEventProcessorBuilder().build(ring, published, handler);
       workers.add(processor);
@@ -197,7 +199,7 @@ final class RunningPipeline implements BatchIterator {
       prefetchRing.addGatingSequences(consumed);
       BatchAssemblyTask assembly = new BatchAssemblyTask(spec, ring, workerSequences, prefetchRing,
           allocator, new TransformChain(spec.transforms()), () -> halted, assemblyClock, budget,
-          resume, assemblyLatency);
+          resume, assemblyLatency, wakeup);
       ring.addGatingSequences(assembly.chunksConsumed());
       readyGates = new Sequence[] {assembly.batchesPublished()};
       assemblyThread = new DefaultThreadFactory("ingest-batch", true).newThread(assembly);
@@ -251,14 +253,24 @@ final class RunningPipeline implements BatchIterator {
     waitEvent.begin();
     long sequence;
     // Worker s % N parses sequence s (the others pass it), or the batch stage publishes it.
+    int spins = 0;
     while ((sequence = cursor.poll()) < 0) {
       if (Thread.currentThread().isInterrupted()) {
         throw new IllegalStateException("interrupted while waiting for a batch");
       }
       checkStagesAlive(cursor.next());
-      consumerBackoff.idle();
+      if (spins < CONSUMER_SPINS) {
+        spins++; // a batch about to be finished is taken within microseconds
+        Thread.onSpinWait();
+        continue;
+      }
+      wakeup.announce(cursor.next());
+      if ((sequence = cursor.poll()) >= 0) {
+        break;
+      }
+      wakeup.sleep();
     }
-    consumerBackoff.reset();
+    wakeup.awake();
     waitEvent.end();
     if (waitEvent.shouldCommit()) {
       waitEvent.stage = CONSUMER;

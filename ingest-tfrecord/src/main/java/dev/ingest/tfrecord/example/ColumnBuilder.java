@@ -161,14 +161,23 @@ final class ColumnBuilder {
           if (!LITTLE_ENDIAN_NATIVE) {
             word = Long.reverseBytes(word);
           }
+          // The high bit of each byte that ends a varint is clear: one bit per varint that ends
+          // in these eight bytes. Each is gathered from the word already loaded, so the loop
+          // waits on one load per word, not on each varint's length in turn.
           long lastBytes = ~word & 0x8080_8080_8080_8080L;
           if (lastBytes != 0) {
-            int bits = Long.numberOfTrailingZeros(lastBytes) + 1; // 8 per byte of the varint
-            long value = gatherSevenBitGroups(word & (-1L >>> (Long.SIZE - bits)));
-            PlatformDependent.putLong(out, LITTLE_ENDIAN_NATIVE ? value : Long.reverseBytes(value));
-            out += Long.BYTES;
-            decoded++;
-            address += bits >>> 3;
+            int startBit = 0;
+            do {
+              int endBit = Long.numberOfTrailingZeros(lastBytes) + 1; // a multiple of 8
+              long value = gatherSevenBitGroups(
+                  (word & (-1L >>> (Long.SIZE - endBit))) >>> startBit);
+              PlatformDependent.putLong(out, LITTLE_ENDIAN_NATIVE ? value : Long.reverseBytes(value));
+              out += Long.BYTES;
+              decoded++;
+              startBit = endBit;
+              lastBytes &= lastBytes - 1;
+            } while (lastBytes != 0);
+            address += startBit >>> 3;
             continue;
           }
           // Nine or ten bytes long: byte by byte, below.

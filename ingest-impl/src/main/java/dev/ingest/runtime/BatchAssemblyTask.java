@@ -43,7 +43,9 @@ final class BatchAssemblyTask implements Runnable {
   private final Sequence chunksConsumed = new Sequence();
   private final RingBuffer<WorkUnit> batches;
   private final Sequence batchesPublished = new Sequence();
-  private final ConsumerWakeup wakeup;
+  /** Wakes the consumer waiting for a batch, and the source waiting for a chunk slot. */
+  private final Wakeup consumerWakeup;
+  private final Wakeup sourceWakeup;
   private final BatchAssembler assembler;
   private final TransformChain transforms;
   private final BooleanSupplier halted;
@@ -73,8 +75,9 @@ final class BatchAssemblyTask implements Runnable {
   BatchAssemblyTask(PipelineSpec spec, RingBuffer<WorkUnit> chunks, Sequence[] workerSequences,
       RingBuffer<WorkUnit> batches, ByteBufAllocator allocator, TransformChain transforms,
       BooleanSupplier halted, StageClock clock, MemoryBudget budget, ResumePoint resume,
-      StageLatency latency, ConsumerWakeup wakeup) {
-    this.wakeup = wakeup;
+      StageLatency latency, Wakeup consumerWakeup, Wakeup sourceWakeup) {
+    this.consumerWakeup = consumerWakeup;
+    this.sourceWakeup = sourceWakeup;
     this.budget = budget;
     this.latency = latency;
     this.resume = resume;
@@ -175,7 +178,9 @@ final class BatchAssemblyTask implements Runnable {
         }
         budget.release(unit.reservedBytes);
         unit.reservedBytes = 0;
-        chunksConsumed.set(sequence);
+        // A full fence: either the source sees the free slot or this sees it waiting (Wakeup).
+        chunksConsumed.setVolatile(sequence);
+        sourceWakeup.ready(sequence);
         event.end();
         if (event.shouldCommit()) {
           event.stage = STAGE;
@@ -279,9 +284,9 @@ final class BatchAssemblyTask implements Runnable {
 
   private void publish(long sequence) {
     batches.publish(sequence);
-    // A full fence: either the consumer sees the batch or this sees it waiting (ConsumerWakeup).
+    // A full fence: either the consumer sees the batch or this sees it waiting (Wakeup).
     batchesPublished.setVolatile(sequence);
-    wakeup.ready(sequence);
+    consumerWakeup.ready(sequence);
   }
 
   /** Waits until every parse worker has passed {@code sequence}; null once shut down. */

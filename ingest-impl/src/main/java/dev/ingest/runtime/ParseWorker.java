@@ -32,7 +32,7 @@ final class ParseWorker implements EventHandler<WorkUnit> {
   private final MemoryBudget budget;
   private final StageLatency latency;
   private final CRC32C dataCrc = new CRC32C();
-  private final ConsumerWakeup wakeup;
+  private final Wakeup wakeup;
   private long idleSince;
 
   /**
@@ -45,7 +45,7 @@ final class ParseWorker implements EventHandler<WorkUnit> {
   ParseWorker(int index, ExampleSpec spec, PaddingSpec padding,
       ByteBufAllocator allocator, StageClock clock, long startNanos, TransformChain transforms,
       boolean batchTransformsHere, MemoryBudget budget, StageLatency latency,
-      ConsumerWakeup wakeup) {
+      Wakeup wakeup) {
     this.wakeup = wakeup;
     this.budget = budget;
     this.latency = latency;
@@ -136,7 +136,7 @@ final class ParseWorker implements EventHandler<WorkUnit> {
       progress.set(sequence);
       return;
     }
-    // A full fence: either the consumer sees the sequence or this sees it waiting (ConsumerWakeup).
+    // A full fence: either the consumer sees the sequence or this sees it waiting (Wakeup).
     progress.setVolatile(sequence);
     wakeup.ready(sequence);
   }

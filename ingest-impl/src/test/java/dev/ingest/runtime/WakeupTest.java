@@ -6,13 +6,13 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.Test;
 
-class ConsumerWakeupTest {
+class WakeupTest {
   private static final long LONG_PARK = TimeUnit.SECONDS.toNanos(60);
 
   @Test
-  void aStageThatReadiesTheAwaitedSequenceOrALaterOneWakesTheConsumer() throws Exception {
+  void readyingTheAwaitedSequenceOrALaterOneWakesTheWaiter() throws Exception {
     for (long readied : new long[] {5, 6}) {
-      ConsumerWakeup wakeup = new ConsumerWakeup();
+      Wakeup wakeup = new Wakeup();
       wakeup.announce(5);
       Thread stage = new Thread(() -> wakeup.ready(readied));
       stage.start();

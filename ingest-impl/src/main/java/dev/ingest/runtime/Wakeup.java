@@ -1,0 +1,65 @@
+package dev.ingest.runtime;
+
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * Lets a thread that waits for another to move a sequence sleep until that thread wakes it,
+ * instead of waking itself on a timer: the consumer waiting for the stage that finishes its
+ * batch, the source waiting for the stage that frees a slot of its ring. On a machine with few
+ * cores every timed wake-up of an idle thread takes a core from the stages it waits for: waiting
+ * half a millisecond for a batch cost the consumer about 100 µs of CPU in timed parks, one
+ * wake-up per batch costs a few.
+ *
+ * <p>The waiter announces the sequence it waits for, looks once more, and parks; the thread that
+ * moves the sequence calls {@link #ready} after moving it, which unparks the waiter if it waits
+ * for that sequence or an earlier one. The announcement and the sequence are both written and
+ * read with full fences (volatile), so either the waiter sees the sequence before parking or the
+ * mover sees the announcement. The park still has a timeout, so the waiter looks at what else it
+ * waits on (liveness, shutdown, the tuner's limit) now and then even if nobody calls.
+ *
+ * <p>One waiting thread per instance.
+ */
+final class Wakeup {
+  /** The longest the waiter sleeps without a wake-up before looking again. */
+  static final long MAX_SLEEP_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
+  /** Announced by a waiter that any move of the sequence may serve. */
+  static final long ANY = Long.MIN_VALUE;
+  private static final long NOT_WAITING = Long.MAX_VALUE;
+
+  private volatile Thread sleeper;
+  private volatile long waitingFor = NOT_WAITING;
+
+  /**
+   * Called by the waiter, which found {@code sequence} not reached yet (or {@link #ANY}):
+   * announces it. The caller must then look again before {@link #sleep()}, and call {@link
+   * #awake()} once it stops waiting.
+   */
+  void announce(long sequence) {
+    sleeper = Thread.currentThread();
+    waitingFor = sequence;
+  }
+
+  /** Parks the waiter until {@link #ready} wakes it, or {@link #MAX_SLEEP_NANOS}. */
+  void sleep() {
+    LockSupport.parkNanos(this, MAX_SLEEP_NANOS);
+  }
+
+  /** The waiter stopped waiting. */
+  void awake() {
+    waitingFor = NOT_WAITING;
+  }
+
+  /**
+   * Called by the mover after it moved the sequence to {@code sequence} with a volatile write:
+   * wakes the waiter if it waits for it. Costs a volatile read when nobody waits.
+   */
+  void ready(long sequence) {
+    if (sequence >= waitingFor) {
+      Thread thread = sleeper;
+      if (thread != null) {
+        LockSupport.unpark(thread);
+      }
+    }
+  }
+}

@@ -66,9 +66,15 @@ public final class ExampleParser {
   /** Per wanted feature, the last map entry with its key in the current record, or -1. */
   private final int[] entryStart;
   private final int[] entryEnd;
-  /** What the last discovery walk found: the Feature's final list kind, and where its run starts. */
+  /**
+   * What the last discovery walk found: the Feature's final list kind, where its run starts, how
+   * many lists the run has, and where the first of them lies (its values, after the tag and length).
+   */
   private int foundKind;
   private int foundRunStart;
+  private int foundLists;
+  private int foundListStart;
+  private int foundListEnd;
 
   private final WireReader example = new WireReader();
   private final WireReader features = new WireReader();
@@ -274,7 +280,12 @@ public final class ExampleParser {
       throw invalid(records, row, wanted, Reason.WRONG_DTYPE,
           "holds " + found.wireName() + " values, the spec says " + wanted.dtype().wireName());
     }
-    walkLists(buffer, index, kind, runStart);
+    if (foundLists == 1) {
+      // The usual shape, one list: append it where discovery found it, without a second walk.
+      appendList(buffer, builder, kind, foundListStart, foundListEnd);
+    } else {
+      walkLists(buffer, index, kind, runStart);
+    }
     if (!wanted.varLen() && builder.rowValueCount() != builder.elementCount()) {
       throw invalid(records, row, wanted, Reason.WRONG_COUNT,
           "has " + builder.rowValueCount() + " values, shape " + wanted.shape() + " needs "
@@ -298,6 +309,7 @@ public final class ExampleParser {
   private void walkLists(ByteBuf buffer, int index, int appendKind, int runStart) {
     foundKind = 0;
     foundRunStart = -1;
+    foundLists = 0;
     ColumnBuilder builder = builders[index];
     entry.reset(buffer, entryStart[index], entryEnd[index]);
     while (entry.hasRemaining()) {
@@ -326,21 +338,30 @@ public final class ExampleParser {
           if (field != foundKind) {
             foundKind = field;
             foundRunStart = fieldStart;
+            foundLists = 0;
+            foundListStart = listStart;
+            foundListEnd = listStart + listLength;
           }
+          foundLists++;
         } else if (field == appendKind && fieldStart >= runStart) {
-          list.reset(buffer, listStart, listStart + listLength);
-          switch (appendKind) {
-            case FLOAT_LIST:
-              appendFloats(buffer, builder);
-              break;
-            case INT64_LIST:
-              appendLongs(builder);
-              break;
-            default:
-              appendByteStrings(buffer, builder);
-          }
+          appendList(buffer, builder, appendKind, listStart, listStart + listLength);
         }
       }
+    }
+  }
+
+  /** Appends the values of one list of {@code kind}, whose fields lie in {@code [start, end)}. */
+  private void appendList(ByteBuf buffer, ColumnBuilder builder, int kind, int start, int end) {
+    list.reset(buffer, start, end);
+    switch (kind) {
+      case FLOAT_LIST:
+        appendFloats(buffer, builder);
+        break;
+      case INT64_LIST:
+        appendLongs(builder);
+        break;
+      default:
+        appendByteStrings(buffer, builder);
     }
   }
 

@@ -17,11 +17,10 @@ import java.util.zip.CRC32C;
  * batches in flight; holding zero-copy slices instead pins whole read buffers for as long as any
  * of their records waits, which made Netty's pool allocate and free chunks continuously.
  *
- * <p>A record's data CRC is either checked by the reader before the record comes here ({@link
- * #add}) or left for {@link #checkDataCrcs} ({@link #addUnchecked}, which keeps the stored CRC):
- * the parse worker then checks it over the arena's copy, in parallel with the source, on bytes
- * its core is about to parse anyway. One pipeline's reader options decide which, so the records
- * of a batch are all of one kind.
+ * <p>A record's data CRC is either checked before the record comes here ({@link #add}) or left
+ * for {@link #checkDataCrcs} ({@link #addUnchecked}, which keeps the stored CRC): the parse
+ * worker then checks it over the arena's copy, in parallel with the source, on bytes its core is
+ * about to parse anyway. The source decides per record (by its size), so a batch may mix both.
  *
  * <p>Owned by one slot of the ring and handed between threads with the slot; {@link #release()}
  * gives the arena back at shutdown.
@@ -29,13 +28,15 @@ import java.util.zip.CRC32C;
 final class StagedRecords {
   private final SerializedRecords records;
   private final ByteBuf arena;
-  /** The stored masked data CRC of each record added with {@link #addUnchecked}. */
+  /** The records added with {@link #addUnchecked}, in order, and the masked CRC stored for each. */
+  private int[] uncheckedIndexes;
   private int[] storedDataCrcs;
   private int uncheckedRecords;
 
   StagedRecords(ByteBufAllocator allocator, int batchSize) {
     this.records = new SerializedRecords(batchSize);
     this.arena = allocator.directBuffer(64 * 1024);
+    this.uncheckedIndexes = new int[Math.max(batchSize, 1)];
     this.storedDataCrcs = new int[Math.max(batchSize, 1)];
   }
 
@@ -56,11 +57,12 @@ final class StagedRecords {
    */
   void addUnchecked(ByteBuf source, int start, int length, Path file, long offset, long index,
       int storedMaskedDataCrc) {
-    int record = records.size();
-    if (record == storedDataCrcs.length) {
-      storedDataCrcs = Arrays.copyOf(storedDataCrcs, record * 2);
+    if (uncheckedRecords == storedDataCrcs.length) {
+      uncheckedIndexes = Arrays.copyOf(uncheckedIndexes, uncheckedRecords * 2);
+      storedDataCrcs = Arrays.copyOf(storedDataCrcs, uncheckedRecords * 2);
     }
-    storedDataCrcs[record] = storedMaskedDataCrc;
+    uncheckedIndexes[uncheckedRecords] = records.size();
+    storedDataCrcs[uncheckedRecords] = storedMaskedDataCrc;
     uncheckedRecords++;
     add(source, start, length, file, offset, index);
   }
@@ -72,19 +74,13 @@ final class StagedRecords {
    * (or none was left unchecked). Allocates nothing unless a record is corrupt.
    */
   CorruptRecordException checkDataCrcs(CRC32C crc) {
-    if (uncheckedRecords == 0) {
-      return null;
-    }
-    if (uncheckedRecords != records.size()) {
-      throw new IllegalStateException(uncheckedRecords + " of " + records.size()
-          + " records have their data CRC left to check: a batch must be all one kind");
-    }
-    for (int record = 0; record < uncheckedRecords; record++) {
+    for (int i = 0; i < uncheckedRecords; i++) {
+      int record = uncheckedIndexes[i];
       int computed = MaskedCrc32c.of(
           crc, arena.internalNioBuffer(records.start(record), records.length(record)));
-      if (computed != storedDataCrcs[record]) {
+      if (computed != storedDataCrcs[i]) {
         return new CorruptRecordException(TFRecordReader.dataCrcProblem(records.file(record),
-            records.offset(record), records.index(record), storedDataCrcs[record], computed));
+            records.offset(record), records.index(record), storedDataCrcs[i], computed));
       }
     }
     return null;

@@ -17,6 +17,7 @@ import dev.ingest.PipelineOptions;
 import dev.ingest.PipelineSpec;
 import dev.ingest.PipelineSpec.SourceSpec;
 import dev.ingest.RecordProblem;
+import dev.ingest.tfrecord.Compression;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -29,10 +30,12 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /**
- * Under the {@code fail} policy the parse workers, not the source, check each record's data CRC.
- * A corrupt record must still reach the consumer as the reader's own failure, as the read stage,
- * after exactly the batches before the bad record's batch, whatever the thread count and with or
- * without a shuffle; records that leave unparsed are still checked.
+ * Under the {@code fail} policy the parse workers, not the readers, check the data CRC of each
+ * record shorter than {@link SourceTask#CHECK_HERE_FROM_BYTES}; the source checks the longer ones
+ * as it stages them. A corrupt record must still reach the consumer as the reader's own failure,
+ * as the read stage, after exactly the batches before the bad record's batch, whatever the thread
+ * count, with or without a shuffle, and whichever thread checked it; records that leave unparsed
+ * are still checked.
  */
 class DeferredDataCrcTest {
   private static final Duration GENEROUS = Duration.ofSeconds(60);
@@ -50,12 +53,22 @@ class DeferredDataCrcTest {
     assertThat(IdRecords.ingestThreadsAliveAfter(10_000)).isEmpty();
   }
 
-  @ParameterizedTest(name = "{0} threads, shuffle buffer {1}, damaged {2}")
-  @CsvSource({"1, 0, payload", "2, 0, payload", "1, 0, stored-crc", "2, 0, stored-crc",
-      "1, 20, payload", "2, 20, payload", "2, 50, stored-crc", "4, 20, payload"})
+  @ParameterizedTest(name = "{0} threads, shuffle buffer {1}, damaged {2}, long records {3}")
+  @CsvSource({"1, 0, payload, none", "2, 0, payload, none", "1, 0, stored-crc, none",
+      "2, 0, stored-crc, none", "1, 20, payload, none", "2, 20, payload, none",
+      "2, 50, stored-crc, none", "4, 20, payload, none",
+      // Long records are checked by the source; every other one: batches mix both kinds.
+      "1, 0, payload, all", "2, 20, stored-crc, all", "2, 0, payload, alternate",
+      "1, 20, stored-crc, alternate"})
   void aCorruptRecordFailsTheReadStageAfterExactlyTheBatchesBeforeIt(
-      int threads, int shuffleBuffer, String damage) throws IOException {
-    IdRecords.write(dir, RECORDS_PER_FILE);
+      int threads, int shuffleBuffer, String damage, String longRecords) throws IOException {
+    int paddedEvery = switch (longRecords) {
+      case "all" -> 1;
+      case "alternate" -> 2;
+      default -> 0;
+    };
+    IdRecords.writePadded(dir, Compression.NONE, SourceTask.CHECK_HERE_FROM_BYTES, paddedEvery,
+        RECORDS_PER_FILE);
     Dataset unseeded = Dataset.tfrecord(dir.toString())
         .parseExample(IdRecords.SPEC)
         .shuffleFiles(false)

@@ -40,7 +40,19 @@ final class IdRecords {
 
   /** As {@link #write(Path, int...)}, each file compressed as {@code compression} says. */
   static int write(Path dir, Compression compression, int... recordsPerFile) throws IOException {
+    return writePadded(dir, compression, 0, 0, recordsPerFile);
+  }
+
+  /**
+   * As {@link #write(Path, Compression, int...)}, with a {@code padding} bytes feature (not in
+   * {@link #SPEC}) of {@code paddingBytes} in every {@code paddedEvery}-th record (by id; 0: none),
+   * for records of another size.
+   */
+  static int writePadded(Path dir, Compression compression, int paddingBytes, int paddedEvery,
+      int... recordsPerFile) throws IOException {
     Files.createDirectories(dir);
+    byte[] padding = new byte[paddingBytes];
+    java.util.Arrays.fill(padding, (byte) 0x5A);
     ExampleEncoder encoder = new ExampleEncoder();
     int id = 0;
     for (int file = 0; file < recordsPerFile.length; file++) {
@@ -48,10 +60,13 @@ final class IdRecords {
           String.format("part-%05d-of-%05d.tfrecord", file, recordsPerFile.length));
       try (TFRecordWriter writer = TFRecordWriter.open(path, compression)) {
         for (int i = 0; i < recordsPerFile[file]; i++, id++) {
-          writer.write(encoder.clear()
+          encoder.clear()
               .putInt64("id", id)
-              .putInt64s("payload", new long[] {id * 3L, id * 5L, id * 7L, -id})
-              .toByteArray());
+              .putInt64s("payload", new long[] {id * 3L, id * 5L, id * 7L, -id});
+          if (paddedEvery > 0 && id % paddedEvery == 0) {
+            encoder.putBytes("padding", padding);
+          }
+          writer.write(encoder.toByteArray());
         }
       }
     }

@@ -28,13 +28,14 @@ import java.util.zip.CRC32C;
  * buffer into the unit's arena (and, when shuffling, first into a buffer of its own while it
  * waits in the shuffle buffer), so read buffers are reused at once.
  *
- * <p>Under the {@code fail} policy the readers check each record's framing and length CRC but
- * leave its data CRC to the parse worker that takes the record's batch (a pass over bytes that
- * worker is about to parse, done in parallel instead of on this one thread); the stored CRC
- * travels with the record. Records of {@link #CHECK_HERE_FROM_BYTES} or more are checked here
- * instead, as they are staged, with the same failure. A mismatch then fails the batch, as the read stage, with the reader's
- * own problem. Under {@code skip} the readers check it here: skipping decides which records make
- * up a batch. Records that leave unparsed (skipped batches, a dropped remainder) are checked here.
+ * <p>Under the {@code fail} policy the readers check each record's framing and length CRC but leave
+ * its data CRC to the parse worker that takes the record's batch (a pass over bytes that worker is
+ * about to parse, done in parallel instead of on this one thread); the stored CRC travels with the
+ * record. Records of {@link #CHECK_HERE_FROM_BYTES} or more are checked here instead, as they are
+ * staged, with the same failure. A mismatch then fails the batch, as the read stage, with the
+ * reader's own problem. Under {@code skip} the readers check it here: skipping decides which
+ * records make up a batch. Records that leave unparsed (skipped batches, a dropped remainder) are
+ * checked here.
  *
  * <h2>Checkpoints</h2>
  *
@@ -47,10 +48,10 @@ import java.util.zip.CRC32C;
  * reopens the files at their offsets and re-reads the buffered records from their positions.
  *
  * <p>A full ring makes it wait (sleeping until the stage that frees a slot wakes it, checking for
- * shutdown), so a slow consumer bounds the records in flight instead of growing memory; so does
- * the tuner's softer limit on units in flight, and it stamps each unit with the parse worker that owns it ({@link TunedSettings}).
- * Whatever it holds when it stops (normally, on failure or on shutdown) it releases; it ends the
- * stream with an end or error unit.
+ * shutdown), so a slow consumer bounds the records in flight instead of growing memory; so does the
+ * tuner's softer limit on units in flight, and it stamps each unit with the parse worker that owns
+ * it ({@link TunedSettings}). Whatever it holds when it stops (normally, on failure or on shutdown)
+ * it releases; it ends the stream with an end or error unit.
  */
 final class SourceTask implements Runnable {
   static final String STAGE = "read";

@@ -43,9 +43,8 @@ final class BatchAssemblyTask implements Runnable {
   private final Sequence chunksConsumed = new Sequence();
   private final RingBuffer<WorkUnit> batches;
   private final Sequence batchesPublished = new Sequence();
-  /** Wakes the consumer waiting for a batch, and the source waiting for a chunk slot. */
+  /** Wakes the consumer waiting for a batch. */
   private final Wakeup consumerWakeup;
-  private final Wakeup sourceWakeup;
   private final BatchAssembler assembler;
   private final TransformChain transforms;
   private final BooleanSupplier halted;
@@ -75,9 +74,8 @@ final class BatchAssemblyTask implements Runnable {
   BatchAssemblyTask(PipelineSpec spec, RingBuffer<WorkUnit> chunks, Sequence[] workerSequences,
       RingBuffer<WorkUnit> batches, ByteBufAllocator allocator, TransformChain transforms,
       BooleanSupplier halted, StageClock clock, MemoryBudget budget, ResumePoint resume,
-      StageLatency latency, Wakeup consumerWakeup, Wakeup sourceWakeup) {
+      StageLatency latency, Wakeup consumerWakeup) {
     this.consumerWakeup = consumerWakeup;
-    this.sourceWakeup = sourceWakeup;
     this.budget = budget;
     this.latency = latency;
     this.resume = resume;
@@ -178,9 +176,7 @@ final class BatchAssemblyTask implements Runnable {
         }
         budget.release(unit.reservedBytes);
         unit.reservedBytes = 0;
-        // A full fence: either the source sees the free slot or this sees it waiting (Wakeup).
-        chunksConsumed.setVolatile(sequence);
-        sourceWakeup.ready(sequence);
+        chunksConsumed.set(sequence);
         event.end();
         if (event.shouldCommit()) {
           event.stage = STAGE;

@@ -36,16 +36,12 @@ final class ConsumerCursor {
   private final boolean ordered;
   private final boolean[] taken;
   private final int mask;
-  private final Wakeup freedSlots;
 
   /**
    * @param gates the sequences that must pass a slot before it is taken: with one gate, that one;
    *     otherwise the gate of the unit's owner
-   * @param freedSlots woken when slots are handed back (the producer waiting for ring space)
    */
-  ConsumerCursor(RingBuffer<WorkUnit> ring, Sequence[] gates, Sequence consumed, boolean ordered,
-      Wakeup freedSlots) {
-    this.freedSlots = freedSlots;
+  ConsumerCursor(RingBuffer<WorkUnit> ring, Sequence[] gates, Sequence consumed, boolean ordered) {
     this.ring = ring;
     this.gates = gates;
     this.consumed = consumed;
@@ -95,8 +91,6 @@ final class ConsumerCursor {
       taken[(int) ((front + 1) & mask)] = false;
       front++;
     }
-    // A full fence: either the producer sees the slots or this sees it waiting (Wakeup).
-    consumed.setVolatile(front);
-    freedSlots.ready(front);
+    consumed.set(front);
   }
 }

@@ -56,8 +56,8 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * One consumer thread. Parse workers block on the ring (Disruptor's blocking strategy, woken by
  * each publish); the consumer spins briefly, then sleeps until the stage that finishes its batch
- * wakes it ({@link Wakeup}), and a source facing a full ring sleeps until the stage that frees a
- * slot wakes it; the batch thread waits with {@link Backoff} (spin, then park for doubling times).
+ * wakes it ({@link Wakeup}); the batch thread and a source facing a full ring wait with {@link
+ * Backoff} (spin, then park for doubling times).
  * Idle threads leave the cores to the work, and to the trainer's own host threads, on a small
  * machine. {@link #close()} halts every thread, waits for them (bounded), then releases every
  * record and batch still in the rings.
@@ -114,8 +114,6 @@ final class RunningPipeline implements BatchIterator {
   private final Sequence[] workerSequences;
   /** How the stages that finish batches wake a consumer waiting for one. */
   private final Wakeup wakeup = new Wakeup();
-  /** How the stage that frees slots of the source's ring wakes a source waiting for one. */
-  private final Wakeup sourceWakeup = new Wakeup();
   private final AtomicLong skippedRecords = new AtomicLong();
   private final AtomicLong skippedFiles = new AtomicLong();
   private final StageClock sourceClock = new StageClock();
@@ -202,7 +200,7 @@ final class RunningPipeline implements BatchIterator {
       prefetchRing.addGatingSequences(consumed);
       BatchAssemblyTask assembly = new BatchAssemblyTask(spec, ring, workerSequences, prefetchRing,
           allocator, new TransformChain(spec.transforms()), () -> halted, assemblyClock, budget,
-          resume, assemblyLatency, wakeup, sourceWakeup);
+          resume, assemblyLatency, wakeup);
       ring.addGatingSequences(assembly.chunksConsumed());
       readyGates = new Sequence[] {assembly.batchesPublished()};
       assemblyThread = new DefaultThreadFactory("ingest-batch", true).newThread(assembly);
@@ -215,14 +213,13 @@ final class RunningPipeline implements BatchIterator {
       assemblyThread = null;
     }
     // Unordered taking needs one gate per worker; batches from the batch stage come in order.
-    // The slots the consumer frees are the source's only without a batch stage in between.
     cursor = new ConsumerCursor(prefetchRing, readyGates, consumed,
-        spec.options().deterministic() || assembling, assembling ? new Wakeup() : sourceWakeup);
+        spec.options().deterministic() || assembling);
     // The soft in-flight limit counts from the consumer's sequence, so only without a batch stage.
     tuned = new TunedSettings(workerCount, activeWorkers, firstDepth,
         (autoWorkers || tunesDepth) && !assembling ? consumed : null);
     SourceTask source = new SourceTask(spec, files, ring, allocator, () -> halted, skippedRecords,
-        skippedFiles, sourceClock, assembling, budget, resume, filesDigest, tuned, sourceWakeup);
+        skippedFiles, sourceClock, assembling, budget, resume, filesDigest, tuned);
     this.source = source;
     sourceThread = new DefaultThreadFactory("ingest-source", true).newThread(source);
     threads.addAll(workerThreads);

@@ -47,11 +47,11 @@ import java.util.zip.CRC32C;
  * takes the same ones and sorts its buffer at the same moments. Started from a checkpoint, it
  * reopens the files at their offsets and re-reads the buffered records from their positions.
  *
- * <p>A full ring makes it wait (sleeping until the stage that frees a slot wakes it, checking for
- * shutdown), so a slow consumer bounds the records in flight instead of growing memory; so does the
- * tuner's softer limit on units in flight, and it stamps each unit with the parse worker that owns
- * it ({@link TunedSettings}). Whatever it holds when it stops (normally, on failure or on shutdown)
- * it releases; it ends the stream with an end or error unit.
+ * <p>A full ring makes it wait (parking, checking for shutdown), so a slow consumer bounds the
+ * records in flight instead of growing memory; so does the tuner's softer limit on units in
+ * flight, and it stamps each unit with the parse worker that owns it ({@link TunedSettings}).
+ * Whatever it holds when it stops (normally, on failure or on shutdown) it releases; it ends the
+ * stream with an end or error unit.
  */
 final class SourceTask implements Runnable {
   static final String STAGE = "read";
@@ -64,8 +64,8 @@ final class SourceTask implements Runnable {
    * worker ahead.
    */
   static final int CHECK_HERE_FROM_BYTES = 2048;
-  /** The longest the source parks between looks at the memory budget (releases are not signalled). */
-  private static final long BUDGET_MAX_PARK_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
+  /** The longest the source parks between looks at a full ring (a slow consumer frees slots). */
+  private static final long FULL_RING_MAX_PARK_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
 
   private final PipelineSpec spec;
   private final List<Path> files;
@@ -78,11 +78,7 @@ final class SourceTask implements Runnable {
   private final RecordShuffleBuffer shuffle;
   /** The record cache ({@code cache()}, in memory or in files), or {@code null}. */
   private final RecordCache cache;
-  private final Backoff budgetWait = new Backoff(BUDGET_MAX_PARK_NANOS);
-  /** Woken by the stage that frees slots of the ring, while this waits for one. */
-  private final Wakeup freedSlots;
-  /** How many times a full ring is looked at before sleeping until a slot is freed. */
-  private static final int FULL_RING_SPINS = 200;
+  private final Backoff fullRing = new Backoff(FULL_RING_MAX_PARK_NANOS);
   /** Batches to skip and to take, and whether to drop an epoch's short last unit, here. */
   private final long skip;
   private final long take;
@@ -127,8 +123,7 @@ final class SourceTask implements Runnable {
   SourceTask(PipelineSpec spec, List<Path> files, RingBuffer<WorkUnit> ring,
       ByteBufAllocator allocator, BooleanSupplier halted, AtomicLong skippedRecords,
       AtomicLong skippedFiles, StageClock clock, boolean batchesDownstream, MemoryBudget budget,
-      ResumePoint resume, String filesDigest, TunedSettings tuned, Wakeup freedSlots) {
-    this.freedSlots = freedSlots;
+      ResumePoint resume, String filesDigest, TunedSettings tuned) {
     this.tuned = tuned;
     this.readerThreads = spec.source().readerThreads(Runtime.getRuntime().availableProcessors());
     this.budget = budget;
@@ -424,7 +419,7 @@ final class SourceTask implements Runnable {
     }
     long staged = staging.bytes();
     long parsedEstimate = budget.acquire(budget.parsedEstimate(staged), 0, ownBytes,
-        "a parsed batch", halted, budgetWait, clock);
+        "a parsed batch", halted, fullRing, clock);
     if (parsedEstimate < 0) {
       return false;
     }
@@ -493,7 +488,7 @@ final class SourceTask implements Runnable {
 
   /** Reserves budget for bytes this thread then holds; false once the pipeline is shut down. */
   private boolean reserve(long bytes, String what) {
-    if (budget.acquire(bytes, bytes, ownBytes, what, halted, budgetWait, clock) < 0) {
+    if (budget.acquire(bytes, bytes, ownBytes, what, halted, fullRing, clock) < 0) {
       return false;
     }
     ownBytes += bytes;
@@ -510,7 +505,6 @@ final class SourceTask implements Runnable {
   /** The next free slot, waiting while the ring is full; -1 once the pipeline is shut down. */
   private long claim() {
     long waitStart = 0;
-    int spins = 0;
     StageWaitEvent event = new StageWaitEvent();
     event.begin();
     while (!halted.getAsBoolean()) {
@@ -520,8 +514,8 @@ final class SourceTask implements Runnable {
         }
         long sequence = ring.tryNext();
         if (waitStart != 0) {
-          freedSlots.awake();
           clock.addOutputWait(System.nanoTime() - waitStart);
+          fullRing.reset();
           event.end();
           if (event.shouldCommit()) {
             event.stage = STAGE;
@@ -534,17 +528,9 @@ final class SourceTask implements Runnable {
         if (waitStart == 0) {
           waitStart = System.nanoTime();
         }
-        if (spins < FULL_RING_SPINS) {
-          spins++;
-          Thread.onSpinWait();
-        } else if (spins++ % 2 == 0) {
-          freedSlots.announce(Wakeup.ANY); // then looks once more before sleeping
-        } else {
-          freedSlots.sleep();
-        }
+        fullRing.idle();
       }
     }
-    freedSlots.awake();
     return -1;
   }
 }

@@ -23,6 +23,11 @@ import java.util.concurrent.locks.LockSupport;
  * mover sees the announcement. The park still has a timeout, so the waiter looks at what else it
  * waits on (liveness, shutdown, the tuner's limit) now and then even if nobody calls.
  *
+ * <p>A wake-up that races with the waiter finding its sequence on its own leaves the waiter's
+ * thread a permit, so that thread's next {@code LockSupport.park} (in the caller's code, between
+ * batches) may return at once. Park's contract allows that, and callers re-check their condition
+ * (the simulated accelerators here park in a loop until their step's deadline).
+ *
  * <p>One waiting thread per instance.
  */
 final class Wakeup {

@@ -27,9 +27,9 @@ java="${JAVA:-java}"
 export INGEST_BENCH_DATA="${INGEST_BENCH_DATA:-$results/data}"
 
 if [[ "${QUICK:-0}" == 1 ]]; then
-  data_mib=8; steps=(250 1000 4000); iterations=(-wi 1 -i 2); bisections=4
+  data_mib=8; steps=(250 1000 4000); iterations=(-wi 1 -i 2); headroom_warmups=3
 else
-  data_mib=32; steps=(250 1000 4000); iterations=(-wi 2 -i 3); bisections=6
+  data_mib=32; steps=(250 1000 4000); iterations=(-wi 2 -i 3); headroom_warmups=5
 fi
 
 if [[ ! -f "$jar" || ! -d "$natives" ]]; then
@@ -68,9 +68,11 @@ for ((round = 1; round <= rounds; round++)); do
   done
 done
 
+# Headroom probes the pipeline near its capacity, where a JIT still warming up starves the
+# consumer: its forks warm up longer than the comparisons above.
 echo "# headroom search, load average $(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo unknown)"
 "$java" ${JAVA_OPTS:-} -Djava.awt.headless=true -cp "$classpath" -DdataMiB="$data_mib" \
-  -Dbisections="$bisections" -Dwarmups=1 -Diterations=3 \
+  -Dwarmups="$headroom_warmups" -Diterations=3 \
   dev.ingest.bench.HeadroomSearch "$results/headroom.json"
 
 "$java" -Djava.awt.headless=true -cp "$classpath" dev.ingest.bench.PipelineReport \
@@ -82,7 +84,7 @@ echo "# headroom search, load average $(cut -d' ' -f1-3 /proc/loadavg 2>/dev/nul
   echo
   echo "- started $started, finished $(date -u '+%Y-%m-%d %H:%M UTC')"
   echo "- command: \`${JAVA_OPTS:+JAVA_OPTS=\"$JAVA_OPTS\" }${QUICK:+QUICK=$QUICK }ROUNDS=$rounds benchmarks/run-pipeline.sh${*:+ $*}\`"
-  echo "- settings: ${data_mib} MiB of shards per kind, JMH \`${iterations[*]}\` (1 s iterations), steps ${steps[*]} µs, $bisections bisections"
+  echo "- settings: ${data_mib} MiB of shards per kind, JMH \`${iterations[*]}\` (1 s iterations), steps ${steps[*]} µs; headroom \`-wi $headroom_warmups -i 3\` per probe"
   echo "- machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo 2>/dev/null | cut -d: -f2- | sed 's/^ //'), $("$java" -version 2>&1 | head -1)"
   for line in "${loads[@]}"; do echo "- $line"; done
   echo "- load at the end: $(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo unknown)"

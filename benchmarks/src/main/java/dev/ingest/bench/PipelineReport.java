@@ -16,7 +16,7 @@ import java.util.TreeSet;
  * Renders the pipeline suite ({@link IdleTimeBenchmark}, {@link PipelineBenchmark}, {@link
  * HeadroomSearch}) as Markdown, with {@link PipelineCharts} beside it: per dataset kind, the
  * accelerator's idle fraction against its step time for ingest, tf.data and the naive loader;
- * the fastest consumer ingest keeps fed; records/s and bytes/s end to end with the ratio
+ * whether ingest keeps a consumer fed at shares of its capacity; records/s and bytes/s end to end with the ratio
  * ingest/tf.data; heap bytes allocated per record. Medians over iterations with the lowest and
  * highest in brackets; a ratio's range pairs one side's worst iteration with the other's best.
  *
@@ -166,40 +166,43 @@ public final class PipelineReport {
     return Spread.of(perRecord);
   }
 
-  /** The fastest consumer ingest kept fed, per kind, from {@link HeadroomSearch}'s probes. */
-  record Headroom(String kind, double fedStepMicros, Spread fedIdle, Spread fedBatchesPerSecond,
-      double starvedStepMicros, int batchSize, int probes) {
-    double recordsPerSecond() {
-      return fedBatchesPerSecond.median() * batchSize;
+  /** One probe of {@link HeadroomSearch}: the share of capacity asked for and what came of it. */
+  record HeadroomProbe(double load, long stepMicros, boolean fed, Spread idle, Spread achieved) {}
+
+  /**
+   * One kind's headroom: its capacity in batches/s (measured before and after the probes; {@link
+   * #capacity()} pools both) and its probes, whose achieved share is their batches/s over the
+   * pooled capacity's median.
+   */
+  record Headroom(String kind, int batchSize, Spread capacityBefore, Spread capacityAfter,
+      Spread capacity, List<HeadroomProbe> probes) {
+    /** The highest share a fed probe achieved (its median), or NaN when none was fed. */
+    double fedShare() {
+      return probes.stream().filter(HeadroomProbe::fed)
+          .mapToDouble(probe -> probe.achieved().median()).max().orElse(Double.NaN);
     }
   }
 
   static List<Headroom> headroom(JsonNode root) {
     List<Headroom> rows = new ArrayList<>();
-    int batchSize = root.path("batchSize").asInt();
     for (JsonNode kind : root.path("kinds")) {
-      JsonNode fed = null;
-      double starved = Double.NaN;
-      int probes = 0;
+      List<Double> before = doubles(kind.path("capacityBefore"));
+      List<Double> after = doubles(kind.path("capacityAfter"));
+      List<Double> pooled = new ArrayList<>(before);
+      pooled.addAll(after);
+      Spread capacity = Spread.of(pooled);
+      List<HeadroomProbe> probes = new ArrayList<>();
       for (JsonNode probe : kind.path("probes")) {
-        probes++;
-        double step = probe.path("stepMicros").asDouble();
-        if (probe.path("keepsUp").asBoolean()) {
-          if (fed == null || step < fed.path("stepMicros").asDouble()) {
-            fed = probe;
-          }
-        } else if (Double.isNaN(starved) || step > starved) {
-          starved = step;
+        List<Double> achieved = new ArrayList<>();
+        for (double batchesPerSecond : doubles(probe.path("batchesPerSecond"))) {
+          achieved.add(batchesPerSecond / capacity.median());
         }
+        probes.add(new HeadroomProbe(probe.path("load").asDouble(),
+            probe.path("stepMicros").asLong(), probe.path("keepsUp").asBoolean(),
+            Spread.of(doubles(probe.path("idleFractions"))), Spread.of(achieved)));
       }
-      if (fed == null) {
-        rows.add(new Headroom(kind.path("kind").asText(), Double.NaN, Spread.of(List.of()),
-            Spread.of(List.of()), starved, batchSize, probes));
-      } else {
-        rows.add(new Headroom(kind.path("kind").asText(), fed.path("stepMicros").asDouble(),
-            Spread.of(doubles(fed.path("idleFractions"))),
-            Spread.of(doubles(fed.path("batchesPerSecond"))), starved, batchSize, probes));
-      }
+      rows.add(new Headroom(kind.path("kind").asText(), kind.path("batchSize").asInt(),
+          Spread.of(before), Spread.of(after), capacity, probes));
     }
     return rows;
   }
@@ -210,7 +213,7 @@ public final class PipelineReport {
         .append("Medians over iterations, lowest and highest in brackets; a ratio's range pairs")
         .append(" one side's worst iteration with the other's best. Same shards, same run.\n");
     renderIdle(md, idlePoints(results));
-    headroom.ifPresent(root -> renderHeadroom(md, headroom(root), throughputRows(results)));
+    headroom.ifPresent(root -> renderHeadroom(md, headroom(root)));
     renderThroughput(md, throughputRows(results));
     if (!charts.isEmpty()) {
       md.append("\n## Charts\n\n");
@@ -243,34 +246,37 @@ public final class PipelineReport {
     }
   }
 
-  private static void renderHeadroom(StringBuilder md, List<Headroom> rows,
-      List<ThroughputRow> throughput) {
+  private static void renderHeadroom(StringBuilder md, List<Headroom> rows) {
     md.append("\n## Headroom\n\n")
-        .append("The shortest step time (the fastest consumer) at which ingest's pipeline kept the")
-        .append(" accelerator's median idle fraction under ").append(HeadroomSearch.IDLE_BAR_PERCENT)
-        .append("%, found by bisection on a log scale; the answer lies between the starved and the")
-        .append(" fed step. Capacity: ingest's all-core records/s end to end, where measured.\n\n")
-        .append("| kind | fastest fed step µs | slowest starved step µs | idle there | batches/s |")
-        .append(" records/s | of capacity | probes |\n")
-        .append("|---|---|---|---|---|---|---|---|\n");
+        .append("Capacity: ingest's batches/s (all cores) with a consumer that takes no step,")
+        .append(" measured before and after the probes in the same run. Each probe asks the")
+        .append(" simulated accelerator for a share of it (step = 1 / (share × capacity)); fed: the")
+        .append(" median idle fraction stayed under ").append(HeadroomSearch.IDLE_BAR_PERCENT)
+        .append("%. Achieved: the consumer's batches/s over the capacity's median.\n\n")
+        .append("| kind | batch | capacity records/s, before | after | asked | step µs | achieved |")
+        .append(" idle | fed |\n")
+        .append("|---|---|---|---|---|---|---|---|---|\n");
     for (Headroom row : rows) {
-      Optional<ThroughputRow> measured =
-          throughput.stream().filter(t -> t.kind().equals(row.kind())).findFirst();
-      String ofCapacity = measured.isEmpty() || measured.get().ingestAllCores().isEmpty()
-              || Double.isNaN(row.fedStepMicros())
-          ? "–"
-          : String.format(Locale.ROOT, "%.0f%%",
-              100 * row.recordsPerSecond() / measured.get().ingestAllCores().median());
-      md.append("| ").append(row.kind())
-          .append(" | ").append(Double.isNaN(row.fedStepMicros()) ? "none" : whole(row.fedStepMicros()))
-          .append(" | ").append(Double.isNaN(row.starvedStepMicros()) ? "none" : whole(row.starvedStepMicros()))
-          .append(" | ").append(percent(row.fedIdle()))
-          .append(" | ").append(thousands(row.fedBatchesPerSecond()))
-          .append(" | ").append(Double.isNaN(row.fedStepMicros()) ? "–" : whole(row.recordsPerSecond()))
-          .append(" | ").append(ofCapacity)
-          .append(" | ").append(row.probes())
-          .append(" |\n");
+      for (HeadroomProbe probe : row.probes()) {
+        md.append("| ").append(row.kind())
+            .append(" | ").append(row.batchSize())
+            .append(" | ").append(thousands(row.capacityBefore().scaled(row.batchSize())))
+            .append(" | ").append(thousands(row.capacityAfter().scaled(row.batchSize())))
+            .append(" | ").append(String.format(Locale.ROOT, "%.0f%%", 100 * probe.load()))
+            .append(" | ").append(probe.stepMicros())
+            .append(" | ").append(share(probe.achieved()))
+            .append(" | ").append(percent(probe.idle()))
+            .append(" | ").append(probe.fed() ? "yes" : "no")
+            .append(" |\n");
+      }
     }
+    md.append("\nHeadroom, the highest share fed:");
+    for (Headroom row : rows) {
+      md.append(" ").append(row.kind()).append(" ").append(Double.isNaN(row.fedShare()) ? "none"
+          : String.format(Locale.ROOT, "%.0f%%", 100 * row.fedShare())).append(";");
+    }
+    md.setLength(md.length() - 1);
+    md.append(".\n");
   }
 
   private static void renderThroughput(StringBuilder md, List<ThroughputRow> rows) {
@@ -363,6 +369,11 @@ public final class PipelineReport {
   private static String ratio(Ratio ratio) {
     return ratio.isKnown() ? String.format(Locale.ROOT, "%.2fx (%.2f–%.2f)",
         ratio.median(), ratio.lowest(), ratio.highest()) : "–";
+  }
+
+  private static String share(Spread spread) {
+    return spread.isEmpty() ? "–" : String.format(Locale.ROOT, "%.0f%% (%.0f–%.0f)",
+        100 * spread.median(), 100 * spread.min(), 100 * spread.max());
   }
 
   private static String whole(double value) {

@@ -1,6 +1,5 @@
 package dev.ingest.bench;
 
-import java.util.concurrent.locks.LockSupport;
 import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.State;
@@ -8,7 +7,9 @@ import org.openjdk.jmh.annotations.State;
 /**
  * A training step without a model: the consumer takes batches of {@code batchSize} records and
  * spends {@code stepMicros} on each. A real accelerator step leaves the host CPU free, so the
- * step parks the thread rather than spinning, and the pipeline keeps every core.
+ * step parks the thread rather than spinning, and the pipeline keeps every core. The parks are
+ * {@linkplain CompensatedPark compensated} for waking late, so a step takes what was asked on
+ * average and the consumer asks for the rate it says.
  */
 @State(Scope.Thread)
 public class SimulatedAccelerator {
@@ -19,17 +20,10 @@ public class SimulatedAccelerator {
   @Param({"256"})
   public int batchSize;
 
-  /**
-   * Runs one step: parks until {@code stepMicros} have passed (a park may wake early, so it parks
-   * again for what is left). Returns the nanoseconds the step took, which the timer's slack makes
-   * somewhat longer than asked; the idle fraction uses what it took.
-   */
+  private final CompensatedPark park = new CompensatedPark();
+
+  /** Runs one step; returns the nanoseconds it took. */
   long step() {
-    long start = System.nanoTime();
-    long deadline = start + stepMicros * 1000;
-    for (long left = deadline - start; left > 0; left = deadline - System.nanoTime()) {
-      LockSupport.parkNanos(left);
-    }
-    return System.nanoTime() - start;
+    return park.step(stepMicros * 1000);
   }
 }

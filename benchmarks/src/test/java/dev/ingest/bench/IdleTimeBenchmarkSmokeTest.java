@@ -49,8 +49,9 @@ class IdleTimeBenchmarkSmokeTest {
       assertThat(run.getPrimaryResult().getScore()).as("batches/s of %s", label).isPositive();
       assertThat(idle.getScore()).as("idle fraction of %s", label).isBetween(0.0, 1.0);
       assertThat(wait.getScore()).as("wait of %s", label).isNotNegative();
-      // A step parks at least as long as asked; a step that spun or returned early would not.
-      assertThat(step.getScore()).as("step of %s", label).isGreaterThanOrEqualTo(STEP_MICROS);
+      // A step parks about as long as asked (its parks are shortened by how late they wake, so
+      // some steps end a little early); a step that did not park would take no time at all.
+      assertThat(step.getScore()).as("step of %s", label).isGreaterThan(STEP_MICROS * 0.5);
       // The idle fraction is the wait's share of wait and step, as the run report defines it.
       assertThat(idle.getScore()).as("idle fraction of %s", label)
           .isCloseTo(wait.getScore() / (wait.getScore() + step.getScore()),

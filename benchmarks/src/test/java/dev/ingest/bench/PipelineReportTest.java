@@ -17,7 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The pipeline report on a small fixture: tabular data only, two step times, both thread counts,
- * and a headroom search of five probes. The figures are made up so that each rendered number can
+ * and a headroom search of three probes. The figures are made up so that each rendered number can
  * be checked by hand.
  */
 class PipelineReportTest {
@@ -75,17 +75,23 @@ class PipelineReportTest {
   }
 
   @Test
-  void headroomIsTheShortestStepThatKeptUpWithTheLongestStarvedOneBelowIt() throws Exception {
+  void headroomIsTheHighestShareOfTheCapacityMeasuredInTheSameRunThatWasFed() throws Exception {
     List<PipelineReport.Headroom> rows = PipelineReport.headroom(headroomFixture());
 
     assertThat(rows).singleElement().satisfies(row -> {
-      assertThat(row.fedStepMicros()).isEqualTo(410.0);
-      assertThat(row.starvedStepMicros()).isEqualTo(266.0);
-      assertThat(row.recordsPerSecond()).isEqualTo(2300.0 * 256);
+      // Before and after pooled: 960, 980, 1000, 1000, 1020, 1040.
+      assertThat(row.capacity().median()).isEqualTo(1000.0);
+      assertThat(row.probes()).extracting(PipelineReport.HeadroomProbe::fed)
+          .containsExactly(true, true, false);
+      assertThat(row.probes().get(1).achieved().median()).isCloseTo(0.89, within(1e-9));
+      // The 95% probe achieved more (91%) but starved: the headroom is the fed 89%.
+      assertThat(row.fedShare()).isCloseTo(0.89, within(1e-9));
     });
-    assertThat(PipelineReport.render(fixture(), Optional.of(headroomFixture()), List.of()))
-        // 588,800 records/s against 2,000,000 measured end to end: 29%.
-        .contains("| tabular | 410 | 266 | 0.60% (0.50–0.90) | 2,300 (2,200–2,350) | 588,800 | 29% | 5 |");
+    String report = PipelineReport.render(fixture(), Optional.of(headroomFixture()), List.of());
+    assertThat(report).contains("| tabular | 1024 | 1,024,000 (1,003,520–1,064,960) |"
+        + " 1,024,000 (983,040–1,044,480) | 90% | 1111 | 89% (88–90) | 0.60% (0.40–0.90) | yes |");
+    assertThat(report).contains("| 95% | 1053 | 91% (90–92) | 3.00% (2.00–5.00) | no |");
+    assertThat(report).contains("Headroom, the highest share fed: tabular 89%.");
   }
 
   @Test

@@ -64,8 +64,8 @@ final class SourceTask implements Runnable {
    * worker ahead.
    */
   static final int CHECK_HERE_FROM_BYTES = 2048;
-  /** The longest the source parks between looks at a full ring (a slow consumer frees slots). */
-  private static final long FULL_RING_MAX_PARK_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
+  /** The longest the source parks between looks at a full budget (a slow consumer frees bytes). */
+  private static final long FULL_BUDGET_MAX_PARK_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
 
   private final PipelineSpec spec;
   private final List<Path> files;
@@ -78,7 +78,8 @@ final class SourceTask implements Runnable {
   private final RecordShuffleBuffer shuffle;
   /** The record cache ({@code cache()}, in memory or in files), or {@code null}. */
   private final RecordCache cache;
-  private final Backoff fullRing = new Backoff(FULL_RING_MAX_PARK_NANOS);
+  private final Backoff fullBudget = new Backoff(FULL_BUDGET_MAX_PARK_NANOS);
+  private final RefillWait refillWait = new RefillWait();
   /** Batches to skip and to take, and whether to drop an epoch's short last unit, here. */
   private final long skip;
   private final long take;
@@ -419,7 +420,7 @@ final class SourceTask implements Runnable {
     }
     long staged = staging.bytes();
     long parsedEstimate = budget.acquire(budget.parsedEstimate(staged), 0, ownBytes,
-        "a parsed batch", halted, fullRing, clock);
+        "a parsed batch", halted, fullBudget, clock);
     if (parsedEstimate < 0) {
       return false;
     }
@@ -488,7 +489,7 @@ final class SourceTask implements Runnable {
 
   /** Reserves budget for bytes this thread then holds; false once the pipeline is shut down. */
   private boolean reserve(long bytes, String what) {
-    if (budget.acquire(bytes, bytes, ownBytes, what, halted, fullRing, clock) < 0) {
+    if (budget.acquire(bytes, bytes, ownBytes, what, halted, fullBudget, clock) < 0) {
       return false;
     }
     ownBytes += bytes;
@@ -502,7 +503,11 @@ final class SourceTask implements Runnable {
     staging.clear();
   }
 
-  /** The next free slot, waiting while the ring is full; -1 once the pipeline is shut down. */
+  /**
+   * The next free slot; -1 once the pipeline is shut down. A full ring (or the tuner's in-flight
+   * limit) makes it wait for a refill's worth of free slots ({@link RefillWait}), so the units
+   * that follow are published in a run.
+   */
   private long claim() {
     long waitStart = 0;
     StageWaitEvent event = new StageWaitEvent();
@@ -515,7 +520,6 @@ final class SourceTask implements Runnable {
         long sequence = ring.tryNext();
         if (waitStart != 0) {
           clock.addOutputWait(System.nanoTime() - waitStart);
-          fullRing.reset();
           event.end();
           if (event.shouldCommit()) {
             event.stage = STAGE;
@@ -528,9 +532,17 @@ final class SourceTask implements Runnable {
         if (waitStart == 0) {
           waitStart = System.nanoTime();
         }
-        fullRing.idle();
+        int refill = RefillWait.refillSlots(
+            Math.min(ring.getBufferSize(), tuned.inFlightLimit()));
+        refillWait.await(this::room, refill, halted);
       }
     }
     return -1;
   }
+
+  /** The units the source may publish now: the ring's free slots, within the tuner's limit. */
+  private long room() {
+    return Math.min(ring.remainingCapacity(), tuned.room(ring.getCursor()));
+  }
+
 }

@@ -76,6 +76,19 @@ final class TunedSettings {
     return (int) (sequence % activeWorkers);
   }
 
+  /** The most units in flight at once: Long.MAX_VALUE when the limit is not applied. */
+  long inFlightLimit() {
+    return consumed == null ? Long.MAX_VALUE : prefetchDepth + activeWorkers;
+  }
+
+  /**
+   * How many more units may be published after {@code cursor}, the last published sequence:
+   * Long.MAX_VALUE when the limit is not applied.
+   */
+  long room(long cursor) {
+    return consumed == null ? Long.MAX_VALUE : inFlightLimit() - (cursor - consumed.get());
+  }
+
   /**
    * Whether unit {@code sequence} may be published now: the units being parsed (one per active
    * worker) and the prefetched ones stay within the limit.

@@ -67,12 +67,16 @@ class BoundedMemoryTest {
             .as("the source published past a full ring").isFalse();
         assertThat(usedDirectMemory()).isEqualTo(memory);
 
-        // Each batch taken frees exactly one slot, and the source fills exactly that one.
-        for (int taken = 1; taken <= 5; taken++) {
+        // Each batch taken frees one slot. The source waits until a refill's worth is free (a
+        // quarter of the ring), then fills exactly the free slots: never past a full ring.
+        int refill = RefillWait.refillSlots(slots);
+        assertThat(refill).isGreaterThan(1);
+        for (int taken = 1; taken <= 3 * refill; taken++) {
           Batch batch = pipeline.next();
           batch.close();
-          long target = taken + slots;
-          assertThat(await(() -> pipeline.publishedUnits() == target, 20_000)).isTrue();
+          long target = slots + (long) refill * (taken / refill);
+          assertThat(await(() -> pipeline.publishedUnits() == target, 20_000))
+              .as("after %s batches taken", taken).isTrue();
           assertThat(await(() -> pipeline.publishedUnits() > target, 100))
               .as("after %s batches taken", taken).isFalse();
         }

@@ -11,11 +11,17 @@ import io.netty.buffer.ByteBufAllocator;
 import java.util.zip.CRC32C;
 
 /**
- * One of N parse workers: takes the units the source stamped with its index ({@link
- * WorkUnit#owner}: the sequence modulo the workers active at publish, see {@link TunedSettings}),
- * parses each into a batch and empties its records for reuse. The consumer waits for each unit's
- * owner in ring order, so batches come out in order with no reordering buffer: deterministic at
- * any N, and whatever the tuner does with the active count.
+ * One of N parse workers: walks the ring in order, claims each unit no other worker has claimed
+ * yet ({@link WorkUnit#tryClaim}), parses it into a batch, empties its records for reuse and
+ * stamps it finished ({@link WorkUnit#finishedSequence}). The consumer takes units in ring order
+ * once stamped, so batches come out in order with no reordering buffer: deterministic at any N,
+ * and whatever the tuner does with the active count ({@link TunedSettings#isActive}).
+ *
+ * <p>Why claims rather than a fixed share (worker i taking the units s with s % N == i): on a
+ * busy machine a worker loses its core for milliseconds now and then. With fixed shares its
+ * units queued up behind it while the other worker, done with its own, idled, and the consumer
+ * waited for every second batch; with claims the other worker takes every unit after the one the
+ * stalled worker holds.
  *
  * <p>The user's row transforms run here too, fused with parsing on the rows just parsed (tf.data's
  * map-and-batch fusion); the unit then says which rows the filters kept. Batch transforms run
@@ -33,6 +39,7 @@ final class ParseWorker implements EventHandler<WorkUnit> {
   private final StageLatency latency;
   private final CRC32C dataCrc = new CRC32C();
   private final Wakeup wakeup;
+  private final TunedSettings tuned;
   private long idleSince;
 
   /**
@@ -41,12 +48,14 @@ final class ParseWorker implements EventHandler<WorkUnit> {
    *     downstream), so the batch transforms run here
    * @param wakeup how to wake the consumer waiting for a unit this worker finished, or {@code
    *     null} when the consumer waits for another stage (the batch stage)
+   * @param tuned whether this worker is one of the active ones, which claim units
    */
   ParseWorker(int index, ExampleSpec spec, PaddingSpec padding,
       ByteBufAllocator allocator, StageClock clock, long startNanos, TransformChain transforms,
       boolean batchTransformsHere, MemoryBudget budget, StageLatency latency,
-      Wakeup wakeup) {
+      Wakeup wakeup, TunedSettings tuned) {
     this.wakeup = wakeup;
+    this.tuned = tuned;
     this.budget = budget;
     this.latency = latency;
     this.index = index;
@@ -71,14 +80,14 @@ final class ParseWorker implements EventHandler<WorkUnit> {
 
   @Override
   public void onEvent(WorkUnit unit, long sequence, boolean endOfBatch) {
-    // The owner is read first: a unit another worker owns is not ours to read any further.
-    if (unit.owner != index) {
+    // The claim comes first: a unit another worker claimed is not ours to read any further.
+    if (!tuned.isActive(index) || !unit.tryClaim()) {
       // Not ours: everything up to here is done as far as we are concerned.
       progress.set(sequence);
       return;
     }
     if (unit.end || unit.error != null) {
-      finished(sequence); // nothing to parse, but the consumer may be waiting for it
+      finished(unit, sequence); // nothing to parse, but the consumer may be waiting for it
       return;
     }
     long start = System.nanoTime();
@@ -126,19 +135,18 @@ final class ParseWorker implements EventHandler<WorkUnit> {
       clock.addBusy(idleSince - start);
       latency.record(idleSince - start);
       clock.addElements(1);
-      finished(sequence);
+      finished(unit, sequence);
     }
   }
 
-  /** Marks an owned unit done and wakes the consumer if it waits for it. */
-  private void finished(long sequence) {
-    if (wakeup == null) {
-      progress.set(sequence);
-      return;
+  /** Stamps a claimed unit finished and wakes the consumer if it waits for it. */
+  private void finished(WorkUnit unit, long sequence) {
+    progress.set(sequence);
+    // A full fence: either the consumer sees the stamp or this sees it waiting (Wakeup).
+    unit.finishedSequence = sequence;
+    if (wakeup != null) {
+      wakeup.ready(sequence);
     }
-    // A full fence: either the consumer sees the sequence or this sees it waiting (Wakeup).
-    progress.setVolatile(sequence);
-    wakeup.ready(sequence);
   }
 
   private void fail(WorkUnit unit, String stage, Throwable error) {

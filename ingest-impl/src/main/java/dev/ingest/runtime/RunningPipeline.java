@@ -35,16 +35,16 @@ import java.util.concurrent.atomic.AtomicLong;
  * <pre>
  *   source thread ──publish──► [ ring of prefetch + workers slots ] ──► consumer (next())
  *                                   │  ▲
- *                    parse worker i takes sequences s with s % N == i
+ *                   N parse workers: each claims the next unit no other has
  *
  *   with filters (or row maps before padded_batch), the batch stage in between:
  *   source ──► [ chunk ring: 2N ] ──► N workers ──► batch thread ──► [ prefetch ring ] ──► consumer
  * </pre>
  *
- * The source publishes units of serialized records; N parse workers each take every N-th
- * sequence and parse it in place (running the user's row transforms on the rows); the consumer
- * waits until every worker has passed a sequence ({@link ConsumerCursor}), takes the batch and
- * frees the slot. The consumer's sequence gates the source, so at most ring-size batches are
+ * The source publishes units of serialized records; N parse workers walk the ring, each
+ * claiming the units no other has claimed, and parse them in place (running the user's row
+ * transforms on the rows); the consumer waits until the unit it takes next is stamped finished
+ * ({@link ConsumerCursor}), takes the batch and frees the slot. The consumer's sequence gates the source, so at most ring-size batches are
  * ever in flight, and the {@link MemoryBudget} bounds their bytes: a slow consumer slows the
  * source, memory stays bounded. Under {@link dev.ingest.Dataset#AUTO} threads or prefetch, a
  * {@link TuningLoop} on its own thread moves the active workers and a softer in-flight limit
@@ -82,7 +82,10 @@ final class RunningPipeline implements BatchIterator {
   private final RingBuffer<WorkUnit> ring;
   /** The ring the consumer reads: {@link #ring} itself, or the assembled batches' ring. */
   private final RingBuffer<WorkUnit> prefetchRing;
-  /** The sequences a slot of {@link #prefetchRing} must be passed by before the consumer takes it. */
+  /**
+   * The sequences whose minimum every ready slot of {@link #prefetchRing} is behind: the batch
+   * stage's, or the workers' walks (a lower bound of the finished units, for the queue metrics).
+   */
   private final Sequence[] readyGates;
   private final boolean assembling;
   private final Thread assemblyThread;
@@ -174,6 +177,9 @@ final class RunningPipeline implements BatchIterator {
     ring = RingBuffer.createSingleProducer(() -> new WorkUnit(allocator, spec.batchSize()), slots,
         new BlockingWaitStrategy());
     SequenceBarrier published = ring.newBarrier();
+    // The soft in-flight limit counts from the consumer's sequence, so only without a batch stage.
+    tuned = new TunedSettings(workerCount, activeWorkers, firstDepth,
+        (autoWorkers || tunesDepth) && !assembling ? consumed : null);
     workerSequences = new Sequence[workerCount];
     for (int i = 0; i < workerCount; i++) {
       StageClock clock = new StageClock();
@@ -181,7 +187,7 @@ final class RunningPipeline implements BatchIterator {
       ParseWorker handler = new ParseWorker(i, spec.features(),
           assembling ? PaddingSpec.none() : spec.padding(), allocator, clock, startNanos,
           new TransformChain(spec.transforms()), !assembling, budget, parseLatency,
-          assembling ? null : wakeup);
+          assembling ? null : wakeup, tuned);
       BatchEventProcessor<WorkUnit> processor =
           new BatchEventProcessorBuilder().build(ring, published, handler);
       workers.add(processor);
@@ -206,17 +212,16 @@ final class RunningPipeline implements BatchIterator {
     } else {
       prefetchRing = ring;
       ring.addGatingSequences(consumed);
-      // The consumer waits for each unit's owner only: the others, still passing it, gate too.
+      // The consumer takes a unit once the worker that claimed it stamps it finished; the other
+      // workers, still walking past it, gate too, so that a slot is never reused under a walker.
       ring.addGatingSequences(workerSequences);
       readyGates = workerSequences;
       assemblyThread = null;
     }
-    // Unordered taking needs one gate per worker; batches from the batch stage come in order.
-    cursor = new ConsumerCursor(prefetchRing, readyGates, consumed,
+    // Batches from the batch stage come in order; unordered taking is for parsed units only.
+    cursor = new ConsumerCursor(prefetchRing,
+        assembling ? ConsumerCursor.passed(readyGates[0]) : ConsumerCursor.parsed(ring), consumed,
         spec.options().deterministic() || assembling);
-    // The soft in-flight limit counts from the consumer's sequence, so only without a batch stage.
-    tuned = new TunedSettings(workerCount, activeWorkers, firstDepth,
-        (autoWorkers || tunesDepth) && !assembling ? consumed : null);
     SourceTask source = new SourceTask(spec, files, ring, allocator, () -> halted, skippedRecords,
         skippedFiles, sourceClock, assembling, budget, resume, filesDigest, tuned);
     this.source = source;
@@ -252,7 +257,7 @@ final class RunningPipeline implements BatchIterator {
     StageWaitEvent waitEvent = new StageWaitEvent();
     waitEvent.begin();
     long sequence;
-    // Worker s % N parses sequence s (the others pass it), or the batch stage publishes it.
+    // The worker that claimed sequence s stamps it finished, or the batch stage publishes it.
     int spins = 0;
     while ((sequence = cursor.poll()) < 0) {
       if (Thread.currentThread().isInterrupted()) {

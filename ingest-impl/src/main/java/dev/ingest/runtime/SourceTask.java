@@ -103,7 +103,7 @@ final class SourceTask implements Runnable {
   private ReaderPool readers;
   /** How many reader threads to start (0: files are read on this thread). */
   private final int readerThreads;
-  /** The tuner's settings: each unit's owner, and how many units may be in flight. */
+  /** The tuner's settings: how many units may be in flight. */
   private final TunedSettings tuned;
   /** Whether this stage drops the batches a resumed consumer already had (else the batch stage). */
   private final boolean dropDelivered;
@@ -443,7 +443,7 @@ final class SourceTask implements Runnable {
     unit.batch = null;
     unit.error = null;
     unit.end = false;
-    unit.owner = tuned.ownerOf(sequence);
+    unit.openForClaims();
     staging = empty;
     ring.publish(sequence);
     publishedBatches++;
@@ -478,7 +478,7 @@ final class SourceTask implements Runnable {
     unit.error = failure;
     unit.failedStage = failure == null ? null : STAGE;
     unit.end = failure == null;
-    unit.owner = tuned.ownerOf(sequence);
+    unit.openForClaims();
     ring.publish(sequence);
   }
 

@@ -3,28 +3,28 @@ package dev.ingest.runtime;
 import com.lmax.disruptor.Sequence;
 
 /**
- * The settings the tuner moves while a pipeline runs, as the source reads them at each publish:
- * how many parse workers share the units, and how many units may be in flight.
+ * The settings the tuner moves while a pipeline runs: how many parse workers claim units (read by
+ * the workers at each unit), and how many units may be in flight (read by the source at each
+ * publish).
  *
  * <pre>
  *   ring:  consumed ─► [ in flight: published, not yet taken ] ◄─ next to publish
  *          next may be published while  next - consumed  &lt;=  inFlightLimit
- *          unit s belongs to worker  s % activeWorkers  (stamped on the unit at publish)
+ *          workers 0 .. activeWorkers - 1 claim units; the others pass them
  * </pre>
  *
- * All parse workers are started up front, and each unit carries its owner, stamped when it is
- * published: a worker parses the units stamped with its index and passes the others, so a change
- * of the active count takes effect at a unit boundary and never makes two workers parse one
- * unit, or none. Idle workers park on the ring. Which worker parses a unit never changes the
- * batch, so the output is the same whatever the tuner does. The in-flight limit is soft, inside
- * the fixed ring: the ring keeps its size, the source just stops short of it.
+ * All parse workers are started up front. A unit is parsed by the one worker that claims it
+ * ({@link WorkUnit#tryClaim}), so a change of the active count takes effect at a unit boundary
+ * and never makes two workers parse one unit, or none: a worker that stops being active finishes
+ * the unit it claimed. Idle workers park on the ring. Which worker parses a unit never changes
+ * the batch, so the output is the same whatever the tuner does. The in-flight limit is soft,
+ * inside the fixed ring: the ring keeps its size, the source just stops short of it.
  *
  * <h2>Assumptions and guarantees</h2>
  *
- * One writer (the tuner thread, or the constructor); the source thread reads. Both fields are
- * volatile: a publish after a change sees it. A change racing with a publish applies to that unit
- * or to the next, either of which is correct. The stamp itself travels with the unit under the
- * ring's publish/acquire ordering.
+ * One writer (the tuner thread, or the constructor); the source and the workers read. Both fields
+ * are volatile: a publish, or a claim, after a change sees it. A change racing with a publish or
+ * a claim applies to that unit or to the next, either of which is correct.
  */
 final class TunedSettings {
   private final int maxWorkers;
@@ -71,9 +71,9 @@ final class TunedSettings {
     prefetchDepth = depth;
   }
 
-  /** The worker that parses unit {@code sequence}, given the active count of this moment. */
-  int ownerOf(long sequence) {
-    return (int) (sequence % activeWorkers);
+  /** Whether parse worker {@code index} may claim units now: the first active count may. */
+  boolean isActive(int index) {
+    return index < activeWorkers;
   }
 
   /** The most units in flight at once: Long.MAX_VALUE when the limit is not applied. */

@@ -3,13 +3,16 @@ package dev.ingest.runtime;
 import dev.ingest.Batch;
 import dev.ingest.SourceCheckpoint;
 import io.netty.buffer.ByteBufAllocator;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 
 /**
  * One slot of the pipeline's ring: a batch's serialized records on the way in, the parsed batch
- * or the failure on the way out. The source thread fills it and publishes it; one parse worker
- * parses it and releases its records; the consumer takes the batch. Each hand-off is ordered by
- * the ring's sequences (a write before a sequence is published is visible to whoever waited for
- * that sequence), so the fields need no locks or volatiles.
+ * or the failure on the way out. The source thread fills it and publishes it; the first parse
+ * worker to claim it parses it and releases its records; the consumer takes the batch. Each
+ * hand-off is ordered by a sequence (a write before a sequence is published, or before {@link
+ * #finishedSequence} is stamped, is visible to whoever waited for it), so the other fields need
+ * no locks or volatiles.
  */
 final class WorkUnit {
   /** The batch's records, copied into the unit's own reusable arena. */
@@ -36,14 +39,27 @@ final class WorkUnit {
   long rowsAfterCheckpoint;
   /** Bytes of the memory budget this unit holds (its staged records or its parsed batch). */
   long reservedBytes;
+  /** 0 when published; 1 once a parse worker claimed it (see {@link #tryClaim}). */
+  private volatile int claimed;
   /**
-   * The parse worker that parses this unit, stamped by the source at publish from {@link
-   * TunedSettings#ownerOf}; the others pass it.
+   * The sequence this unit was published as, once a parse worker finished it (parsed, failed, or
+   * the end of the stream passed on): what the consumer waits for. A slot's stamp from an earlier
+   * round never equals the sequence the consumer waits for, so it is never reset.
    */
-  int owner;
+  volatile long finishedSequence = -1;
   Throwable error;
   String failedStage;
   boolean end;
+
+  private static final VarHandle CLAIMED;
+
+  static {
+    try {
+      CLAIMED = MethodHandles.lookup().findVarHandle(WorkUnit.class, "claimed", int.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
 
   WorkUnit(ByteBufAllocator allocator, int batchSize) {
     records = new StagedRecords(allocator, batchSize);
@@ -52,6 +68,16 @@ final class WorkUnit {
   /** A slot for finished batches only (the assembled-batch ring): no records. */
   WorkUnit() {
     records = null;
+  }
+
+  /** Called by the source before it publishes the unit: no worker has claimed it yet. */
+  void openForClaims() {
+    claimed = 0;
+  }
+
+  /** Whether the calling parse worker is the one that parses this unit: the first to ask is. */
+  boolean tryClaim() {
+    return CLAIMED.compareAndSet(this, 0, 1);
   }
 
   /** Gives back everything the unit holds (on shutdown). */

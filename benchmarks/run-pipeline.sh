@@ -27,9 +27,9 @@ java="${JAVA:-java}"
 export INGEST_BENCH_DATA="${INGEST_BENCH_DATA:-$results/data}"
 
 if [[ "${QUICK:-0}" == 1 ]]; then
-  data_mib=8; steps=(250 1000 4000); iterations=(-wi 1 -i 2); headroom_warmups=3
+  data_mib=8; steps=(250 1000 4000); iterations=(-wi 1 -i 2); headroom_warmups=4; headroom_iterations=3
 else
-  data_mib=32; steps=(250 1000 4000); iterations=(-wi 2 -i 3); headroom_warmups=5
+  data_mib=32; steps=(250 1000 4000); iterations=(-wi 2 -i 3); headroom_warmups=10; headroom_iterations=5
 fi
 
 if [[ ! -f "$jar" || ! -d "$natives" ]]; then
@@ -72,7 +72,7 @@ done
 # consumer: its forks warm up longer than the comparisons above.
 echo "# headroom search, load average $(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo unknown)"
 "$java" ${JAVA_OPTS:-} -Djava.awt.headless=true -cp "$classpath" -DdataMiB="$data_mib" \
-  -Dwarmups="$headroom_warmups" -Diterations=3 \
+  -Dwarmups="$headroom_warmups" -Diterations="$headroom_iterations" \
   dev.ingest.bench.HeadroomSearch "$results/headroom.json"
 
 "$java" -Djava.awt.headless=true -cp "$classpath" dev.ingest.bench.PipelineReport \
@@ -84,7 +84,7 @@ echo "# headroom search, load average $(cut -d' ' -f1-3 /proc/loadavg 2>/dev/nul
   echo
   echo "- started $started, finished $(date -u '+%Y-%m-%d %H:%M UTC')"
   echo "- command: \`${JAVA_OPTS:+JAVA_OPTS=\"$JAVA_OPTS\" }${QUICK:+QUICK=$QUICK }ROUNDS=$rounds benchmarks/run-pipeline.sh${*:+ $*}\`"
-  echo "- settings: ${data_mib} MiB of shards per kind, JMH \`${iterations[*]}\` (1 s iterations), steps ${steps[*]} µs; headroom \`-wi $headroom_warmups -i 3\` per probe"
+  echo "- settings: ${data_mib} MiB of shards per kind, JMH \`${iterations[*]}\` (1 s iterations), steps ${steps[*]} µs; headroom \`-wi $headroom_warmups -i $headroom_iterations\` per share"
   echo "- machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo 2>/dev/null | cut -d: -f2- | sed 's/^ //'), $("$java" -version 2>&1 | head -1)"
   for line in "${loads[@]}"; do echo "- $line"; done
   echo "- load at the end: $(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo unknown)"

@@ -44,16 +44,22 @@ public class IdleTimeBenchmark extends BenchmarkDefaults {
 
     @Setup(Level.Trial)
     public void start(SampleShards data, PipelineShape shape, SimulatedAccelerator accelerator) {
-      batches = Dataset.tfrecord(data.folder())
+      batches = start(data, shape, accelerator.batchSize);
+    }
+
+    /** The pipeline, started and past its first batch: the same files forever. */
+    static BatchIterator start(SampleShards data, PipelineShape shape, int batchSize) {
+      BatchIterator batches = Dataset.tfrecord(data.folder())
           .shuffleFiles(false)
           .interleave(4, 16)
           .parseExample(data.spec())
-          .batch(accelerator.batchSize, false)
+          .batch(batchSize, false)
           .prefetch(shape.prefetch)
           .repeat(-1)
           .withOptions(PipelineOptions.defaults().withThreads(shape.threads))
           .iterator();
       batches.next().close();
+      return batches;
     }
 
     @TearDown(Level.Trial)

@@ -166,16 +166,14 @@ public final class PipelineReport {
     return Spread.of(perRecord);
   }
 
-  /** One probe of {@link HeadroomSearch}: the share of capacity asked for and what came of it. */
-  record HeadroomProbe(double load, long stepMicros, boolean fed, Spread idle, Spread achieved) {}
-
   /**
-   * One kind's headroom: its capacity in batches/s (measured before and after the probes; {@link
-   * #capacity()} pools both) and its probes, whose achieved share is their batches/s over the
-   * pooled capacity's median.
+   * One probe of {@link HeadroomSearch}: the share of the capacity asked for, and per iteration
+   * the capacity measured next to it (batches/s), the share achieved and the idle fraction.
    */
-  record Headroom(String kind, int batchSize, Spread capacityBefore, Spread capacityAfter,
-      Spread capacity, List<HeadroomProbe> probes) {
+  record HeadroomProbe(double load, boolean fed, Spread capacity, Spread achieved, Spread idle) {}
+
+  /** One kind's headroom probes, at one batch size. */
+  record Headroom(String kind, int batchSize, List<HeadroomProbe> probes) {
     /** The highest share a fed probe achieved (its median), or NaN when none was fed. */
     double fedShare() {
       return probes.stream().filter(HeadroomProbe::fed)
@@ -186,23 +184,15 @@ public final class PipelineReport {
   static List<Headroom> headroom(JsonNode root) {
     List<Headroom> rows = new ArrayList<>();
     for (JsonNode kind : root.path("kinds")) {
-      List<Double> before = doubles(kind.path("capacityBefore"));
-      List<Double> after = doubles(kind.path("capacityAfter"));
-      List<Double> pooled = new ArrayList<>(before);
-      pooled.addAll(after);
-      Spread capacity = Spread.of(pooled);
       List<HeadroomProbe> probes = new ArrayList<>();
       for (JsonNode probe : kind.path("probes")) {
-        List<Double> achieved = new ArrayList<>();
-        for (double batchesPerSecond : doubles(probe.path("batchesPerSecond"))) {
-          achieved.add(batchesPerSecond / capacity.median());
-        }
         probes.add(new HeadroomProbe(probe.path("load").asDouble(),
-            probe.path("stepMicros").asLong(), probe.path("keepsUp").asBoolean(),
-            Spread.of(doubles(probe.path("idleFractions"))), Spread.of(achieved)));
+            probe.path("keepsUp").asBoolean(),
+            Spread.of(doubles(probe.path("capacityBatchesPerSecond"))),
+            Spread.of(doubles(probe.path("achievedLoads"))),
+            Spread.of(doubles(probe.path("idleFractions")))));
       }
-      rows.add(new Headroom(kind.path("kind").asText(), kind.path("batchSize").asInt(),
-          Spread.of(before), Spread.of(after), capacity, probes));
+      rows.add(new Headroom(kind.path("kind").asText(), kind.path("batchSize").asInt(), probes));
     }
     return rows;
   }
@@ -248,29 +238,26 @@ public final class PipelineReport {
 
   private static void renderHeadroom(StringBuilder md, List<Headroom> rows) {
     md.append("\n## Headroom\n\n")
-        .append("Capacity: ingest's batches/s (all cores) with a consumer that takes no step,")
-        .append(" measured before and after the probes in the same run. Each probe asks the")
-        .append(" simulated accelerator for a share of it (step = 1 / (share × capacity)); fed: the")
-        .append(" median idle fraction stayed under ").append(HeadroomSearch.IDLE_BAR_PERCENT)
-        .append("%. Achieved: the consumer's batches/s over the capacity's median.\n\n")
-        .append("| kind | batch | capacity records/s, before | after | asked | step µs | achieved |")
-        .append(" idle | fed |\n")
-        .append("|---|---|---|---|---|---|---|---|---|\n");
+        .append("Before each iteration the consumer takes batches flat out for a second: the")
+        .append(" capacity of that moment. The iteration then asks for a share of it (a step of")
+        .append(" 1 / (share × capacity) per batch). Achieved: the iteration's batches/s over that")
+        .append(" capacity. Fed: the median idle fraction stayed under ")
+        .append(HeadroomSearch.IDLE_BAR_PERCENT).append("%. Ingest, all cores.\n\n")
+        .append("| kind | batch | asked | capacity records/s | achieved | idle | fed |\n")
+        .append("|---|---|---|---|---|---|---|\n");
     for (Headroom row : rows) {
       for (HeadroomProbe probe : row.probes()) {
         md.append("| ").append(row.kind())
             .append(" | ").append(row.batchSize())
-            .append(" | ").append(thousands(row.capacityBefore().scaled(row.batchSize())))
-            .append(" | ").append(thousands(row.capacityAfter().scaled(row.batchSize())))
             .append(" | ").append(String.format(Locale.ROOT, "%.0f%%", 100 * probe.load()))
-            .append(" | ").append(probe.stepMicros())
+            .append(" | ").append(thousands(probe.capacity().scaled(row.batchSize())))
             .append(" | ").append(share(probe.achieved()))
             .append(" | ").append(percent(probe.idle()))
             .append(" | ").append(probe.fed() ? "yes" : "no")
             .append(" |\n");
       }
     }
-    md.append("\nHeadroom, the highest share fed:");
+    md.append("\nHeadroom, the highest share achieved where fed:");
     for (Headroom row : rows) {
       md.append(" ").append(row.kind()).append(" ").append(Double.isNaN(row.fedShare()) ? "none"
           : String.format(Locale.ROOT, "%.0f%%", 100 * row.fedShare())).append(";");

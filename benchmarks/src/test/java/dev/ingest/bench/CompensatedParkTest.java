@@ -47,10 +47,29 @@ class CompensatedParkTest {
 
     // Uncompensated, every step would take 540 µs.
     assertThat(steps.get(0)).isEqualTo(540 * MICROS);
-    assertThat(park.lateNanos()).isCloseTo(140 * MICROS, within(2 * MICROS));
+    assertThat(park.earlyNanos()).isCloseTo(140 * MICROS, within(2 * MICROS));
     double lastHundred = steps.subList(100, 200).stream().mapToLong(Long::longValue).average()
         .orElseThrow();
     assertThat(lastHundred).isCloseTo(400.0 * MICROS, within(4.0 * MICROS));
+  }
+
+  @Test
+  void aLatenessThatVariesStillAveragesTheAskedStep() {
+    long[] lateness = {20 * MICROS, 200 * MICROS};
+    long[] now = {1_000_000};
+    int[] parks = {0};
+    CompensatedPark park = new CompensatedPark(() -> now[0], nanos -> {
+      now[0] += nanos + lateness[parks[0]++ % 2];
+    });
+
+    List<Long> steps = new ArrayList<>();
+    for (int i = 0; i < 400; i++) {
+      steps.add(park.step(225 * MICROS));
+    }
+
+    double lastHalf = steps.subList(200, 400).stream().mapToLong(Long::longValue).average()
+        .orElseThrow();
+    assertThat(lastHalf).isCloseTo(225.0 * MICROS, within(5.0 * MICROS));
   }
 
   @Test
@@ -78,7 +97,7 @@ class CompensatedParkTest {
 
     assertThat(took).isEqualTo(300 * MICROS);
     assertThat(timer.asked).containsExactly(300 * MICROS, 300 * MICROS);
-    assertThat(park.lateNanos()).isZero();
+    assertThat(park.earlyNanos()).isZero();
   }
 
   @Test

@@ -38,7 +38,7 @@ public class HeadroomBenchmark extends BenchmarkDefaults {
   @State(Scope.Thread)
   public static class PacedFeed {
     /** The share of the capacity the consumer asks for. */
-    @Param({"0.8", "0.9", "0.95"})
+    @Param({"0.8", "0.9", "0.95", "1.0"})
     public double load;
 
     @Param({"256"})

@@ -18,7 +18,7 @@ import org.openjdk.jmh.runner.options.TimeValue;
 
 /**
  * Headroom per dataset kind: {@link HeadroomBenchmark} at each share of the capacity in {@code
- * loads} (default 0.8, 0.9, 0.95), one JMH fork per share. A share is fed when the median idle
+ * loads} (default 0.8, 0.9, 0.95, 1.0), one JMH fork per share. A share is fed when the median idle
  * fraction of its iterations is under {@value #IDLE_BAR_PERCENT}%. Writes every iteration's idle
  * fraction, capacity and achieved share as JSON for {@link PipelineReport}.
  *
@@ -47,7 +47,7 @@ public final class HeadroomSearch {
       System.exit(2);
     }
     Map<String, Integer> batchSizes = batchSizes(System.getProperty("batchSizes", BATCH_SIZES));
-    String loads = System.getProperty("loads", "0.8,0.9,0.95");
+    String loads = System.getProperty("loads", "0.8,0.9,0.95,1.0");
     Map<String, Object> output = new LinkedHashMap<>();
     output.put("idleBar", IDLE_BAR);
     output.put("threads", Integer.getInteger("threads", 0));

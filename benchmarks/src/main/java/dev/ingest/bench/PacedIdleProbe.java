@@ -20,8 +20,9 @@ import java.util.stream.Stream;
  * warms up, then parks {@code STEP_MICROS} per batch ({@link CompensatedPark}), and prints every
  * second: the idle fraction and records/s, and for each pipeline thread its CPU time and the
  * time it was runnable but waiting for a core (Linux's {@code /proc/self/task/ID/schedstat}; left
- * out where there is none). At the end, the idle fraction and the wait per batch over the whole
- * measurement (median, 90th and 99th percentile, maximum).
+ * out where there is none). At the end, the idle fraction, the step and the batch's {@code
+ * close()} per batch, and the wait per batch (median, 90th and 99th percentile, maximum) over the
+ * whole measurement.
  *
  * <pre>
  *   INGEST_BENCH_DATA=DIR java -cp 'benchmarks.jar:lib/*' dev.ingest.bench.PacedIdleProbe \
@@ -80,6 +81,7 @@ public final class PacedIdleProbe {
     int count = 0;
     long totalWait = 0;
     long totalStep = 0;
+    long totalClose = 0;
     long rows = 0;
     long start = System.nanoTime();
     long windowStart = start;
@@ -91,7 +93,9 @@ public final class PacedIdleProbe {
       long wait = System.nanoTime() - asked;
       rows += batch.rows();
       windowRows += batch.rows();
+      long closing = System.nanoTime();
       batch.close();
+      totalClose += System.nanoTime() - closing;
       waits[count++] = wait;
       totalWait += wait;
       windowWait += wait;
@@ -109,11 +113,13 @@ public final class PacedIdleProbe {
     long elapsed = System.nanoTime() - start;
     long[] sorted = Arrays.copyOf(waits, count);
     Arrays.sort(sorted);
-    System.out.printf(Locale.ROOT, "measured %d batches: %,.0f records/s, idle %.3f%%, step %.1f µs"
-            + " a batch; wait µs: median %.1f, p90 %.1f, p99 %.1f, max %.1f%n",
+    System.out.printf(Locale.ROOT, "measured %d batches: %,.0f records/s, idle %.3f%%,"
+            + " step %.1f µs and close %.1f µs a batch;"
+            + " wait µs: median %.1f, p90 %.1f, p99 %.1f, max %.1f%n",
         count, rows * 1e9 / elapsed, 100.0 * totalWait / Math.max(1, totalWait + totalStep),
-        totalStep / 1e3 / Math.max(1, count), sorted[count / 2] / 1e3,
-        sorted[count * 9 / 10] / 1e3, sorted[count * 99 / 100] / 1e3, sorted[count - 1] / 1e3);
+        totalStep / 1e3 / Math.max(1, count), totalClose / 1e3 / Math.max(1, count),
+        sorted[count / 2] / 1e3, sorted[count * 9 / 10] / 1e3, sorted[count * 99 / 100] / 1e3,
+        sorted[count - 1] / 1e3);
   }
 
   /** Per pipeline thread: CPU time and time runnable but not running, from the scheduler. */

@@ -16,9 +16,10 @@ import java.util.TreeSet;
  * Renders the pipeline suite ({@link IdleTimeBenchmark}, {@link PipelineBenchmark}, {@link
  * HeadroomSearch}) as Markdown, with {@link PipelineCharts} beside it: per dataset kind, the
  * accelerator's idle fraction against its step time for ingest, tf.data and the naive loader;
- * whether ingest keeps a consumer fed at shares of its capacity; records/s and bytes/s end to end with the ratio
- * ingest/tf.data; heap bytes allocated per record. Medians over iterations with the lowest and
- * highest in brackets; a ratio's range pairs one side's worst iteration with the other's best.
+ * whether ingest keeps a consumer fed at shares of its capacity; records/s and bytes/s end to
+ * end with the ratio ingest/tf.data; heap bytes allocated per record. Medians over iterations
+ * with the lowest and highest in brackets; a ratio's range pairs one side's worst iteration
+ * with the other's best.
  *
  * <pre>
  *   java -cp benchmarks.jar dev.ingest.bench.PipelineReport OUTPUT_DIR HEADROOM.json RESULT.json...

@@ -9,25 +9,28 @@ import java.util.function.LongSupplier;
  * How the source waits for the consumer to free slots of a full ring: until a refill's worth is
  * free, not one slot, sleeping about as long as the consumer takes to free them.
  *
- * <p>Why: a consumer that keeps up frees one slot per batch. A source that woke for each (spinning,
- * then parking for doubling times from 5 µs) woke about 5,000 times a second on 2 cores, twice per
- * batch, and each wake-up took a core from a parse worker in the middle of a unit: on text
- * records at 70% of capacity the workers spent a fifth of their time runnable but not running,
- * and the consumer waited for batches the workers were late with. Waiting for a quarter of the
- * ring and then publishing that many units in a row wakes the source once or twice per refill,
- * and the workers get their units in runs.
+ * <p>Why: a consumer that keeps up frees one slot per batch. A source that woke for each
+ * (spinning, then parking for doubling times from 5 µs) woke about 5,000 times a second on 2
+ * cores, twice per batch, and each wake-up took a core from a parse worker in the middle of a
+ * unit: on text records at 70% of capacity the workers spent a fifth of their time runnable but
+ * not running, and the consumer waited for batches the workers were late with. Waiting for a
+ * quarter of the ring and then publishing that many units in a row wakes the source once or
+ * twice per refill, and the workers get their units in runs.
  *
  * <p>The sleep is paced by how fast slots came free in earlier refills (nanoseconds per slot: a
- * faster pace at once, a slower one averaged in), bounded to [{@value #SHORTEST_PARK_MICROS} µs, {@value #LONGEST_PARK_MICROS}
- * µs]: a fast consumer is looked at again soon, and a stopped one costs a wake-up a millisecond.
+ * faster pace at once, a slower one averaged in), bounded to [{@value #SHORTEST_PARK_MICROS},
+ * {@value #LONGEST_PARK_MICROS}] µs: a fast consumer is looked at again soon, and a stopped one
+ * costs a wake-up a millisecond.
  *
  * <p>One waiting thread per instance.
  */
 final class RefillWait {
   static final long SHORTEST_PARK_MICROS = 5;
   static final long LONGEST_PARK_MICROS = 1_000;
-  private static final long SHORTEST_PARK_NANOS = TimeUnit.MICROSECONDS.toNanos(SHORTEST_PARK_MICROS);
-  private static final long LONGEST_PARK_NANOS = TimeUnit.MICROSECONDS.toNanos(LONGEST_PARK_MICROS);
+  private static final long SHORTEST_PARK_NANOS =
+      TimeUnit.MICROSECONDS.toNanos(SHORTEST_PARK_MICROS);
+  private static final long LONGEST_PARK_NANOS =
+      TimeUnit.MICROSECONDS.toNanos(LONGEST_PARK_MICROS);
   /** The weight of a slower refill's pace in the average: 1/4. */
   private static final int AVERAGE_SHIFT = 2;
 

@@ -44,9 +44,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * The source publishes units of serialized records; N parse workers walk the ring, each
  * claiming the units no other has claimed, and parse them in place (running the user's row
  * transforms on the rows); the consumer waits until the unit it takes next is stamped finished
- * ({@link ConsumerCursor}), takes the batch and frees the slot. The consumer's sequence gates the source, so at most ring-size batches are
- * ever in flight, and the {@link MemoryBudget} bounds their bytes: a slow consumer slows the
- * source, memory stays bounded. Under {@link dev.ingest.Dataset#AUTO} threads or prefetch, a
+ * ({@link ConsumerCursor}), takes the batch and frees the slot. The consumer's sequence gates
+ * the source, so at most ring-size batches are ever in flight, and the {@link MemoryBudget}
+ * bounds their bytes: a slow consumer slows the source, memory stays bounded. Under {@link dev.ingest.Dataset#AUTO} threads or prefetch, a
  * {@link TuningLoop} on its own thread moves the active workers and a softer in-flight limit
  * inside the ring ({@link TunedSettings}); every worker the CPU budget allows is started, the
  * idle ones park. When filters drop rows, a {@link BatchAssemblyTask} between the

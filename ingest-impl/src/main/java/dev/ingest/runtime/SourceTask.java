@@ -544,5 +544,4 @@ final class SourceTask implements Runnable {
   private long room() {
     return Math.min(ring.remainingCapacity(), tuned.room(ring.getCursor()));
   }
-
 }

@@ -15,6 +15,16 @@ import java.lang.invoke.VarHandle;
  * no locks or volatiles.
  */
 final class WorkUnit {
+  private static final VarHandle CLAIMED;
+
+  static {
+    try {
+      CLAIMED = MethodHandles.lookup().findVarHandle(WorkUnit.class, "claimed", int.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
+
   /** The batch's records, copied into the unit's own reusable arena. */
   StagedRecords records;
   Batch batch;
@@ -50,16 +60,6 @@ final class WorkUnit {
   Throwable error;
   String failedStage;
   boolean end;
-
-  private static final VarHandle CLAIMED;
-
-  static {
-    try {
-      CLAIMED = MethodHandles.lookup().findVarHandle(WorkUnit.class, "claimed", int.class);
-    } catch (ReflectiveOperationException e) {
-      throw new ExceptionInInitializerError(e);
-    }
-  }
 
   WorkUnit(ByteBufAllocator allocator, int batchSize) {
     records = new StagedRecords(allocator, batchSize);

@@ -4,7 +4,7 @@
 # Java loader in the same run, then the headroom search (HeadroomSearch), and renders
 # benchmarks/results/pipeline.md with PNG charts beside it.
 #
-#   benchmarks/run-pipeline.sh [JMH options...]     # about 13 minutes on 2 busy cores
+#   benchmarks/run-pipeline.sh [JMH options...]     # about 20 minutes on 2 busy cores
 #   QUICK=1 benchmarks/run-pipeline.sh              # under half that: smaller data, fewer iterations
 #
 # The cases alternate: for each dataset kind, and for each step time, ingest, the naive loader

@@ -82,7 +82,8 @@ public class HeadroomBenchmark extends BenchmarkDefaults {
    * Per iteration: the idle fraction as {@link IdleCounters} reports it, the capacity measured
    * before the iteration, and the share the consumer achieved (its batches/s over that capacity),
    * reported as they are ({@code EVENTS}; JMH's summary adds them up over iterations, the JSON's
-   * raw data has each).
+   * raw data has each). It repeats IdleCounters' idle fraction rather than extending it: JMH
+   * reports only the counters a class declares itself.
    */
   @State(Scope.Thread)
   @AuxCounters(AuxCounters.Type.EVENTS)

@@ -95,9 +95,11 @@ final class DemoCommand implements Callable<Integer> {
         + " a simulated accelerator taking " + STEP_MILLIS + " ms per batch:");
     Dataset dataset = quickstart.dataset();
     SimulatedAccelerator.Run run;
+    long iteratorAskedAt = System.nanoTime();
     try (BatchIterator batches = dataset.iterator();
         RunProgress bar = RunProgress.start(spec.commandLine().getErr(), progress, "demo", -1)) {
-      run = new SimulatedAccelerator(STEP_MILLIS).consume(batches, batch -> bar.batch(batch.rows()));
+      run = new SimulatedAccelerator(STEP_MILLIS)
+          .consume(batches, iteratorAskedAt, batch -> bar.batch(batch.rows()));
     }
     RunReport.printHuman(out, run);
     out.flush();

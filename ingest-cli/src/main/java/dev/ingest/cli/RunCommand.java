@@ -100,12 +100,13 @@ final class RunCommand implements Callable<Integer> {
     PipelineState from = resumeFrom == null ? null : readState(dataset);
     SimulatedAccelerator.Run run;
     PipelineState reached = null;
+    long iteratorAskedAt = System.nanoTime();
     try (BatchIterator batches = limited(from == null ? dataset.iterator() : resume(dataset, from));
         BufferedWriter log = digestLog == null
             ? null : Files.newBufferedWriter(digestLog, StandardCharsets.UTF_8);
         RunProgress bar = RunProgress.start(spec.commandLine().getErr(), progress, config.name(),
             maxBatches == null ? -1 : maxBatches)) {
-      run = new SimulatedAccelerator(stepMillis).consume(batches, batch -> {
+      run = new SimulatedAccelerator(stepMillis).consume(batches, iteratorAskedAt, batch -> {
         bar.batch(batch.rows());
         if (log != null) {
           try {

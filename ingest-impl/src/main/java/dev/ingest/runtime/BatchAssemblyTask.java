@@ -133,8 +133,10 @@ final class BatchAssemblyTask implements Runnable {
       }
       long start = System.nanoTime();
       long outputWaitBefore = outputWaitNanos;
-      StageWorkEvent event = new StageWorkEvent();
-      event.begin();
+      StageWorkEvent event = FlightEvents.enabled() ? new StageWorkEvent() : null;
+      if (event != null) {
+        event.begin();
+      }
       try {
         if (unit.error != null) {
           publishFailure(unit.failedStage, unit.error);
@@ -177,12 +179,14 @@ final class BatchAssemblyTask implements Runnable {
         budget.release(unit.reservedBytes);
         unit.reservedBytes = 0;
         chunksConsumed.set(sequence);
-        event.end();
-        if (event.shouldCommit()) {
-          event.stage = STAGE;
-          event.sequence = sequence;
-          event.rows = unit.keptCount;
-          event.commit();
+        if (event != null) {
+          event.end();
+          if (event.shouldCommit()) {
+            event.stage = STAGE;
+            event.sequence = sequence;
+            event.rows = unit.keptCount;
+            event.commit();
+          }
         }
         clock.addElements(1);
         long busy = System.nanoTime() - start - (outputWaitNanos - outputWaitBefore);

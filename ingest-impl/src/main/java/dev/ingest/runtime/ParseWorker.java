@@ -92,8 +92,10 @@ final class ParseWorker implements EventHandler<WorkUnit> {
     }
     long start = System.nanoTime();
     clock.addInputWait(start - idleSince);
-    StageWorkEvent event = new StageWorkEvent();
-    event.begin();
+    StageWorkEvent event = FlightEvents.enabled() ? new StageWorkEvent() : null;
+    if (event != null) {
+      event.begin();
+    }
     try {
       // Data CRCs the source left to the workers (see SourceTask): a bad one fails the read stage.
       CorruptRecordException corrupt = unit.records.checkDataCrcs(dataCrc);
@@ -123,12 +125,14 @@ final class ParseWorker implements EventHandler<WorkUnit> {
     } catch (Throwable e) {
       fail(unit, STAGE, e);
     } finally {
-      event.end();
-      if (event.shouldCommit()) {
-        event.stage = STAGE;
-        event.sequence = sequence;
-        event.rows = unit.batch == null ? 0 : unit.batch.rows();
-        event.commit();
+      if (event != null) {
+        event.end();
+        if (event.shouldCommit()) {
+          event.stage = STAGE;
+          event.sequence = sequence;
+          event.rows = unit.batch == null ? 0 : unit.batch.rows();
+          event.commit();
+        }
       }
       unit.records.clear();
       idleSince = System.nanoTime();

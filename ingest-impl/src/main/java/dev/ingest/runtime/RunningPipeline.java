@@ -254,8 +254,10 @@ final class RunningPipeline implements BatchIterator {
       throw new IllegalStateException("the iterator is closed");
     }
     long waitStart = System.nanoTime();
-    StageWaitEvent waitEvent = new StageWaitEvent();
-    waitEvent.begin();
+    StageWaitEvent waitEvent = FlightEvents.enabled() ? new StageWaitEvent() : null;
+    if (waitEvent != null) {
+      waitEvent.begin();
+    }
     long sequence;
     // The worker that claimed sequence s stamps it finished, or the batch stage publishes it.
     int spins = 0;
@@ -276,11 +278,13 @@ final class RunningPipeline implements BatchIterator {
       wakeup.sleep();
     }
     wakeup.awake();
-    waitEvent.end();
-    if (waitEvent.shouldCommit()) {
-      waitEvent.stage = CONSUMER;
-      waitEvent.waitingFor = StageWaitEvent.INPUT;
-      waitEvent.commit();
+    if (waitEvent != null) {
+      waitEvent.end();
+      if (waitEvent.shouldCommit()) {
+        waitEvent.stage = CONSUMER;
+        waitEvent.waitingFor = StageWaitEvent.INPUT;
+        waitEvent.commit();
+      }
     }
     long now = System.nanoTime();
     if (firstBatchNanos < 0) {

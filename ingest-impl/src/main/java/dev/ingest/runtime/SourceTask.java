@@ -510,8 +510,10 @@ final class SourceTask implements Runnable {
    */
   private long claim() {
     long waitStart = 0;
-    StageWaitEvent event = new StageWaitEvent();
-    event.begin();
+    StageWaitEvent event = FlightEvents.enabled() ? new StageWaitEvent() : null;
+    if (event != null) {
+      event.begin();
+    }
     while (!halted.getAsBoolean()) {
       try {
         if (!tuned.admits(ring.getCursor() + 1)) {
@@ -520,11 +522,13 @@ final class SourceTask implements Runnable {
         long sequence = ring.tryNext();
         if (waitStart != 0) {
           clock.addOutputWait(System.nanoTime() - waitStart);
-          event.end();
-          if (event.shouldCommit()) {
-            event.stage = STAGE;
-            event.waitingFor = StageWaitEvent.OUTPUT;
-            event.commit();
+          if (event != null) {
+            event.end();
+            if (event.shouldCommit()) {
+              event.stage = STAGE;
+              event.waitingFor = StageWaitEvent.OUTPUT;
+              event.commit();
+            }
           }
         }
         return sequence;

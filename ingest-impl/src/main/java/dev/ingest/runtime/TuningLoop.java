@@ -91,6 +91,9 @@ final class TuningLoop implements Runnable {
   }
 
   private static void emit(TunerDecision decision) {
+    if (!FlightEvents.enabled()) {
+      return;
+    }
     TunerDecisionEvent event = new TunerDecisionEvent();
     if (event.shouldCommit()) {
       event.parameter = decision.parameter();

@@ -8,7 +8,7 @@ import dev.ingest.MutableBatch;
 import dev.ingest.PipelineSpec;
 import dev.ingest.SourceCheckpoint;
 import dev.ingest.tfrecord.example.BatchAssembler;
-import io.netty.buffer.ByteBufAllocator;
+import dev.ingest.tfrecord.example.ColumnMemory;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
@@ -72,7 +72,7 @@ final class BatchAssemblyTask implements Runnable {
   private long outputWaitNanos;
 
   BatchAssemblyTask(PipelineSpec spec, RingBuffer<WorkUnit> chunks, Sequence[] workerSequences,
-      RingBuffer<WorkUnit> batches, ByteBufAllocator allocator, TransformChain transforms,
+      RingBuffer<WorkUnit> batches, ColumnMemory columns, TransformChain transforms,
       BooleanSupplier halted, StageClock clock, MemoryBudget budget, ResumePoint resume,
       StageLatency latency, Wakeup consumerWakeup) {
     this.consumerWakeup = consumerWakeup;
@@ -83,7 +83,7 @@ final class BatchAssemblyTask implements Runnable {
     this.chunks = chunks;
     this.workerSequences = workerSequences;
     this.batches = batches;
-    this.assembler = new BatchAssembler(spec.features(), spec.padding(), allocator, spec.batchSize());
+    this.assembler = new BatchAssembler(spec.features(), spec.padding(), columns, spec.batchSize());
     this.transforms = transforms;
     this.halted = halted;
     this.clock = clock;

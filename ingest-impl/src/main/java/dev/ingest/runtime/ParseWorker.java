@@ -7,7 +7,7 @@ import dev.ingest.ExampleSpec;
 import dev.ingest.MutableBatch;
 import dev.ingest.PaddingSpec;
 import dev.ingest.tfrecord.example.ExampleParser;
-import io.netty.buffer.ByteBufAllocator;
+import dev.ingest.tfrecord.example.ColumnMemory;
 import java.util.zip.CRC32C;
 
 /**
@@ -51,7 +51,7 @@ final class ParseWorker implements EventHandler<WorkUnit> {
    * @param tuned whether this worker is one of the active ones, which claim units
    */
   ParseWorker(int index, ExampleSpec spec, PaddingSpec padding,
-      ByteBufAllocator allocator, StageClock clock, long startNanos, TransformChain transforms,
+      ColumnMemory columns, StageClock clock, long startNanos, TransformChain transforms,
       boolean batchTransformsHere, MemoryBudget budget, StageLatency latency,
       Wakeup wakeup, TunedSettings tuned) {
     this.wakeup = wakeup;
@@ -59,7 +59,7 @@ final class ParseWorker implements EventHandler<WorkUnit> {
     this.budget = budget;
     this.latency = latency;
     this.index = index;
-    this.parser = new ExampleParser(spec, padding, allocator);
+    this.parser = new ExampleParser(spec, padding, columns);
     this.clock = clock;
     this.transforms = transforms;
     this.batchTransformsHere = batchTransformsHere;

@@ -91,6 +91,8 @@ final class RunningPipeline implements BatchIterator {
   private final Thread assemblyThread;
   private final StageClock assemblyClock = new StageClock();
   private final MemoryBudget budget;
+  /** The batches' column buffers, reused instead of given back to Netty (see RecycledColumns). */
+  private final RecycledColumns columns;
   private final StageLatency parseLatency = new StageLatency();
   private final StageLatency assemblyLatency = new StageLatency();
   private final StageLatency consumerWaits = new StageLatency();
@@ -176,6 +178,11 @@ final class RunningPipeline implements BatchIterator {
         assembling ? 2 * workerCount : prefetchDepthLimit + workerCount);
     ring = RingBuffer.createSingleProducer(() -> new WorkUnit(allocator, spec.batchSize()), slots,
         new BlockingWaitStrategy());
+    // A batch has at most three buffers per feature (values, row splits, byte offsets); the rings
+    // and the consumer's batch bound how many batches are alive at once.
+    int batchesAlive = slots + (assembling ? Util.ceilingNextPowerOfTwo(firstDepth) : 0) + 1;
+    columns = new RecycledColumns(
+        allocator, batchesAlive * 3 * Math.max(1, spec.features().features().size()));
     SequenceBarrier published = ring.newBarrier();
     // The soft in-flight limit counts from the consumer's sequence, so only without a batch stage.
     tuned = new TunedSettings(workerCount, activeWorkers, firstDepth,
@@ -185,7 +192,7 @@ final class RunningPipeline implements BatchIterator {
       StageClock clock = new StageClock();
       parseClocks.add(clock);
       ParseWorker handler = new ParseWorker(i, spec.features(),
-          assembling ? PaddingSpec.none() : spec.padding(), allocator, clock, startNanos,
+          assembling ? PaddingSpec.none() : spec.padding(), columns, clock, startNanos,
           new TransformChain(spec.transforms()), !assembling, budget, parseLatency,
           assembling ? null : wakeup, tuned);
       BatchEventProcessor<WorkUnit> processor =
@@ -204,7 +211,7 @@ final class RunningPipeline implements BatchIterator {
           Util.ceilingNextPowerOfTwo(firstDepth), new BlockingWaitStrategy());
       prefetchRing.addGatingSequences(consumed);
       BatchAssemblyTask assembly = new BatchAssemblyTask(spec, ring, workerSequences, prefetchRing,
-          allocator, new TransformChain(spec.transforms()), () -> halted, assemblyClock, budget,
+          columns, new TransformChain(spec.transforms()), () -> halted, assemblyClock, budget,
           resume, assemblyLatency, wakeup);
       ring.addGatingSequences(assembly.chunksConsumed());
       readyGates = new Sequence[] {assembly.batchesPublished()};
@@ -520,6 +527,8 @@ final class RunningPipeline implements BatchIterator {
         }
       }
     }
+    // Batches the consumer still holds give their columns straight to Netty from now on.
+    columns.close();
     if (interrupted) {
       Thread.currentThread().interrupt();
     }

@@ -34,6 +34,12 @@ public final class BatchAssembler {
 
   public BatchAssembler(ExampleSpec spec, PaddingSpec padding, ByteBufAllocator allocator,
       int batchSize) {
+    this(spec, padding, ColumnMemory.of(allocator), batchSize);
+  }
+
+  /** An assembler whose batches take their column buffers from {@code memory}. */
+  public BatchAssembler(ExampleSpec spec, PaddingSpec padding, ColumnMemory memory,
+      int batchSize) {
     if (batchSize < 1) {
       throw new IllegalArgumentException("batchSize must be at least 1, got " + batchSize);
     }
@@ -43,7 +49,7 @@ public final class BatchAssembler {
       FeatureSpec feature = features.get(i);
       int paddedLength = padding.lengths().getOrDefault(feature.name(), ColumnBuilder.UNPADDED);
       builders[i] = new ColumnBuilder(
-          feature, paddedLength, padding.values().get(feature.name()), allocator);
+          feature, paddedLength, padding.values().get(feature.name()), memory);
     }
     this.batchSize = batchSize;
   }

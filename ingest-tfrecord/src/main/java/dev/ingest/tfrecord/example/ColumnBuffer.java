@@ -1,7 +1,6 @@
 package dev.ingest.tfrecord.example;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufAllocator;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 
@@ -17,19 +16,19 @@ import java.nio.ByteOrder;
  * Indexes given to the accessors are relative to {@code base}. Growing moves the bytes to a new
  * aligned buffer (doubling), so callers hold indexes, never addresses.
  *
- * <p>Owns one Netty buffer; {@link #release()} gives it back. Confined to one thread while it is
- * written; read-only views of it may then be published.
+ * <p>Owns one buffer of its {@link ColumnMemory}; {@link #release()} gives it back. Confined to
+ * one thread while it is written; read-only views of it may then be published.
  */
 final class ColumnBuffer {
   static final int ALIGNMENT = 64;
 
-  private final ByteBufAllocator allocator;
+  private final ColumnMemory memory;
   private ByteBuf buffer;
   private int base;
   private int capacity;
 
-  ColumnBuffer(ByteBufAllocator allocator, int initialCapacity) {
-    this.allocator = allocator;
+  ColumnBuffer(ColumnMemory memory, int initialCapacity) {
+    this.memory = memory;
     allocate(Math.max(initialCapacity, 0));
   }
 
@@ -47,7 +46,7 @@ final class ColumnBuffer {
     int oldBase = base;
     allocate(target);
     buffer.setBytes(base, old, oldBase, keep);
-    old.release();
+    memory.free(old);
   }
 
   ByteBuf buffer() {
@@ -70,15 +69,16 @@ final class ColumnBuffer {
   }
 
   void release() {
-    buffer.release();
+    memory.free(buffer);
   }
 
   private void allocate(int bytes) {
     int total = bytes + ALIGNMENT - 1;
-    buffer = allocator.directBuffer(total, total);
+    buffer = memory.allocate(total);
     // The address of index 0 modulo 64 decides how far to step to the next aligned byte.
     long misalignment = buffer.nioBuffer(0, total).alignmentOffset(0, ALIGNMENT);
     base = (int) ((ALIGNMENT - misalignment) % ALIGNMENT);
-    capacity = bytes;
+    // A reused buffer may be larger than asked for: all of it past base is room.
+    capacity = buffer.capacity() - base;
   }
 }

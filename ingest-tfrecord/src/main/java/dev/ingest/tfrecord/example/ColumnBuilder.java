@@ -4,7 +4,6 @@ import dev.ingest.DType;
 import dev.ingest.FeatureSpec;
 import dev.ingest.PaddingSpec;
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufAllocator;
 import io.netty.util.internal.PlatformDependent;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -21,7 +20,7 @@ import java.util.List;
  */
 final class ColumnBuilder {
   private final FeatureSpec feature;
-  private final ByteBufAllocator allocator;
+  private final ColumnMemory memory;
   private final boolean ragged;
   private final boolean bytes;
   private final int width;
@@ -55,9 +54,9 @@ final class ColumnBuilder {
    * @param paddingValue the value that fills padded rows ({@code null}: zero, or empty bytes)
    */
   ColumnBuilder(
-      FeatureSpec feature, int paddedLength, Object paddingValue, ByteBufAllocator allocator) {
+      FeatureSpec feature, int paddedLength, Object paddingValue, ColumnMemory memory) {
     this.feature = feature;
-    this.allocator = allocator;
+    this.memory = memory;
     this.ragged = feature.varLen();
     this.bytes = feature.dtype() == DType.BYTES;
     this.width = feature.dtype().width();
@@ -87,9 +86,9 @@ final class ColumnBuilder {
     int fixedValues = ragged ? 0 : rows * elementCount;
     int valueGuess = Math.max(expectedValueCount, fixedValues);
     int byteGuess = bytes ? expectedValueBytes : valueGuess * width;
-    values = new ColumnBuffer(allocator, byteGuess);
-    rowSplits = ragged ? new ColumnBuffer(allocator, (rows + 1) * Long.BYTES) : null;
-    valueOffsets = bytes ? new ColumnBuffer(allocator, (valueGuess + 1) * Integer.BYTES) : null;
+    values = new ColumnBuffer(memory, byteGuess);
+    rowSplits = ragged ? new ColumnBuffer(memory, (rows + 1) * Long.BYTES) : null;
+    valueOffsets = bytes ? new ColumnBuffer(memory, (valueGuess + 1) * Integer.BYTES) : null;
     if (ragged) {
       rowSplits.buffer().setLongLE(rowSplits.base(), 0);
     }
@@ -321,7 +320,7 @@ final class ColumnBuilder {
     }
     int count = (int) total;
     if (!bytes) {
-      ColumnBuffer dense = new ColumnBuffer(allocator, count * width);
+      ColumnBuffer dense = new ColumnBuffer(memory, count * width);
       ByteBuf out = dense.buffer();
       for (int r = 0; r < rows; r++) {
         int first = (int) split(r);
@@ -339,8 +338,8 @@ final class ColumnBuilder {
       return new OffHeapColumn(feature, List.of(length), rows, count, count * width, dense, null, null);
     }
     int padBytes = rows * length * paddingBytes.length;
-    ColumnBuffer blob = new ColumnBuffer(allocator, valueBytes + padBytes);
-    ColumnBuffer offsets = new ColumnBuffer(allocator, (count + 1) * Integer.BYTES);
+    ColumnBuffer blob = new ColumnBuffer(memory, valueBytes + padBytes);
+    ColumnBuffer offsets = new ColumnBuffer(memory, (count + 1) * Integer.BYTES);
     int written = 0;
     int value = 0;
     offsets.buffer().setIntLE(offsets.base(), 0);

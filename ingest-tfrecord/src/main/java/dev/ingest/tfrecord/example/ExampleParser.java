@@ -101,6 +101,14 @@ public final class ExampleParser {
    *     not var-len, or gives a padding value of the wrong type
    */
   public ExampleParser(ExampleSpec spec, PaddingSpec padding, ByteBufAllocator allocator) {
+    this(spec, padding, ColumnMemory.of(allocator));
+  }
+
+  /**
+   * Like {@link #ExampleParser(ExampleSpec, PaddingSpec, ByteBufAllocator)}, with the column
+   * buffers taken from {@code memory}.
+   */
+  public ExampleParser(ExampleSpec spec, PaddingSpec padding, ColumnMemory memory) {
     this.spec = spec;
     List<FeatureSpec> wanted = spec.features();
     for (String name : padding.lengths().keySet()) {
@@ -122,7 +130,7 @@ public final class ExampleParser {
       FeatureSpec feature = wanted.get(i);
       int paddedLength = padding.lengths().getOrDefault(feature.name(), ColumnBuilder.UNPADDED);
       builders[i] = new ColumnBuilder(
-          feature, paddedLength, padding.values().get(feature.name()), allocator);
+          feature, paddedLength, padding.values().get(feature.name()), memory);
       names[i] = feature.name().getBytes(StandardCharsets.UTF_8);
     }
     entryStart = new int[builders.length];

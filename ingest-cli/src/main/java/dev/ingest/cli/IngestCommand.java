@@ -4,6 +4,7 @@ import dev.ingest.CacheMismatchException;
 import dev.ingest.CorruptRecordException;
 import dev.ingest.InvalidExampleException;
 import dev.ingest.cli.config.ConfigException;
+import dev.ingest.runtime.NettyFlightEvents;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
@@ -42,8 +43,6 @@ import picocli.CommandLine.Spec;
       CommandLine.HelpCommand.class
     })
 public final class IngestCommand implements Callable<Integer> {
-  static final String NETTY_JFR_PROPERTY = "io.netty.jfr.enabled";
-
   @Spec CommandSpec spec;
 
   /** Without a subcommand there is nothing to do: that is a usage error. */
@@ -53,21 +52,10 @@ public final class IngestCommand implements Callable<Integer> {
   }
 
   public static void main(String[] args) {
-    quietNettyFlightEvents();
+    // Before the first command touches Netty: count and validate read records before any
+    // pipeline starts.
+    NettyFlightEvents.offUnlessConfigured();
     System.exit(newCommandLine().execute(args));
-  }
-
-  /**
-   * Turns off Netty's own JFR events for this process unless {@code -Dio.netty.jfr.enabled} says
-   * otherwise. Netty asks whether its allocator's events are enabled when it first allocates a
-   * chunk, and in JDK 17 that question initializes JFR's metadata: about 0.1-0.2 s of a cold run's
-   * {@code iterator()} on 2 cores, even with no recording. The runtime's own events stay (see
-   * docs/engine.md, "On a timeline"). Must run before any Netty class is initialized.
-   */
-  static void quietNettyFlightEvents() {
-    if (System.getProperty(NETTY_JFR_PROPERTY) == null) {
-      System.setProperty(NETTY_JFR_PROPERTY, "false");
-    }
   }
 
   /** The command line with the exit codes and error output of the contract. */

@@ -12,6 +12,10 @@ import java.util.List;
 
 /** The runtime {@link dev.ingest.Dataset#iterator()} finds: starts a {@link RunningPipeline}. */
 public final class DisruptorRuntime implements PipelineRuntime {
+  static {
+    // Before the first pipeline touches Netty's allocator (see NettyFlightEvents).
+    NettyFlightEvents.offUnlessConfigured();
+  }
 
   @Override
   public BatchIterator start(PipelineSpec spec) {

@@ -11,9 +11,10 @@ import jdk.jfr.Recording;
 import jdk.jfr.consumer.RecordingFile;
 
 /**
- * The child process of {@link FlightEventsTest}: runs part of a pipeline with no JFR recording,
- * prints {@link #RECORDING}, starts a recording, runs the rest, and prints how many of the
- * runtime's events the recording holds ({@link #EVENTS} and the count).
+ * The child process of {@link FlightEventsTest}: runs part of a pipeline over the records its
+ * parent wrote (so that the pipeline is the first thing here to touch Netty) with no JFR
+ * recording, prints {@link #RECORDING}, starts a recording, runs the rest, and prints how many of
+ * the runtime's events the recording holds ({@link #EVENTS} and the count).
  */
 public final class RecordingLaterChild {
   static final String RECORDING = "starting a recording";
@@ -22,10 +23,9 @@ public final class RecordingLaterChild {
 
   private RecordingLaterChild() {}
 
-  /** @param args a folder to write the records and the recording in */
+  /** @param args a folder holding the records (in {@code ids}), where the recording goes too */
   public static void main(String[] args) throws IOException {
     Path dir = Path.of(args[0]);
-    IdRecords.write(dir.resolve("ids"), 100, 100, 100);
     Dataset dataset = Dataset.tfrecord(dir.resolve("ids").toString())
         .parseExample(IdRecords.SPEC)
         .batch(10, false)

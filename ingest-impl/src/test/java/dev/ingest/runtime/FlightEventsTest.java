@@ -14,8 +14,8 @@ import org.junit.jupiter.api.io.TempDir;
  * The runtime leaves JFR alone until a recording exists: in a fresh JVM (a child process, since
  * this test JVM may have recorded already) running a pipeline loads none of its event classes
  * and does not initialize JFR's metadata, neither for its own events nor through Netty's (which
- * it turns off unless configured); that cost a cold run 0.3-0.4 s before its first batch. A
- * recording started mid-run still gets the runtime's events from then on.
+ * it turns off unless configured); together they cost a cold run 0.2-0.4 s before its first
+ * batch. A recording started mid-run still gets the runtime's events from then on.
  */
 class FlightEventsTest {
   @TempDir Path dir;

@@ -164,6 +164,29 @@ final class ColumnBuilder {
           // in these eight bytes. Each is gathered from the word already loaded, so the loop
           // waits on one load per word, not on each varint's length in turn.
           long lastBytes = ~word & 0x8080_8080_8080_8080L;
+          if (lastBytes == TWO_BYTE_VARINTS) {
+            // Four two-byte varints (values 128 to 16383, e.g. token ids of a vocabulary under
+            // 16K): each 16-bit lane packs its two seven-bit groups, with no loop over the ends.
+            long lanes = (word & 0x007F_007F_007F_007FL) | ((word & 0x7F00_7F00_7F00_7F00L) >>> 1);
+            storeLong(out, lanes & 0x3FFF);
+            storeLong(out + 8, (lanes >>> 16) & 0x3FFF);
+            storeLong(out + 16, (lanes >>> 32) & 0x3FFF);
+            storeLong(out + 24, lanes >>> 48);
+            out += 4 * Long.BYTES;
+            decoded += 4;
+            address += Long.BYTES;
+            continue;
+          }
+          if (lastBytes == ONE_BYTE_VARINTS) {
+            // Eight one-byte varints (values below 128: labels, small counts): each byte is one.
+            for (int i = 0; i < Long.BYTES; i++) {
+              storeLong(out + (long) i * Long.BYTES, (word >>> (i * Byte.SIZE)) & 0x7F);
+            }
+            out += Long.BYTES * Long.BYTES;
+            decoded += Long.BYTES;
+            address += Long.BYTES;
+            continue;
+          }
           if (lastBytes != 0) {
             int startBit = 0;
             do {
@@ -221,6 +244,15 @@ final class ColumnBuilder {
       target.setLongLE(values.base() + valueCount * Long.BYTES, value);
       valueCount++;
     }
+  }
+
+  /** Where a word holds four two-byte varints: the second byte of each pair ends one. */
+  private static final long TWO_BYTE_VARINTS = 0x8000_8000_8000_8000L;
+  /** Where a word holds eight one-byte varints: every byte ends one. */
+  private static final long ONE_BYTE_VARINTS = 0x8080_8080_8080_8080L;
+
+  private static void storeLong(long address, long value) {
+    PlatformDependent.putLong(address, LITTLE_ENDIAN_NATIVE ? value : Long.reverseBytes(value));
   }
 
   /**

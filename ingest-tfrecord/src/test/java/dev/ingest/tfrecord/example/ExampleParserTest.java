@@ -67,6 +67,53 @@ class ExampleParserTest {
     }
   }
 
+  /**
+   * Packed int64 lists made of runs of varints of one width (one, two, three or ten bytes), runs
+   * of every length at every alignment: the parser's word-at-a-time paths (eight one-byte or four
+   * two-byte varints in a word) and its general path must decode them as they were written.
+   */
+  @Test
+  void packedVarintRunsOfEveryWidthAndAlignmentDecodeAsWritten() throws Exception {
+    ExampleSpec spec = ExampleSpec.of(FeatureSpec.varLen("tokens", DType.INT64));
+    java.util.SplittableRandom random = new java.util.SplittableRandom(7);
+    int[] widths = {1, 2, 3, 10};
+    long[][] lists = new long[400][];
+    for (int r = 0; r < lists.length; r++) {
+      List<Long> values = new ArrayList<>();
+      for (int run = random.nextInt(1, 6); run > 0; run--) {
+        int width = widths[random.nextInt(widths.length)];
+        for (int i = random.nextInt(20); i > 0; i--) {
+          values.add(valueOfWidth(width, random));
+        }
+      }
+      lists[r] = values.stream().mapToLong(Long::longValue).toArray();
+    }
+    SerializedRecords records = records(java.util.Arrays.stream(lists)
+        .map(list -> example(longs("tokens", list))).toArray());
+    try (Batch batch = new ExampleParser(spec).parse(records)) {
+      Column tokens = batch.column("tokens");
+      long[] decoded = toArray(tokens.longs());
+      long[] splits = toArray(tokens.rowSplits());
+      for (int r = 0; r < lists.length; r++) {
+        assertThat(java.util.Arrays.copyOfRange(decoded, (int) splits[r], (int) splits[r + 1]))
+            .as("record %d", r).containsExactly(lists[r]);
+      }
+    }
+  }
+
+  private static long valueOfWidth(int width, java.util.SplittableRandom random) {
+    switch (width) {
+      case 1:
+        return random.nextInt(1 << 7);
+      case 2:
+        return random.nextInt(1 << 7, 1 << 14);
+      case 3:
+        return random.nextInt(1 << 14, 1 << 21);
+      default:
+        return -random.nextInt(1, 1000); // negative int64s are ten bytes
+    }
+  }
+
   @Test
   void packedAndUnpackedValuesMix() throws Exception {
     // Int64List { value: [1, 2] packed } then { value: 3 } unpacked, in one list message.

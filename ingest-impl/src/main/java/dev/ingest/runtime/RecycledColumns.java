@@ -11,7 +11,7 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  * Netty when a batch is released.
  *
  * <p>Why: a batch's columns are mostly larger than the 32 KiB Netty's thread caches keep, so
- * releasing them went to the arena, under its lock, on the consumer's thread: 10-19 µs per batch
+ * releasing them went to the arena, under its lock, on the consumer's thread: 10-25 µs per batch
  * of 256 image or text records on 2 cores. Worse, Netty destroys a 4 MiB chunk whose last buffer
  * is freed (unless it is among its newest chunks) and the next batch's worker maps a new one: a
  * text pipeline churned about 40 chunks a second that way. Kept here, a release is an offer to a

@@ -91,7 +91,10 @@ final class RunningPipeline implements BatchIterator {
   private final Thread assemblyThread;
   private final StageClock assemblyClock = new StageClock();
   private final MemoryBudget budget;
-  /** The batches' column buffers, reused instead of given back to Netty (see RecycledColumns). */
+  /**
+   * The batches' column buffers and the readers' read buffers, reused instead of given back to
+   * Netty (see RecycledColumns).
+   */
   private final RecycledColumns columns;
   private final StageLatency parseLatency = new StageLatency();
   private final StageLatency assemblyLatency = new StageLatency();
@@ -179,10 +182,13 @@ final class RunningPipeline implements BatchIterator {
     ring = RingBuffer.createSingleProducer(() -> new WorkUnit(allocator, spec.batchSize()), slots,
         new BlockingWaitStrategy());
     // A batch has at most three buffers per feature (values, row splits, byte offsets); the rings
-    // and the consumer's batch bound how many batches are alive at once.
+    // and the consumer's batch bound how many batches are alive at once. The source's readers
+    // take their read buffers from here too: one per file open in the cycle, and one more while
+    // a resumed shuffle buffer is read back.
     int batchesAlive = slots + (assembling ? Util.ceilingNextPowerOfTwo(firstDepth) : 0) + 1;
-    columns = new RecycledColumns(
-        allocator, batchesAlive * 3 * Math.max(1, spec.features().features().size()));
+    columns = new RecycledColumns(allocator,
+        batchesAlive * 3 * Math.max(1, spec.features().features().size())
+            + spec.source().cycleLength() + 1);
     SequenceBarrier published = ring.newBarrier();
     // The soft in-flight limit counts from the consumer's sequence, so only without a batch stage.
     tuned = new TunedSettings(workerCount, activeWorkers, firstDepth,
@@ -229,8 +235,8 @@ final class RunningPipeline implements BatchIterator {
     cursor = new ConsumerCursor(prefetchRing,
         assembling ? ConsumerCursor.passed(readyGates[0]) : ConsumerCursor.parsed(ring), consumed,
         spec.options().deterministic() || assembling);
-    SourceTask source = new SourceTask(spec, files, ring, allocator, () -> halted, skippedRecords,
-        skippedFiles, sourceClock, assembling, budget, resume, filesDigest, tuned);
+    SourceTask source = new SourceTask(spec, files, ring, allocator, columns, () -> halted,
+        skippedRecords, skippedFiles, sourceClock, assembling, budget, resume, filesDigest, tuned);
     this.source = source;
     sourceThread = new DefaultThreadFactory("ingest-source", true).newThread(source);
     threads.addAll(workerThreads);

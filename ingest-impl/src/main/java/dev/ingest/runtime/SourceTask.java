@@ -7,6 +7,7 @@ import dev.ingest.CorruptionPolicy;
 import dev.ingest.PipelineSpec;
 import dev.ingest.SourceCheckpoint;
 import dev.ingest.tfrecord.Compression;
+import dev.ingest.tfrecord.DirectMemory;
 import dev.ingest.tfrecord.MaskedCrc32c;
 import dev.ingest.tfrecord.TFRecordReader;
 import dev.ingest.tfrecord.TFRecordReaderOptions;
@@ -75,6 +76,7 @@ final class SourceTask implements Runnable {
   private final AtomicLong skippedFiles;
   private final StageClock clock;
   private final ByteBufAllocator allocator;
+  private final DirectMemory readBuffers;
   private final RecordShuffleBuffer shuffle;
   /** The record cache ({@code cache()}, in memory or in files), or {@code null}. */
   private final RecordCache cache;
@@ -121,10 +123,15 @@ final class SourceTask implements Runnable {
   /** The epoch being read; units carry it to the consumer. */
   private long epoch;
 
+  /**
+   * @param readBuffers where the readers' buffers come from and go back to at the end of each
+   *     file (a pool that keeps them: see {@link TFRecordReaderOptions#readBuffers()})
+   */
   SourceTask(PipelineSpec spec, List<Path> files, RingBuffer<WorkUnit> ring,
-      ByteBufAllocator allocator, BooleanSupplier halted, AtomicLong skippedRecords,
-      AtomicLong skippedFiles, StageClock clock, boolean batchesDownstream, MemoryBudget budget,
-      ResumePoint resume, String filesDigest, TunedSettings tuned) {
+      ByteBufAllocator allocator, DirectMemory readBuffers, BooleanSupplier halted,
+      AtomicLong skippedRecords, AtomicLong skippedFiles, StageClock clock,
+      boolean batchesDownstream, MemoryBudget budget, ResumePoint resume, String filesDigest,
+      TunedSettings tuned) {
     this.tuned = tuned;
     this.readerThreads = spec.source().readerThreads(Runtime.getRuntime().availableProcessors());
     this.budget = budget;
@@ -140,6 +147,7 @@ final class SourceTask implements Runnable {
     this.skippedFiles = skippedFiles;
     this.clock = clock;
     this.allocator = allocator;
+    this.readBuffers = readBuffers;
     this.shuffle = spec.shuffleBufferSize() > 0 ? new RecordShuffleBuffer(spec.shuffleBufferSize()) : null;
     this.staging = new StagedRecords(allocator, spec.batchSize());
     // Cached bytes stay for the pipeline's life: they join the bytes only this thread holds.
@@ -205,6 +213,7 @@ final class SourceTask implements Runnable {
         .withVerifyCrc(source.verifyCrc())
         .withDeferredDataCrc(deferDataCrc)
         .withOnCorrupt(source.onCorrupt())
+        .withReadBuffers(readBuffers)
         .withProblemListener(problem -> {
           skippedRecords.incrementAndGet();
           if (!problem.kind().framingIntact()) {

@@ -11,6 +11,7 @@ import io.netty.buffer.PooledByteBufAllocator;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -111,6 +112,38 @@ class RecycledColumnsTest {
       }
       assertThat(arenaAllocations() - before).as("arena allocations over %d batches", measured)
           .isLessThan(measured / 4);
+    }
+  }
+
+  /**
+   * Through a pipeline over many small files: once the first files are done, opening the next
+   * allocates no read buffer from Netty's arenas. A read buffer (256 KiB) is above Netty's 32 KiB
+   * thread caches, and the batches' columns here are below them, so without reuse every file
+   * opened is one arena allocation.
+   */
+  @Test
+  void aPipelineReusesItsReadBuffersFromFileToFile() throws IOException {
+    int files = 60;
+    int recordsPerFile = 200;
+    int[] sizes = new int[files];
+    Arrays.fill(sizes, recordsPerFile);
+    IdRecords.write(dir.resolve("many"), sizes);
+    Dataset dataset = Dataset.tfrecord(dir.resolve("many").toString())
+        .parseExample(IdRecords.SPEC)
+        .interleave(2, 10)
+        .batch(100, false)
+        .withOptions(PipelineOptions.defaults().withThreads(2));
+    try (BatchIterator batches = dataset.iterator()) {
+      for (int i = 0; i < 20; i++) {
+        batches.next().close();
+      }
+      long before = arenaAllocations();
+      int measured = 80; // 8,000 records: 40 files opened and read
+      for (int i = 0; i < measured; i++) {
+        batches.next().close();
+      }
+      assertThat(arenaAllocations() - before).as("arena allocations over %d files", 40)
+          .isLessThan(10);
     }
   }
 

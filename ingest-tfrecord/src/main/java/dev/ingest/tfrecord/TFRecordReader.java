@@ -38,8 +38,10 @@ import java.util.zip.ZipException;
  * until the next call to {@link #next()}, {@link #advance()} or {@link #close()}. A caller that
  * wants to keep a record longer calls {@code retain()} on it (and later {@code release()}): the
  * reader sees the chunk is still referenced and moves on to a fresh chunk instead of overwriting
- * it, so retained records stay valid, still without a copy. {@link #close()} releases the
- * reader's own reference; retained records keep their chunk alive until they are released.
+ * it, so retained records stay valid, still without a copy. {@link #close()} gives the chunk
+ * back to the options' {@link TFRecordReaderOptions#readBuffers() read buffers} for the next
+ * reader, or, while retained records hold it, releases the reader's own reference only: they
+ * keep it alive until they are released.
  *
  * <p>{@link #advance()} is the allocation-free form: it moves to the next record and exposes it as
  * {@link #buffer()}, {@link #recordStart()} and {@link #recordLength()} without making a slice.
@@ -109,7 +111,7 @@ public final class TFRecordReader implements AutoCloseable {
       this.alignReads = compression == Compression.NONE
           && options.readBufferSize() >= ALIGNED_READS_FROM_BYTES;
       int capacity = options.readBufferSize();
-      this.chunk = options.allocator().directBuffer(capacity, capacity);
+      this.chunk = options.readBuffers().allocate(capacity);
       int lead = lead(chunk, 0, HEADER_BYTES);
       chunk.setIndex(lead, lead);
       opened = true;
@@ -251,8 +253,8 @@ public final class TFRecordReader implements AutoCloseable {
       fileChannel.position(offset);
       if (chunk.refCnt() != 1) {
         // A caller still holds a record in this chunk: refill a fresh one, never overwrite it.
-        ByteBuf fresh = options.allocator().directBuffer(chunk.capacity(), chunk.capacity());
-        chunk.release();
+        ByteBuf fresh = options.readBuffers().allocate(chunk.capacity());
+        giveBack(chunk);
         chunk = fresh;
       }
       int lead = lead(chunk, offset, HEADER_BYTES);
@@ -360,14 +362,14 @@ public final class TFRecordReader implements AutoCloseable {
     return file;
   }
 
-  /** Releases the reader's buffer and closes the file. Idempotent. */
+  /** Gives back the reader's buffer (see the class comment) and closes the file. Idempotent. */
   @Override
   public void close() throws IOException {
     if (closed) {
       return;
     }
     closed = true;
-    chunk.release();
+    giveBack(chunk);
     try {
       source.close();
     } finally {
@@ -462,12 +464,24 @@ public final class TFRecordReader implements AutoCloseable {
       chunk.setIndex(lead, lead + readable);
       return;
     }
-    ByteBuf fresh = options.allocator().directBuffer(capacity, capacity);
+    ByteBuf fresh = options.readBuffers().allocate(capacity);
     int lead = lead(fresh, chunkOffset, needed);
     fresh.setIndex(lead, lead);
     fresh.writeBytes(chunk, chunk.readerIndex(), readable);
-    chunk.release();
+    giveBack(chunk);
     chunk = fresh;
+  }
+
+  /**
+   * The reader is done with {@code buffer}: back to the read buffers if nothing else holds it,
+   * else just the reader's reference dropped (a retained record keeps it until released).
+   */
+  private void giveBack(ByteBuf buffer) {
+    if (buffer.refCnt() == 1) {
+      options.readBuffers().free(buffer);
+    } else {
+      buffer.release();
+    }
   }
 
   /**

@@ -28,7 +28,13 @@ import java.util.function.Consumer;
  * @param onCorrupt what a problem does (default {@link CorruptionPolicy#FAIL})
  * @param problemListener told of every problem before it is thrown or skipped (default: none).
  *     Called on the reading thread.
- * @param allocator where the read buffers come from (default Netty's pooled direct allocator)
+ * @param allocator Netty's allocator for the reader (default its pooled direct allocator);
+ *     setting it also sets {@code readBuffers} to take from and give back to it
+ * @param readBuffers where the read buffers come from and go back to when the reader is done
+ *     with them (default: from {@code allocator}, released to it). A pool that keeps them saves
+ *     a caller that reads file after file an allocation from Netty's arena per file, and Netty
+ *     destroying and mapping 4 MiB chunks as files come and go (see {@link DirectMemory}). The
+ *     reader frees a buffer to it only when no record slice it handed out still holds it.
  */
 public record TFRecordReaderOptions(
     Compression compression,
@@ -38,7 +44,8 @@ public record TFRecordReaderOptions(
     long maxRecordBytes,
     CorruptionPolicy onCorrupt,
     Consumer<RecordProblem> problemListener,
-    ByteBufAllocator allocator) {
+    ByteBufAllocator allocator,
+    DirectMemory readBuffers) {
 
   public static final int DEFAULT_READ_BUFFER_SIZE = 256 * 1024;
   public static final long DEFAULT_MAX_RECORD_BYTES = 256L * 1024 * 1024;
@@ -55,13 +62,15 @@ public record TFRecordReaderOptions(
           DEFAULT_MAX_RECORD_BYTES,
           CorruptionPolicy.FAIL,
           problem -> {},
-          PooledByteBufAllocator.DEFAULT);
+          PooledByteBufAllocator.DEFAULT,
+          DirectMemory.of(PooledByteBufAllocator.DEFAULT));
 
   public TFRecordReaderOptions {
     Objects.requireNonNull(compression, "compression");
     Objects.requireNonNull(onCorrupt, "onCorrupt");
     Objects.requireNonNull(problemListener, "problemListener");
     Objects.requireNonNull(allocator, "allocator");
+    Objects.requireNonNull(readBuffers, "readBuffers");
     if (readBufferSize < 1) {
       throw new IllegalArgumentException("readBufferSize must be at least 1, got " + readBufferSize);
     }
@@ -79,48 +88,55 @@ public record TFRecordReaderOptions(
   public TFRecordReaderOptions withCompression(Compression value) {
     return new TFRecordReaderOptions(
         value, verifyCrc, deferDataCrc, readBufferSize,
-        maxRecordBytes, onCorrupt, problemListener, allocator);
+        maxRecordBytes, onCorrupt, problemListener, allocator, readBuffers);
   }
 
   public TFRecordReaderOptions withVerifyCrc(boolean value) {
     return new TFRecordReaderOptions(
         compression, value, deferDataCrc, readBufferSize,
-        maxRecordBytes, onCorrupt, problemListener, allocator);
+        maxRecordBytes, onCorrupt, problemListener, allocator, readBuffers);
   }
 
   public TFRecordReaderOptions withDeferredDataCrc(boolean value) {
     return new TFRecordReaderOptions(
         compression, verifyCrc, value, readBufferSize,
-        maxRecordBytes, onCorrupt, problemListener, allocator);
+        maxRecordBytes, onCorrupt, problemListener, allocator, readBuffers);
   }
 
   public TFRecordReaderOptions withReadBufferSize(int value) {
     return new TFRecordReaderOptions(
         compression, verifyCrc, deferDataCrc, value,
-        maxRecordBytes, onCorrupt, problemListener, allocator);
+        maxRecordBytes, onCorrupt, problemListener, allocator, readBuffers);
   }
 
   public TFRecordReaderOptions withMaxRecordBytes(long value) {
     return new TFRecordReaderOptions(
         compression, verifyCrc, deferDataCrc, readBufferSize,
-        value, onCorrupt, problemListener, allocator);
+        value, onCorrupt, problemListener, allocator, readBuffers);
   }
 
   public TFRecordReaderOptions withOnCorrupt(CorruptionPolicy value) {
     return new TFRecordReaderOptions(
         compression, verifyCrc, deferDataCrc, readBufferSize,
-        maxRecordBytes, value, problemListener, allocator);
+        maxRecordBytes, value, problemListener, allocator, readBuffers);
   }
 
   public TFRecordReaderOptions withProblemListener(Consumer<RecordProblem> value) {
     return new TFRecordReaderOptions(
         compression, verifyCrc, deferDataCrc, readBufferSize,
-        maxRecordBytes, onCorrupt, value, allocator);
+        maxRecordBytes, onCorrupt, value, allocator, readBuffers);
   }
 
   public TFRecordReaderOptions withAllocator(ByteBufAllocator value) {
     return new TFRecordReaderOptions(
         compression, verifyCrc, deferDataCrc, readBufferSize,
-        maxRecordBytes, onCorrupt, problemListener, value);
+        maxRecordBytes, onCorrupt, problemListener, value, DirectMemory.of(value));
+  }
+
+  /** Read buffers from {@code value} (see the record's {@code readBuffers}); the allocator stays. */
+  public TFRecordReaderOptions withReadBuffers(DirectMemory value) {
+    return new TFRecordReaderOptions(
+        compression, verifyCrc, deferDataCrc, readBufferSize,
+        maxRecordBytes, onCorrupt, problemListener, allocator, value);
   }
 }

@@ -1,5 +1,6 @@
 package dev.ingest.tfrecord.example;
 
+import dev.ingest.tfrecord.DirectMemory;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 
@@ -13,16 +14,7 @@ import io.netty.buffer.ByteBufAllocator;
  * <p>Implementations are called from any thread: the parsing thread allocates, and whichever
  * thread releases a batch last frees its columns.
  */
-public interface ColumnMemory {
-  /**
-   * A direct buffer with at least {@code bytes} of capacity; its maximum capacity is its
-   * capacity. Its content is undefined.
-   */
-  ByteBuf allocate(int bytes);
-
-  /** Takes back a buffer {@link #allocate(int)} gave, which its holder no longer uses. */
-  void free(ByteBuf buffer);
-
+public interface ColumnMemory extends DirectMemory {
   /** Buffers from {@code allocator}, released to it when freed. */
   static ColumnMemory of(ByteBufAllocator allocator) {
     return new ColumnMemory() {

@@ -122,6 +122,11 @@ final class FileCursor implements RecordCursor {
   }
 
   @Override
+  public boolean lendsBuffer() {
+    return true; // the reader moves to a fresh buffer rather than touch a retained one
+  }
+
+  @Override
   public void close() throws IOException {
     if (filling != null && !filled) {
       filled = true;

@@ -244,6 +244,11 @@ final class InterleavedRecords implements AutoCloseable {
     return current.buffer();
   }
 
+  /** Whether the record's buffer may be retained past the next advance (see RecordCursor). */
+  boolean lendsBuffer() {
+    return current.lendsBuffer();
+  }
+
   int start() {
     return current.recordStart();
   }

@@ -208,6 +208,11 @@ final class MemoryRecordCache implements RecordCache {
     }
 
     @Override
+    public boolean lendsBuffer() {
+      return false; // the cache's memory goes when the source stops, held or not
+    }
+
+    @Override
     public void close() {}
   }
 }

@@ -185,6 +185,11 @@ final class ReadAheadCursor implements RecordCursor {
     return block.dataCrcs[at];
   }
 
+  @Override
+  public boolean lendsBuffer() {
+    return false; // a block goes back to the reader thread to be refilled, held or not
+  }
+
   /**
    * Marks the cursor closed, abandoning a cache filling the file's end did not complete; its
    * reader thread (or the pool) releases the rest.

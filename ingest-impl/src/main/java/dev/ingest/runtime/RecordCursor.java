@@ -1,5 +1,6 @@
 package dev.ingest.runtime;
 
+import dev.ingest.tfrecord.TFRecordReader;
 import io.netty.buffer.ByteBuf;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -31,6 +32,14 @@ interface RecordCursor extends AutoCloseable {
 
   /** The masked CRC32C stored with the record's data. */
   int recordMaskedDataCrc();
+
+  /**
+   * Whether the caller may {@code retain()} {@link #buffer()} and read the record there after the
+   * cursor has moved on (until it releases it): the cursor then reads on into another buffer and
+   * never changes the bytes of one that is still held. {@link TFRecordReader} works that way; a
+   * cursor whose buffers are recycled regardless (read-ahead blocks) does not.
+   */
+  boolean lendsBuffer();
 
   @Override
   void close() throws IOException;

@@ -179,16 +179,18 @@ final class RunningPipeline implements BatchIterator {
     prefetchDepthLimit = tunesDepth ? AUTO_MAX_PREFETCH : firstDepth;
     int slots = Util.ceilingNextPowerOfTwo(
         assembling ? 2 * workerCount : prefetchDepthLimit + workerCount);
-    ring = RingBuffer.createSingleProducer(() -> new WorkUnit(allocator, spec.batchSize()), slots,
-        new BlockingWaitStrategy());
     // A batch has at most three buffers per feature (values, row splits, byte offsets); the rings
     // and the consumer's batch bound how many batches are alive at once. The source's readers
-    // take their read buffers from here too: one per file open in the cycle, and one more while
-    // a resumed shuffle buffer is read back.
+    // take their read buffers from here too: one per file open in the cycle (one more while a
+    // resumed shuffle buffer is read back), and the records a unit borrows hold theirs until the
+    // unit is parsed, a buffer or two per file in the cycle.
     int batchesAlive = slots + (assembling ? Util.ceilingNextPowerOfTwo(firstDepth) : 0) + 1;
+    int cycle = spec.source().cycleLength();
     columns = new RecycledColumns(allocator,
         batchesAlive * 3 * Math.max(1, spec.features().features().size())
-            + spec.source().cycleLength() + 1);
+            + (slots + 2) * 2 * cycle);
+    ring = RingBuffer.createSingleProducer(
+        () -> new WorkUnit(allocator, columns, spec.batchSize()), slots, new BlockingWaitStrategy());
     SequenceBarrier published = ring.newBarrier();
     // The soft in-flight limit counts from the consumer's sequence, so only without a batch stage.
     tuned = new TunedSettings(workerCount, activeWorkers, firstDepth,

@@ -2,6 +2,7 @@ package dev.ingest.runtime;
 
 import dev.ingest.Batch;
 import dev.ingest.SourceCheckpoint;
+import dev.ingest.tfrecord.DirectMemory;
 import io.netty.buffer.ByteBufAllocator;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -61,8 +62,9 @@ final class WorkUnit {
   String failedStage;
   boolean end;
 
-  WorkUnit(ByteBufAllocator allocator, int batchSize) {
-    records = new StagedRecords(allocator, batchSize);
+  /** @param readBuffers where the buffers of borrowed records go back to (see StagedRecords) */
+  WorkUnit(ByteBufAllocator allocator, DirectMemory readBuffers, int batchSize) {
+    records = new StagedRecords(allocator, readBuffers, batchSize);
   }
 
   /** A slot for finished batches only (the assembled-batch ring): no records. */

@@ -29,6 +29,19 @@ public interface DirectMemory {
    */
   void free(ByteBuf buffer);
 
+  /**
+   * The caller is done with {@code buffer}, which may have other holders: frees it here if the
+   * caller holds its only reference, else releases the caller's reference (the last holder's
+   * release may then give it to Netty rather than here, when two let go at once).
+   */
+  default void giveBack(ByteBuf buffer) {
+    if (buffer.refCnt() == 1) {
+      free(buffer);
+    } else {
+      buffer.release();
+    }
+  }
+
   /** Buffers from {@code allocator}, released to it when freed. */
   static DirectMemory of(ByteBufAllocator allocator) {
     return new AllocatorMemory(allocator);

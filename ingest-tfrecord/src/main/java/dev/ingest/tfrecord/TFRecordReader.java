@@ -254,7 +254,7 @@ public final class TFRecordReader implements AutoCloseable {
       if (chunk.refCnt() != 1) {
         // A caller still holds a record in this chunk: refill a fresh one, never overwrite it.
         ByteBuf fresh = options.readBuffers().allocate(chunk.capacity());
-        giveBack(chunk);
+        options.readBuffers().giveBack(chunk);
         chunk = fresh;
       }
       int lead = lead(chunk, offset, HEADER_BYTES);
@@ -369,7 +369,7 @@ public final class TFRecordReader implements AutoCloseable {
       return;
     }
     closed = true;
-    giveBack(chunk);
+    options.readBuffers().giveBack(chunk);
     try {
       source.close();
     } finally {
@@ -468,20 +468,8 @@ public final class TFRecordReader implements AutoCloseable {
     int lead = lead(fresh, chunkOffset, needed);
     fresh.setIndex(lead, lead);
     fresh.writeBytes(chunk, chunk.readerIndex(), readable);
-    giveBack(chunk);
+    options.readBuffers().giveBack(chunk);
     chunk = fresh;
-  }
-
-  /**
-   * The reader is done with {@code buffer}: back to the read buffers if nothing else holds it,
-   * else just the reader's reference dropped (a retained record keeps it until released).
-   */
-  private void giveBack(ByteBuf buffer) {
-    if (buffer.refCnt() == 1) {
-      options.readBuffers().free(buffer);
-    } else {
-      buffer.release();
-    }
   }
 
   /**

@@ -4,6 +4,7 @@ import dev.ingest.CacheMismatchException;
 import dev.ingest.CorruptionPolicy;
 import dev.ingest.PipelineSpec.SourceSpec;
 import dev.ingest.tfrecord.Compression;
+import dev.ingest.tfrecord.DirectMemory;
 import dev.ingest.tfrecord.TFRecordReaderOptions;
 import io.netty.buffer.ByteBufAllocator;
 import java.io.IOException;
@@ -72,8 +73,13 @@ final class FileRecordCache implements RecordCache {
   private long recordsServed;
 
   /** @param files the pipeline's record files, sorted */
+  /**
+   * @param readBuffers where the readers of the cache's files take their buffers from (the
+   *     pipeline's pool, see {@link TFRecordReaderOptions#readBuffers()}), or {@code null} for
+   *     Netty's
+   */
   FileRecordCache(String pathPrefix, SourceSpec source, List<Path> files,
-      ByteBufAllocator allocator) {
+      ByteBufAllocator allocator, DirectMemory readBuffers) {
     this.pathPrefix = pathPrefix;
     this.layout = new CacheLayout(pathPrefix);
     this.source = source;
@@ -83,13 +89,14 @@ final class FileRecordCache implements RecordCache {
     }
     this.allocator = allocator;
     boolean checkData = source.verifyCrc();
-    this.cacheReadOptions = TFRecordReaderOptions.defaults()
+    TFRecordReaderOptions options = TFRecordReaderOptions.defaults()
         .withCompression(Compression.NONE)
         .withVerifyCrc(checkData)
         // As the source task reads sources: the parse workers check data CRCs under `fail`.
         .withDeferredDataCrc(checkData && source.onCorrupt() == CorruptionPolicy.FAIL)
         // A damaged cache file is never skipped over: that would change the batches.
         .withOnCorrupt(CorruptionPolicy.FAIL);
+    this.cacheReadOptions = readBuffers == null ? options : options.withReadBuffers(readBuffers);
   }
 
   /**
@@ -99,7 +106,7 @@ final class FileRecordCache implements RecordCache {
    * @throws CacheMismatchException naming the prefix and what differs
    */
   static void refuseMismatch(String pathPrefix, SourceSpec source, List<Path> files) {
-    FileRecordCache cache = new FileRecordCache(pathPrefix, source, files, null);
+    FileRecordCache cache = new FileRecordCache(pathPrefix, source, files, null, null);
     try {
       cache.fingerprint = CacheFingerprint.of(source, cache.shardFiles);
       cache.cachedBytes = new long[cache.shardFiles.size()];

@@ -2,6 +2,7 @@ package dev.ingest.runtime;
 
 import dev.ingest.PipelineSpec;
 import dev.ingest.PipelineSpec.CacheSpec;
+import dev.ingest.tfrecord.DirectMemory;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import java.io.IOException;
@@ -36,12 +37,13 @@ interface RecordCache {
    *     is shutting down
    */
   static RecordCache of(PipelineSpec spec, List<Path> files, ByteBufAllocator allocator,
-      LongPredicate reserve) {
+      DirectMemory readBuffers, LongPredicate reserve) {
     CacheSpec cache = spec.cache();
     return switch (cache.kind()) {
       case NONE -> null;
       case MEMORY -> new MemoryRecordCache(allocator, reserve);
-      case FILES -> new FileRecordCache(cache.pathPrefix(), spec.source(), files, allocator);
+      case FILES -> new FileRecordCache(
+          cache.pathPrefix(), spec.source(), files, allocator, readBuffers);
     };
   }
 

@@ -163,7 +163,8 @@ final class SourceTask implements Runnable {
     this.shuffle = spec.shuffleBufferSize() > 0 ? new RecordShuffleBuffer(spec.shuffleBufferSize()) : null;
     this.staging = new StagedRecords(allocator, readBuffers, spec.batchSize());
     // Cached bytes stay for the pipeline's life: they join the bytes only this thread holds.
-    this.cache = RecordCache.of(spec, files, allocator, bytes -> reserve(bytes, "the cache"));
+    this.cache = RecordCache.of(spec, files, allocator, readBuffers,
+        bytes -> reserve(bytes, "the cache"));
     // When filters decide the batches downstream, units are chunks of records, not batches: the
     // assembler skips, takes and drops remainders in batches; every record must reach it.
     this.skip = batchesDownstream ? 0 : resume.skip();

@@ -52,5 +52,14 @@ class BorrowedRecordsTest {
     assertThat(borrowed).isEqualTo(copied);
     assertThat(borrowed.stream().flatMap(List::stream).sorted().collect(Collectors.toList()))
         .isEqualTo(IdRecords.range(total));
+
+    // A file cache's second epoch replays its own files through readers that lend their buffers.
+    String prefix = dir.resolve("cache").resolve("train").toString();
+    List<List<Long>> cached = IdRecords.batches(
+        base.interleave(3, 5, 0).cache(prefix).repeat(2));
+    assertThat(cached.subList(0, copied.size())).as("the epoch that fills the cache")
+        .isEqualTo(copied);
+    assertThat(cached.subList(copied.size(), cached.size())).as("the epoch replayed from it")
+        .isEqualTo(copied);
   }
 }

@@ -189,8 +189,8 @@ final class RunningPipeline implements BatchIterator {
     columns = new RecycledColumns(allocator,
         batchesAlive * 3 * Math.max(1, spec.features().features().size())
             + (slots + 2) * 2 * cycle);
-    ring = RingBuffer.createSingleProducer(
-        () -> new WorkUnit(allocator, columns, spec.batchSize()), slots, new BlockingWaitStrategy());
+    ring = RingBuffer.createSingleProducer(() -> new WorkUnit(allocator, columns, spec.batchSize()),
+        slots, new BlockingWaitStrategy());
     SequenceBarrier published = ring.newBarrier();
     // The soft in-flight limit counts from the consumer's sequence, so only without a batch stage.
     tuned = new TunedSettings(workerCount, activeWorkers, firstDepth,

@@ -28,10 +28,9 @@ import java.util.function.Consumer;
  * @param onCorrupt what a problem does (default {@link CorruptionPolicy#FAIL})
  * @param problemListener told of every problem before it is thrown or skipped (default: none).
  *     Called on the reading thread.
- * @param allocator Netty's allocator for the reader (default its pooled direct allocator);
- *     setting it also sets {@code readBuffers} to take from and give back to it
  * @param readBuffers where the read buffers come from and go back to when the reader is done
- *     with them (default: from {@code allocator}, released to it). A pool that keeps them saves
+ *     with them (default: Netty's pooled direct allocator, released to it; {@link
+ *     #withAllocator} takes another allocator's). A pool that keeps them saves
  *     a caller that reads file after file an allocation from Netty's arena per file, and Netty
  *     destroying and mapping 4 MiB chunks as files come and go (see {@link DirectMemory}). The
  *     reader frees a buffer to it only when no record slice it handed out still holds it.
@@ -44,7 +43,6 @@ public record TFRecordReaderOptions(
     long maxRecordBytes,
     CorruptionPolicy onCorrupt,
     Consumer<RecordProblem> problemListener,
-    ByteBufAllocator allocator,
     DirectMemory readBuffers) {
 
   public static final int DEFAULT_READ_BUFFER_SIZE = 256 * 1024;
@@ -62,14 +60,12 @@ public record TFRecordReaderOptions(
           DEFAULT_MAX_RECORD_BYTES,
           CorruptionPolicy.FAIL,
           problem -> {},
-          PooledByteBufAllocator.DEFAULT,
           DirectMemory.of(PooledByteBufAllocator.DEFAULT));
 
   public TFRecordReaderOptions {
     Objects.requireNonNull(compression, "compression");
     Objects.requireNonNull(onCorrupt, "onCorrupt");
     Objects.requireNonNull(problemListener, "problemListener");
-    Objects.requireNonNull(allocator, "allocator");
     Objects.requireNonNull(readBuffers, "readBuffers");
     if (readBufferSize < 1) {
       throw new IllegalArgumentException("readBufferSize must be at least 1, got " + readBufferSize);
@@ -88,55 +84,57 @@ public record TFRecordReaderOptions(
   public TFRecordReaderOptions withCompression(Compression value) {
     return new TFRecordReaderOptions(
         value, verifyCrc, deferDataCrc, readBufferSize,
-        maxRecordBytes, onCorrupt, problemListener, allocator, readBuffers);
+        maxRecordBytes, onCorrupt, problemListener, readBuffers);
   }
 
   public TFRecordReaderOptions withVerifyCrc(boolean value) {
     return new TFRecordReaderOptions(
         compression, value, deferDataCrc, readBufferSize,
-        maxRecordBytes, onCorrupt, problemListener, allocator, readBuffers);
+        maxRecordBytes, onCorrupt, problemListener, readBuffers);
   }
 
   public TFRecordReaderOptions withDeferredDataCrc(boolean value) {
     return new TFRecordReaderOptions(
         compression, verifyCrc, value, readBufferSize,
-        maxRecordBytes, onCorrupt, problemListener, allocator, readBuffers);
+        maxRecordBytes, onCorrupt, problemListener, readBuffers);
   }
 
   public TFRecordReaderOptions withReadBufferSize(int value) {
     return new TFRecordReaderOptions(
         compression, verifyCrc, deferDataCrc, value,
-        maxRecordBytes, onCorrupt, problemListener, allocator, readBuffers);
+        maxRecordBytes, onCorrupt, problemListener, readBuffers);
   }
 
   public TFRecordReaderOptions withMaxRecordBytes(long value) {
     return new TFRecordReaderOptions(
         compression, verifyCrc, deferDataCrc, readBufferSize,
-        value, onCorrupt, problemListener, allocator, readBuffers);
+        value, onCorrupt, problemListener, readBuffers);
   }
 
   public TFRecordReaderOptions withOnCorrupt(CorruptionPolicy value) {
     return new TFRecordReaderOptions(
         compression, verifyCrc, deferDataCrc, readBufferSize,
-        maxRecordBytes, value, problemListener, allocator, readBuffers);
+        maxRecordBytes, value, problemListener, readBuffers);
   }
 
   public TFRecordReaderOptions withProblemListener(Consumer<RecordProblem> value) {
     return new TFRecordReaderOptions(
         compression, verifyCrc, deferDataCrc, readBufferSize,
-        maxRecordBytes, onCorrupt, value, allocator, readBuffers);
+        maxRecordBytes, onCorrupt, value, readBuffers);
   }
 
+  /**
+   * Read buffers from {@code value}, released to it: {@code
+   * withReadBuffers(DirectMemory.of(value))}.
+   */
   public TFRecordReaderOptions withAllocator(ByteBufAllocator value) {
-    return new TFRecordReaderOptions(
-        compression, verifyCrc, deferDataCrc, readBufferSize,
-        maxRecordBytes, onCorrupt, problemListener, value, DirectMemory.of(value));
+    return withReadBuffers(DirectMemory.of(value));
   }
 
-  /** Read buffers from {@code value} (see the record's {@code readBuffers}); the allocator stays. */
+  /** Read buffers from and back to {@code value} (see the record's {@code readBuffers}). */
   public TFRecordReaderOptions withReadBuffers(DirectMemory value) {
     return new TFRecordReaderOptions(
         compression, verifyCrc, deferDataCrc, readBufferSize,
-        maxRecordBytes, onCorrupt, problemListener, allocator, value);
+        maxRecordBytes, onCorrupt, problemListener, value);
   }
 }

@@ -56,16 +56,21 @@ class TFRecordReaderAlignmentTest {
         .isEqualTo(Math.floorMod(inFile, PAGE));
   }
 
+  private static byte[] current(TFRecordReader reader) {
+    return ByteBufUtil.getBytes(reader.buffer(), reader.recordStart(), reader.recordLength());
+  }
+
   @Test
   void everyRecordIsAtItsFilePageOffsetThroughCompactionsAndGrowth() throws IOException {
     List<byte[]> records = records();
     Path file = write(dir.resolve("a.tfrecord"), Compression.NONE, records);
-    for (int readBufferSize : new int[] {SMALLEST, 100_000, TFRecordReaderOptions.DEFAULT_READ_BUFFER_SIZE}) {
+    int[] readBufferSizes = {SMALLEST, 100_000, TFRecordReaderOptions.DEFAULT_READ_BUFFER_SIZE};
+    for (int readBufferSize : readBufferSizes) {
       List<byte[]> read = new ArrayList<>();
       try (TFRecordReader reader = TFRecordReader.open(file, options(readBufferSize))) {
         while (reader.advance()) {
           assertAligned(reader);
-          read.add(ByteBufUtil.getBytes(reader.buffer(), reader.recordStart(), reader.recordLength()));
+          read.add(current(reader));
         }
       }
       assertThat(read).as("read buffer %d", readBufferSize).containsExactlyElementsOf(records);
@@ -112,8 +117,7 @@ class TFRecordReaderAlignmentTest {
         reader.seek(offsets.get(target), target);
         assertThat(reader.advance()).isTrue();
         assertAligned(reader);
-        assertThat(ByteBufUtil.getBytes(reader.buffer(), reader.recordStart(), reader.recordLength()))
-            .isEqualTo(records.get(target));
+        assertThat(current(reader)).isEqualTo(records.get(target));
       }
     }
   }

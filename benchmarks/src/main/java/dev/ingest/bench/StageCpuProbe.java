@@ -33,10 +33,11 @@ import java.util.stream.Stream;
  * benchmarks jar for an A/B comparison:
  *
  * <pre>
- *   java -cp benchmarks.jar StageCpuProbe.java KIND THREADS DATA_DIR [WARMUP_S MEASURE_S]
+ *   java -cp benchmarks.jar StageCpuProbe.java KIND THREADS DATA_DIR [WARMUP_S MEASURE_S [SHUFFLE]]
  * </pre>
  *
- * {@code THREADS} 0 means one parse thread per core. The shards are written to {@code DATA_DIR}
+ * {@code THREADS} 0 means one parse thread per core; {@code SHUFFLE} is a shuffle buffer's size
+ * in records (default 0: none). The shards are written to {@code DATA_DIR}
  * (32 MiB, 8 files) unless it holds them already, and read once before the run.
  */
 public final class StageCpuProbe {
@@ -48,6 +49,7 @@ public final class StageCpuProbe {
     Path data = Path.of(args[2]);
     double warmupSeconds = args.length > 3 ? Double.parseDouble(args[3]) : 3;
     double measureSeconds = args.length > 4 ? Double.parseDouble(args[4]) : 5;
+    int shuffleBuffer = args.length > 5 ? Integer.parseInt(args[5]) : 0;
     if (!Files.isDirectory(data)) {
       Path staging = Files.createTempDirectory(data.toAbsolutePath().getParent(), "staging-");
       long records = 32L * 1024 * 1024 / kind.approximateRecordBytes();
@@ -71,6 +73,7 @@ public final class StageCpuProbe {
         .shuffleFiles(false)
         .interleave(4, 16)
         .parseExample(kind.exampleSpec())
+        .shuffle(shuffleBuffer)
         .batch(256, false)
         .prefetch(8)
         .repeat(-1)

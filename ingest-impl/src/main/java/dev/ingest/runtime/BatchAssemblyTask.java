@@ -7,8 +7,8 @@ import com.lmax.disruptor.util.Util;
 import dev.ingest.MutableBatch;
 import dev.ingest.PipelineSpec;
 import dev.ingest.SourceCheckpoint;
+import dev.ingest.tfrecord.DirectMemory;
 import dev.ingest.tfrecord.example.BatchAssembler;
-import dev.ingest.tfrecord.example.ColumnMemory;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
@@ -72,7 +72,7 @@ final class BatchAssemblyTask implements Runnable {
   private long outputWaitNanos;
 
   BatchAssemblyTask(PipelineSpec spec, RingBuffer<WorkUnit> chunks, Sequence[] workerSequences,
-      RingBuffer<WorkUnit> batches, ColumnMemory columns, TransformChain transforms,
+      RingBuffer<WorkUnit> batches, DirectMemory columns, TransformChain transforms,
       BooleanSupplier halted, StageClock clock, MemoryBudget budget, ResumePoint resume,
       StageLatency latency, Wakeup consumerWakeup) {
     this.consumerWakeup = consumerWakeup;

@@ -6,8 +6,8 @@ import dev.ingest.CorruptRecordException;
 import dev.ingest.ExampleSpec;
 import dev.ingest.MutableBatch;
 import dev.ingest.PaddingSpec;
+import dev.ingest.tfrecord.DirectMemory;
 import dev.ingest.tfrecord.example.ExampleParser;
-import dev.ingest.tfrecord.example.ColumnMemory;
 import java.util.zip.CRC32C;
 
 /**
@@ -51,7 +51,7 @@ final class ParseWorker implements EventHandler<WorkUnit> {
    * @param tuned whether this worker is one of the active ones, which claim units
    */
   ParseWorker(int index, ExampleSpec spec, PaddingSpec padding,
-      ColumnMemory columns, StageClock clock, long startNanos, TransformChain transforms,
+      DirectMemory columns, StageClock clock, long startNanos, TransformChain transforms,
       boolean batchTransformsHere, MemoryBudget budget, StageLatency latency,
       Wakeup wakeup, TunedSettings tuned) {
     this.wakeup = wakeup;

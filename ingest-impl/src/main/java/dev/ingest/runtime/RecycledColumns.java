@@ -1,6 +1,6 @@
 package dev.ingest.runtime;
 
-import dev.ingest.tfrecord.example.ColumnMemory;
+import dev.ingest.tfrecord.DirectMemory;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -27,7 +27,7 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  *
  * <p>Thread-safe: workers allocate, and the consumer (or whoever releases a batch last) frees.
  */
-final class RecycledColumns implements ColumnMemory, AutoCloseable {
+final class RecycledColumns implements DirectMemory, AutoCloseable {
   static final int SMALLEST_KEPT = 32 * 1024;
   static final int LARGEST_KEPT = 64 * 1024 * 1024;
   private static final int SMALLEST_SHIFT = Integer.numberOfTrailingZeros(SMALLEST_KEPT);

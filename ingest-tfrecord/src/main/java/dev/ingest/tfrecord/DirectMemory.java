@@ -14,7 +14,8 @@ import io.netty.buffer.ByteBufAllocator;
  * reader's 256 KiB buffer, released at the end of each file, made a pipeline over 4 MiB shards
  * destroy and map again about one chunk every six files.
  *
- * <p>Implementations say from which threads they may be called.
+ * <p>Implementations say from which threads they may be called; the users say from which they
+ * call (a parser's columns are freed by whichever thread releases their batch last).
  */
 public interface DirectMemory {
   /**

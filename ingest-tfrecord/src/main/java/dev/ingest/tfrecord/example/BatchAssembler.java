@@ -6,6 +6,7 @@ import dev.ingest.ExampleSpec;
 import dev.ingest.FeatureSpec;
 import dev.ingest.MutableBatch;
 import dev.ingest.PaddingSpec;
+import dev.ingest.tfrecord.DirectMemory;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import java.util.ArrayList;
@@ -34,11 +35,14 @@ public final class BatchAssembler {
 
   public BatchAssembler(ExampleSpec spec, PaddingSpec padding, ByteBufAllocator allocator,
       int batchSize) {
-    this(spec, padding, ColumnMemory.of(allocator), batchSize);
+    this(spec, padding, DirectMemory.of(allocator), batchSize);
   }
 
-  /** An assembler whose batches take their column buffers from {@code memory}. */
-  public BatchAssembler(ExampleSpec spec, PaddingSpec padding, ColumnMemory memory,
+  /**
+   * An assembler whose batches take their column buffers from {@code memory}, which must take
+   * calls from any thread (whichever thread releases a batch last frees its columns).
+   */
+  public BatchAssembler(ExampleSpec spec, PaddingSpec padding, DirectMemory memory,
       int batchSize) {
     if (batchSize < 1) {
       throw new IllegalArgumentException("batchSize must be at least 1, got " + batchSize);

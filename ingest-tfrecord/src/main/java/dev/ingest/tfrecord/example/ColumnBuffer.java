@@ -1,5 +1,6 @@
 package dev.ingest.tfrecord.example;
 
+import dev.ingest.tfrecord.DirectMemory;
 import io.netty.buffer.ByteBuf;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -16,18 +17,18 @@ import java.nio.ByteOrder;
  * Indexes given to the accessors are relative to {@code base}. Growing moves the bytes to a new
  * aligned buffer (doubling), so callers hold indexes, never addresses.
  *
- * <p>Owns one buffer of its {@link ColumnMemory}; {@link #release()} gives it back. Confined to
+ * <p>Owns one buffer of its {@link DirectMemory}; {@link #release()} gives it back. Confined to
  * one thread while it is written; read-only views of it may then be published.
  */
 final class ColumnBuffer {
   static final int ALIGNMENT = 64;
 
-  private final ColumnMemory memory;
+  private final DirectMemory memory;
   private ByteBuf buffer;
   private int base;
   private int capacity;
 
-  ColumnBuffer(ColumnMemory memory, int initialCapacity) {
+  ColumnBuffer(DirectMemory memory, int initialCapacity) {
     this.memory = memory;
     allocate(Math.max(initialCapacity, 0));
   }

@@ -3,6 +3,7 @@ package dev.ingest.tfrecord.example;
 import dev.ingest.DType;
 import dev.ingest.FeatureSpec;
 import dev.ingest.PaddingSpec;
+import dev.ingest.tfrecord.DirectMemory;
 import io.netty.buffer.ByteBuf;
 import io.netty.util.internal.PlatformDependent;
 import java.nio.charset.StandardCharsets;
@@ -20,7 +21,7 @@ import java.util.List;
  */
 final class ColumnBuilder {
   private final FeatureSpec feature;
-  private final ColumnMemory memory;
+  private final DirectMemory memory;
   private final boolean ragged;
   private final boolean bytes;
   private final int width;
@@ -54,7 +55,7 @@ final class ColumnBuilder {
    * @param paddingValue the value that fills padded rows ({@code null}: zero, or empty bytes)
    */
   ColumnBuilder(
-      FeatureSpec feature, int paddedLength, Object paddingValue, ColumnMemory memory) {
+      FeatureSpec feature, int paddedLength, Object paddingValue, DirectMemory memory) {
     this.feature = feature;
     this.memory = memory;
     this.ragged = feature.varLen();

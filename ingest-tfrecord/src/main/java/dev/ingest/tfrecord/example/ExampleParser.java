@@ -8,6 +8,7 @@ import dev.ingest.InvalidExampleException;
 import dev.ingest.MutableBatch;
 import dev.ingest.InvalidExampleException.Reason;
 import dev.ingest.PaddingSpec;
+import dev.ingest.tfrecord.DirectMemory;
 import dev.ingest.tfrecord.example.WireReader.MalformedWireException;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
@@ -101,14 +102,16 @@ public final class ExampleParser {
    *     not var-len, or gives a padding value of the wrong type
    */
   public ExampleParser(ExampleSpec spec, PaddingSpec padding, ByteBufAllocator allocator) {
-    this(spec, padding, ColumnMemory.of(allocator));
+    this(spec, padding, DirectMemory.of(allocator));
   }
 
   /**
    * Like {@link #ExampleParser(ExampleSpec, PaddingSpec, ByteBufAllocator)}, with the column
-   * buffers taken from {@code memory}.
+   * buffers taken from {@code memory}, which may keep them for reuse (the engine does). The
+   * parsing thread allocates from it, and whichever thread releases a batch last frees its
+   * columns to it: it must take calls from any thread.
    */
-  public ExampleParser(ExampleSpec spec, PaddingSpec padding, ColumnMemory memory) {
+  public ExampleParser(ExampleSpec spec, PaddingSpec padding, DirectMemory memory) {
     this.spec = spec;
     List<FeatureSpec> wanted = spec.features();
     for (String name : padding.lengths().keySet()) {

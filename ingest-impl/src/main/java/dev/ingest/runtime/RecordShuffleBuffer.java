@@ -31,6 +31,13 @@ final class RecordShuffleBuffer {
   private int size;
   /** Scratch for {@link #sortByPosition}: packed (file, offset, slot) keys. */
   private long[] sortKeys;
+  // A record held aside while sorting (see holdAside).
+  private ByteBuf heldRecord;
+  private int heldFileIndex;
+  private Path heldFile;
+  private long heldOffset;
+  private long heldIndex;
+  private int heldDataCrc;
 
   // The record last sent out.
   private ByteBuf outRecord;
@@ -155,18 +162,13 @@ final class RecordShuffleBuffer {
       if ((sortKeys[start] & slotMask) == start) {
         continue; // in place, or placed already
       }
-      ByteBuf record = records[start];
-      int fileIndex = fileIndexes[start];
-      Path file = files[start];
-      long offset = offsets[start];
-      long index = indexes[start];
-      int dataCrc = dataCrcs[start];
+      holdAside(start);
       int hole = start;
       while (true) {
         int from = (int) (sortKeys[hole] & slotMask);
         sortKeys[hole] = (sortKeys[hole] & ~slotMask) | hole; // placed
         if (from == start) {
-          put(hole, record, fileIndex, file, offset, index, dataCrc);
+          putHeld(hole);
           break;
         }
         put(hole, records[from], fileIndexes[from], files[from], offsets[from], indexes[from],
@@ -225,14 +227,25 @@ final class RecordShuffleBuffer {
   }
 
   private void swap(int a, int b) {
-    ByteBuf record = records[a];
-    int fileIndex = fileIndexes[a];
-    Path file = files[a];
-    long offset = offsets[a];
-    long index = indexes[a];
-    int dataCrc = dataCrcs[a];
+    holdAside(a);
     put(a, records[b], fileIndexes[b], files[b], offsets[b], indexes[b], dataCrcs[b]);
-    put(b, record, fileIndex, file, offset, index, dataCrc);
+    putHeld(b);
+  }
+
+  /** Keeps slot {@code slot}'s record aside while sorting moves others over it. */
+  private void holdAside(int slot) {
+    heldRecord = records[slot];
+    heldFileIndex = fileIndexes[slot];
+    heldFile = files[slot];
+    heldOffset = offsets[slot];
+    heldIndex = indexes[slot];
+    heldDataCrc = dataCrcs[slot];
+  }
+
+  private void putHeld(int slot) {
+    put(slot, heldRecord, heldFileIndex, heldFile, heldOffset, heldIndex, heldDataCrc);
+    heldRecord = null;
+    heldFile = null;
   }
 
   /** Sends out one of the remaining records at the end of an epoch; false when empty. */

@@ -72,8 +72,8 @@ final class FileRecordCache implements RecordCache {
   private int cachedFiles;
   private long recordsServed;
 
-  /** @param files the pipeline's record files, sorted */
   /**
+   * @param files the pipeline's record files, sorted
    * @param readBuffers where the readers of the cache's files take their buffers from (the
    *     pipeline's pool, see {@link TFRecordReaderOptions#readBuffers()}), or {@code null} for
    *     Netty's

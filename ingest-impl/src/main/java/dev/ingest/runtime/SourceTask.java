@@ -69,12 +69,13 @@ final class SourceTask implements Runnable {
   static final int CHECK_HERE_FROM_BYTES = 2048;
   /**
    * Records at least this long stay in their read buffer when the cursor lends it ({@link
-   * StagedRecords}); shorter ones are copied into the unit's arena. Measured on 2 cores
+   * StagedRecords}); shorter ones are copied into the unit's arena, as is any record whose data
+   * CRC is left to the worker (under {@link #CHECK_HERE_FROM_BYTES}). Measured on 2 cores
    * (benchmarks README, fourth session of 2026-11-30): borrowing took 9% off the source's CPU per
-   * image record (3 KiB) and 11% off the workers', but tabular records (170 bytes) went 10-15%
-   * slower. A borrowed read buffer is kept until its units are parsed, so the reader goes on in
-   * another one, which is no longer in its core's cache; a short record's copy costs less than
-   * that.
+   * image record (3 KiB) and 11% off the workers', but with tabular records (170 bytes) all
+   * borrowed the workers spent 10-20% more per record. A borrowed read buffer is kept until its
+   * units are parsed, so the reader goes on in another one, no longer in its core's cache; a
+   * short record's copy costs less than that.
    */
   static final int BORROW_FROM_BYTES = 2048;
   /** The longest the source parks between looks at a full budget (a slow consumer frees bytes). */
@@ -315,7 +316,7 @@ final class SourceTask implements Runnable {
     if (!deferDataCrc) {
       staging.add(source, start, length, file, offset, index, borrow);
     } else if (length < CHECK_HERE_FROM_BYTES) {
-      staging.addUnchecked(source, start, length, file, offset, index, maskedDataCrc, borrow);
+      staging.addUnchecked(source, start, length, file, offset, index, maskedDataCrc);
     } else {
       int computed = MaskedCrc32c.of(dataCrc, source.internalNioBuffer(start, length));
       if (computed != maskedDataCrc) {

@@ -7,7 +7,6 @@ import dev.ingest.tfrecord.TFRecordReader;
 import dev.ingest.tfrecord.example.SerializedRecords;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
-import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.zip.CRC32C;
@@ -28,10 +27,11 @@ import java.util.zip.CRC32C;
  * <p><b>Copied</b> records go into the arena: those from read-ahead blocks and from the cache,
  * which are reused regardless of holders, and those from the shuffle buffer.
  *
- * <p>A record's data CRC is either checked before the record comes here (the {@code add}
- * methods) or left for {@link #checkDataCrcs} ({@link #addUnchecked}, which keeps the stored
- * CRC): the parse worker then checks it in parallel with the source, on bytes its core is about
- * to parse anyway. The source decides per record (by its size), so a batch may mix both.
+ * <p>A record's data CRC is either checked before the record comes here ({@link #add}) or left
+ * for {@link #checkDataCrcs} ({@link #addUnchecked}, which keeps the stored CRC and always
+ * copies): the parse worker then checks it over the arena's copy, in parallel with the source,
+ * on bytes its core is about to parse anyway. The source decides per record (by its size), so a
+ * batch may mix both.
  *
  * <p>Owned by one slot of the ring and handed between threads with the slot; {@link #release()}
  * gives the arena back at shutdown.
@@ -49,9 +49,6 @@ final class StagedRecords {
   private int[] uncheckedIndexes;
   private int[] storedDataCrcs;
   private int uncheckedRecords;
-  /** A view of a borrowed buffer for checking CRCs, and the buffer it views. */
-  private ByteBuffer crcView;
-  private ByteBuf crcViewOf;
 
   /**
    * @param readBuffers the pool the buffers of borrowed records came from: they go back there when
@@ -90,11 +87,11 @@ final class StagedRecords {
   }
 
   /**
-   * As {@link #add}, for a record whose data CRC the reader left unchecked: {@link
-   * #checkDataCrcs} compares its bytes with {@code storedMaskedDataCrc}.
+   * Copies in a record whose data CRC the reader left unchecked: {@link #checkDataCrcs} compares
+   * its bytes in the arena with {@code storedMaskedDataCrc}.
    */
   void addUnchecked(ByteBuf source, int start, int length, Path file, long offset, long index,
-      int storedMaskedDataCrc, boolean borrow) {
+      int storedMaskedDataCrc) {
     if (uncheckedRecords == storedDataCrcs.length) {
       uncheckedIndexes = Arrays.copyOf(uncheckedIndexes, uncheckedRecords * 2);
       storedDataCrcs = Arrays.copyOf(storedDataCrcs, uncheckedRecords * 2);
@@ -102,7 +99,7 @@ final class StagedRecords {
     uncheckedIndexes[uncheckedRecords] = records.size();
     storedDataCrcs[uncheckedRecords] = storedMaskedDataCrc;
     uncheckedRecords++;
-    add(source, start, length, file, offset, index, borrow);
+    add(source, start, length, file, offset, index, false);
   }
 
   /**
@@ -114,33 +111,14 @@ final class StagedRecords {
   CorruptRecordException checkDataCrcs(CRC32C crc) {
     for (int i = 0; i < uncheckedRecords; i++) {
       int record = uncheckedIndexes[i];
-      int computed = MaskedCrc32c.of(crc, bytesOf(record));
+      int computed = MaskedCrc32c.of(
+          crc, arena.internalNioBuffer(records.start(record), records.length(record)));
       if (computed != storedDataCrcs[i]) {
         return new CorruptRecordException(TFRecordReader.dataCrcProblem(records.file(record),
             records.offset(record), records.index(record), storedDataCrcs[i], computed));
       }
     }
     return null;
-  }
-
-  /**
-   * A record's bytes as a buffer for {@code CRC32C}. A borrowed buffer's own internal NIO view
-   * is its reader's (on another thread), so borrowed records are seen through a view of this
-   * one's, made once per buffer.
-   */
-  private ByteBuffer bytesOf(int record) {
-    ByteBuf buffer = records.buffer(record);
-    int start = records.start(record);
-    int length = records.length(record);
-    if (buffer == arena) {
-      return arena.internalNioBuffer(start, length);
-    }
-    if (buffer != crcViewOf) {
-      crcView = buffer.nioBuffer(0, buffer.capacity());
-      crcViewOf = buffer;
-    }
-    crcView.limit(start + length).position(start);
-    return crcView;
   }
 
   int size() {
@@ -162,8 +140,6 @@ final class StagedRecords {
     records.clear();
     arena.clear();
     uncheckedRecords = 0;
-    crcView = null;
-    crcViewOf = null;
     for (int i = 0; i < borrowedCount; i++) {
       readBuffers.giveBack(borrowed[i]);
       borrowed[i] = null;

@@ -86,16 +86,19 @@ class StagedRecordsTest {
   }
 
   @Test
-  void dataCrcsOfBorrowedRecordsAreCheckedWhereTheyLie() {
+  void recordsLeftUncheckedAreCopiedAndCheckedInTheArena() {
     StagedRecords staged = new StagedRecords(NETTY, new CountingMemory(), 8);
     ByteBuf buffer = filled(5000, 3);
     try {
-      staged.addUnchecked(buffer, 0, 1000, FILE, 0, 0, maskedCrc(buffer, 0, 1000), true);
-      staged.addUnchecked(buffer, 1000, 1000, FILE, 1016, 1, maskedCrc(buffer, 1000, 1000), false);
-      staged.addUnchecked(buffer, 2000, 1000, FILE, 2032, 2, maskedCrc(buffer, 2000, 1000), true);
-      assertThat(staged.checkDataCrcs(new CRC32C())).as("all three intact").isNull();
+      staged.addUnchecked(buffer, 0, 1000, FILE, 0, 0, maskedCrc(buffer, 0, 1000));
+      staged.addUnchecked(buffer, 2000, 1000, FILE, 2032, 2, maskedCrc(buffer, 2000, 1000));
+      assertThat(buffer.refCnt()).as("not borrowed").isEqualTo(1);
+      assertThat(staged.records().buffer(1)).isNotSameAs(buffer);
+      assertThat(staged.checkDataCrcs(new CRC32C())).as("both intact").isNull();
 
-      buffer.setByte(2500, buffer.getByte(2500) ^ 1); // the third record, after staging
+      ByteBuf copy = staged.records().buffer(1);
+      int at = staged.records().start(1) + 500;
+      copy.setByte(at, copy.getByte(at) ^ 1); // the second record's copy, after staging
       CorruptRecordException corrupt = staged.checkDataCrcs(new CRC32C());
       assertThat(corrupt).isNotNull();
       assertThat(corrupt.problem().kind()).isEqualTo(RecordProblem.Kind.DATA_CRC);

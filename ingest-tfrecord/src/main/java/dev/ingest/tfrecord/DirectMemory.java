@@ -11,8 +11,8 @@ import io.netty.buffer.ByteBufAllocator;
  *
  * <p>Why not just an allocator: buffers above the 32 KiB Netty's thread caches hold go back to
  * its arena when released, and Netty destroys a 4 MiB chunk whose last buffer is released. A
- * reader's 256 KiB buffer, released at the end of each file, made a pipeline over 4 MiB shards
- * destroy and map again about one chunk every six files.
+ * reader's 256 KiB buffer, released at the end of each file, made an image pipeline over 4 MiB
+ * shards allocate 357 chunks in a 9-second run (11 with the buffers kept).
  *
  * <p>Implementations say from which threads they may be called; the users say from which they
  * call (a parser's columns are freed by whichever thread releases their batch last).

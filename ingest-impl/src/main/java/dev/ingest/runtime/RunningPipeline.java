@@ -294,12 +294,7 @@ final class RunningPipeline implements BatchIterator {
     }
     wakeup.awake();
     if (waitEvent != null) {
-      waitEvent.end();
-      if (waitEvent.shouldCommit()) {
-        waitEvent.stage = CONSUMER;
-        waitEvent.waitingFor = StageWaitEvent.INPUT;
-        waitEvent.commit();
-      }
+      waitEvent.finish(CONSUMER, StageWaitEvent.INPUT);
     }
     long now = System.nanoTime();
     if (firstBatchNanos < 0) {

@@ -548,12 +548,7 @@ final class SourceTask implements Runnable {
         if (waitStart != 0) {
           clock.addOutputWait(System.nanoTime() - waitStart);
           if (event != null) {
-            event.end();
-            if (event.shouldCommit()) {
-              event.stage = STAGE;
-              event.waitingFor = StageWaitEvent.OUTPUT;
-              event.commit();
-            }
+            event.finish(STAGE, StageWaitEvent.OUTPUT);
           }
         }
         return sequence;

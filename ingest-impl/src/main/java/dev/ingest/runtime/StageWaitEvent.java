@@ -27,4 +27,14 @@ final class StageWaitEvent extends Event {
 
   @Label("Waiting for")
   String waitingFor;
+
+  /** Ends the wait and commits it, if the recording wants it, as {@code stage} waiting for what. */
+  void finish(String stage, String waitingFor) {
+    end();
+    if (shouldCommit()) {
+      this.stage = stage;
+      this.waitingFor = waitingFor;
+      commit();
+    }
+  }
 }

@@ -1,25 +1,39 @@
 package dev.ingest.runtime;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
 import java.nio.file.Path;
 import java.util.Arrays;
 
 /**
  * tf.data's shuffle buffer over serialized records: it fills up to its capacity, then each
- * record that comes in sends out a uniformly chosen one from the buffer; at the end of the epoch
- * the rest drain in random order. Every record comes out exactly once. Shuffling the serialized
+ * record that comes in replaces a uniformly chosen one, which goes out; at the end of the epoch
+ * the rest go out in random order. Every record comes out exactly once. Shuffling the serialized
  * records before parsing gives the same batches as shuffling parsed examples (parsing is one
  * record to one row), with the serialized bytes as the memory cost.
  *
- * <p>The buffer owns the record buffers it holds (each record copied into its own pooled buffer
- * by the caller, so that no read buffer stays pinned by a record waiting here) and hands that
- * ownership on with each record it sends out; {@link #releaseAll()} gives back what is left.
+ * <p>Each slot keeps a pooled buffer of its own, and a record is copied into its slot's buffer
+ * (so that no read buffer stays pinned by a record waiting here). The caller copies the chosen
+ * record out ({@link #chooseOut()}, then {@link #record(int)} and its position) before it
+ * {@link #put}s the new one in its place: the buffer is reused while it fits, and records of
+ * about one size never allocate once the buffer is full. The buffer holds its slots' capacity
+ * ({@link #capacityChange}) until {@link #releaseAll()}, slots emptied at the end of an epoch
+ * included, which the next epoch fills again.
  *
  * <p>For checkpoints, {@link #sortByPosition()} puts the records in (file, offset) order, and the
  * generator's state, with the records' positions, is what a resumed run restores (through {@link
- * #restore}) to continue with exactly the same choices. Confined to the source thread.
+ * #put} and {@link #restoreRandom}) to continue with exactly the same choices. Confined to the
+ * source thread.
  */
 final class RecordShuffleBuffer {
+  /** The least capacity a slot's buffer is given, in bytes. */
+  static final int MIN_SLOT_BYTES = 64;
+
+  private final ByteBufAllocator allocator;
+  /**
+   * Each slot's buffer, the record in bytes [0, length) of the first {@link #size} slots; the
+   * rest are empty slots' buffers kept for reuse, or {@code null}.
+   */
   private final ByteBuf[] records;
   /** Index of each record's file in the epoch's file list. */
   private final int[] fileIndexes;
@@ -39,14 +53,8 @@ final class RecordShuffleBuffer {
   private long heldIndex;
   private int heldDataCrc;
 
-  // The record last sent out.
-  private ByteBuf outRecord;
-  private Path outFile;
-  private long outOffset;
-  private long outIndex;
-  private int outDataCrc;
-
-  RecordShuffleBuffer(int capacity) {
+  RecordShuffleBuffer(int capacity, ByteBufAllocator allocator) {
+    this.allocator = allocator;
     records = new ByteBuf[capacity];
     fileIndexes = new int[capacity];
     files = new Path[capacity];
@@ -63,33 +71,6 @@ final class RecordShuffleBuffer {
     random = epochRandom;
   }
 
-  /**
-   * Takes a record, with where it came from and its stored masked data CRC (which travels with it
-   * unchecked, for the parse worker); returns true when that sent one out (see {@link
-   * #outRecord()}), false while the buffer is still filling.
-   */
-  boolean offer(ByteBuf record, int fileIndex, Path file, long offset, long index, int dataCrc) {
-    if (size < records.length) {
-      put(size++, record, fileIndex, file, offset, index, dataCrc);
-      return false;
-    }
-    int chosen = random.nextInt(size);
-    takeOut(chosen);
-    put(chosen, record, fileIndex, file, offset, index, dataCrc);
-    return true;
-  }
-
-  /**
-   * Puts a record back where a checkpoint had it: records are restored in the checkpoint's order,
-   * into a buffer just started for the epoch, whose generator then takes the checkpoint's state.
-   */
-  void restore(ByteBuf record, int fileIndex, Path file, long offset, long index, int dataCrc) {
-    if (size == records.length) {
-      throw new IllegalStateException("the checkpoint holds more records than the buffer");
-    }
-    put(size++, record, fileIndex, file, offset, index, dataCrc);
-  }
-
   /** Continues the epoch's random choices from a checkpoint's generator state. */
   void restoreRandom(long state) {
     random = new ShuffleRandom(state);
@@ -99,9 +80,88 @@ final class RecordShuffleBuffer {
     return size;
   }
 
-  /** The generator's state, for a checkpoint. */
-  long randomState() {
-    return random == null ? 0 : random.state();
+  boolean isFull() {
+    return size == records.length;
+  }
+
+  /**
+   * Chooses the record that goes out next, uniformly among those held: once the buffer is full,
+   * the one the next record replaces; at the end of an epoch, the next to {@link #remove}.
+   */
+  int chooseOut() {
+    if (size == 0) {
+      throw new IllegalStateException("the shuffle buffer is empty");
+    }
+    return random.nextInt(size);
+  }
+
+  /**
+   * How many more bytes of buffer slot {@code slot} holds once a record of {@code length} bytes
+   * is {@link #put} there: 0 when its buffer fits the record, negative when a smaller one
+   * replaces it. The caller reserves the growth before the put, and gives the shrinkage back.
+   */
+  long capacityChange(int slot, int length) {
+    ByteBuf buffer = records[slot];
+    if (fits(buffer, length)) {
+      return 0;
+    }
+    return (long) capacityFor(length) - (buffer == null ? 0 : buffer.capacity());
+  }
+
+  /**
+   * Copies a record into slot {@code slot}, with where it came from and its stored masked data
+   * CRC (which travels with it unchecked, for the parse worker). A slot below {@link #size()}
+   * must have had its record copied out already; slot {@link #size()} adds a record.
+   */
+  void put(int slot, ByteBuf source, int start, int length, int fileIndex, Path file,
+      long offset, long index, int dataCrc) {
+    if (slot > size || slot == records.length) {
+      throw new IllegalArgumentException("slot " + slot + " of a shuffle buffer holding " + size
+          + " of " + records.length + " records");
+    }
+    ByteBuf buffer = records[slot];
+    if (!fits(buffer, length)) {
+      if (buffer != null) {
+        buffer.release();
+      }
+      records[slot] = null; // a failed allocation leaves no released buffer behind
+      buffer = allocator.directBuffer(capacityFor(length));
+    }
+    buffer.clear().writeBytes(source, start, length);
+    place(slot, buffer, fileIndex, file, offset, index, dataCrc);
+    if (slot == size) {
+      size++;
+    }
+  }
+
+  /**
+   * Whether {@code buffer} can take a record of {@code length} bytes without wasting more than
+   * half of it: records that shrink for good give their memory back.
+   */
+  private static boolean fits(ByteBuf buffer, int length) {
+    return buffer != null && length <= buffer.capacity()
+        && buffer.capacity() <= 2L * Math.max(length, MIN_SLOT_BYTES);
+  }
+
+  /**
+   * A new slot buffer's capacity: the record's length rounded up to a quarter of its highest
+   * power of two (at most 25% more), so that a slot takes records a little longer than its first.
+   */
+  static int capacityFor(int length) {
+    if (length <= MIN_SLOT_BYTES) {
+      return MIN_SLOT_BYTES;
+    }
+    long step = Integer.highestOneBit(length) >> 2;
+    return (int) Math.min(Integer.MAX_VALUE, (length + step - 1) & -step);
+  }
+
+  /** The record in slot {@code slot}: a buffer whose readable bytes are the record's. */
+  ByteBuf record(int slot) {
+    return records[slot];
+  }
+
+  Path file(int slot) {
+    return files[slot];
   }
 
   int fileIndex(int slot) {
@@ -114,6 +174,15 @@ final class RecordShuffleBuffer {
 
   long index(int slot) {
     return indexes[slot];
+  }
+
+  int dataCrc(int slot) {
+    return dataCrcs[slot];
+  }
+
+  /** The generator's state, for a checkpoint. */
+  long randomState() {
+    return random == null ? 0 : random.state();
   }
 
   /**
@@ -171,7 +240,7 @@ final class RecordShuffleBuffer {
           putHeld(hole);
           break;
         }
-        put(hole, records[from], fileIndexes[from], files[from], offsets[from], indexes[from],
+        place(hole, records[from], fileIndexes[from], files[from], offsets[from], indexes[from],
             dataCrcs[from]);
         hole = from;
       }
@@ -228,7 +297,7 @@ final class RecordShuffleBuffer {
 
   private void swap(int a, int b) {
     holdAside(a);
-    put(a, records[b], fileIndexes[b], files[b], offsets[b], indexes[b], dataCrcs[b]);
+    place(a, records[b], fileIndexes[b], files[b], offsets[b], indexes[b], dataCrcs[b]);
     putHeld(b);
   }
 
@@ -243,67 +312,53 @@ final class RecordShuffleBuffer {
   }
 
   private void putHeld(int slot) {
-    put(slot, heldRecord, heldFileIndex, heldFile, heldOffset, heldIndex, heldDataCrc);
+    place(slot, heldRecord, heldFileIndex, heldFile, heldOffset, heldIndex, heldDataCrc);
     heldRecord = null;
     heldFile = null;
   }
 
-  /** Sends out one of the remaining records at the end of an epoch; false when empty. */
-  boolean drain() {
-    if (size == 0) {
-      return false;
+  /**
+   * Removes the record of slot {@code slot}, once copied out: the last record takes its slot, and
+   * its buffer is kept for the next epoch.
+   */
+  void remove(int slot) {
+    if (slot >= size) {
+      throw new IllegalArgumentException("slot " + slot + " of " + size + " records");
     }
-    int chosen = random.nextInt(size);
-    takeOut(chosen);
     size--;
-    if (chosen != size) {
-      put(chosen, records[size], fileIndexes[size], files[size], offsets[size], indexes[size],
+    ByteBuf emptied = records[slot];
+    if (slot != size) {
+      place(slot, records[size], fileIndexes[size], files[size], offsets[size], indexes[size],
           dataCrcs[size]);
+      records[size] = emptied;
     }
-    records[size] = null;
     files[size] = null;
-    return true;
   }
 
-  ByteBuf outRecord() {
-    return outRecord;
+  /** Bytes of buffer the slots hold, empty ones included. */
+  long heldBytes() {
+    long bytes = 0;
+    for (ByteBuf buffer : records) {
+      bytes += buffer == null ? 0 : buffer.capacity();
+    }
+    return bytes;
   }
 
-  Path outFile() {
-    return outFile;
-  }
-
-  long outOffset() {
-    return outOffset;
-  }
-
-  long outIndex() {
-    return outIndex;
-  }
-
-  int outDataCrc() {
-    return outDataCrc;
-  }
-
-  /** Releases every record still held. */
-  void releaseAll() {
-    for (int i = 0; i < size; i++) {
-      records[i].release();
-      records[i] = null;
+  /** Releases every slot's buffer, empty ones included; returns how many bytes they held. */
+  long releaseAll() {
+    long released = heldBytes();
+    for (int i = 0; i < records.length; i++) {
+      if (records[i] != null) {
+        records[i].release();
+        records[i] = null;
+      }
       files[i] = null;
     }
     size = 0;
+    return released;
   }
 
-  private void takeOut(int slot) {
-    outRecord = records[slot];
-    outFile = files[slot];
-    outOffset = offsets[slot];
-    outIndex = indexes[slot];
-    outDataCrc = dataCrcs[slot];
-  }
-
-  private void put(int slot, ByteBuf record, int fileIndex, Path file, long offset, long index,
+  private void place(int slot, ByteBuf record, int fileIndex, Path file, long offset, long index,
       int dataCrc) {
     records[slot] = record;
     fileIndexes[slot] = fileIndex;

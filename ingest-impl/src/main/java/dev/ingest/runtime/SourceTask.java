@@ -28,8 +28,8 @@ import java.util.zip.CRC32C;
  * BatchAssemblyTask} turns into batches when filters drop records). A record of {@link
  * #BORROW_FROM_BYTES} or more read on this thread is borrowed where the reader read it (the unit
  * holds the read buffer; the reader goes on in another, see {@link StagedRecords}); others are
- * copied into the unit's arena (and, when shuffling, first into a buffer of their own while
- * they wait in the shuffle buffer).
+ * copied into the unit's arena (and, when shuffling, first into their shuffle buffer slot's
+ * own buffer while they wait there: see {@link RecordShuffleBuffer}).
  *
  * <p>Under the {@code fail} policy the readers check each record's framing and length CRC but leave
  * its data CRC to the parse worker that takes the record's batch (a pass over bytes that worker is
@@ -161,7 +161,8 @@ final class SourceTask implements Runnable {
     this.clock = clock;
     this.allocator = allocator;
     this.readBuffers = readBuffers;
-    this.shuffle = spec.shuffleBufferSize() > 0 ? new RecordShuffleBuffer(spec.shuffleBufferSize()) : null;
+    this.shuffle = spec.shuffleBufferSize() > 0
+        ? new RecordShuffleBuffer(spec.shuffleBufferSize(), allocator) : null;
     this.staging = new StagedRecords(allocator, readBuffers, spec.batchSize());
     // Cached bytes stay for the pipeline's life: they join the bytes only this thread holds.
     this.cache = RecordCache.of(spec, files, allocator, readBuffers,
@@ -273,20 +274,25 @@ final class SourceTask implements Runnable {
             }
             continue;
           }
-          if (!reserve(records.length(), "the shuffle buffer")) {
-            return;
-          }
-          ByteBuf copy = allocator.directBuffer(records.length());
-          copy.writeBytes(records.buffer(), records.start(), records.length());
-          if (shuffle.offer(copy, records.fileIndex(), records.file(), records.offset(),
-                  records.indexInFile(), records.maskedDataCrc())
-              && !addShuffled()) {
+          // Once the buffer is full, the record the new one replaces goes to the batch first.
+          boolean full = shuffle.isFull();
+          int slot = full ? shuffle.chooseOut() : shuffle.size();
+          if (full && !stageShuffled(slot)
+              || !putShuffled(slot, records.buffer(), records.start(), records.length(),
+                  records.fileIndex(), records.file(), records.offset(), records.indexInFile(),
+                  records.maskedDataCrc())
+              || full && !publishIfFull()) {
             return;
           }
         }
       }
-      while (shuffle != null && shuffle.drain()) {
-        if (!addShuffled()) {
+      while (shuffle != null && shuffle.size() > 0) {
+        int slot = shuffle.chooseOut();
+        if (!stageShuffled(slot)) {
+          return;
+        }
+        shuffle.remove(slot);
+        if (!publishIfFull()) {
           return;
         }
       }
@@ -310,6 +316,21 @@ final class SourceTask implements Runnable {
    */
   private boolean add(ByteBuf source, int start, int length, Path file, long offset, long index,
       int maskedDataCrc, boolean borrow) throws CorruptRecordException {
+    return stage(source, start, length, file, offset, index, maskedDataCrc, borrow)
+        && publishIfFull();
+  }
+
+  /** Publishes the staged batch once it is full; false when the pipeline must stop. */
+  private boolean publishIfFull() throws CorruptRecordException {
+    return staging.size() < spec.batchSize() || publishBatch();
+  }
+
+  /**
+   * Adds a record to the staging batch, as {@link #add} does, without publishing it: false when
+   * the pipeline must stop.
+   */
+  private boolean stage(ByteBuf source, int start, int length, Path file, long offset,
+      long index, int maskedDataCrc, boolean borrow) throws CorruptRecordException {
     if (!reserve(length, "a batch's records")) {
       return false;
     }
@@ -326,7 +347,7 @@ final class SourceTask implements Runnable {
       staging.add(source, start, length, file, offset, index, borrow);
     }
     stagedSinceCheckpoint++;
-    return staging.size() < spec.batchSize() || publishBatch();
+    return true;
   }
 
   /**
@@ -358,14 +379,15 @@ final class SourceTask implements Runnable {
               + checkpoint.shuffledOffset(i) + " of " + epochFiles.get(file)
               + ", past the file's last record");
         }
-        int length = reader.recordLength();
-        if (!reserve(length, "the shuffle buffer")) {
+        if (shuffle.isFull()) {
+          throw new IllegalArgumentException("the state's shuffle buffer holds more than "
+              + spec.shuffleBufferSize() + " records");
+        }
+        if (!putShuffled(shuffle.size(), reader.buffer(), reader.recordStart(),
+            reader.recordLength(), file, epochFiles.get(file), checkpoint.shuffledOffset(i),
+            checkpoint.shuffledIndex(i), reader.recordMaskedDataCrc())) {
           return false;
         }
-        ByteBuf copy = allocator.directBuffer(length);
-        copy.writeBytes(reader.buffer(), reader.recordStart(), length);
-        shuffle.restore(copy, file, epochFiles.get(file), checkpoint.shuffledOffset(i),
-            checkpoint.shuffledIndex(i), reader.recordMaskedDataCrc());
       }
     } finally {
       if (reader != null) {
@@ -401,18 +423,33 @@ final class SourceTask implements Runnable {
         shuffledOffsets, shuffledIndexes);
   }
 
-  /** Adds the record the shuffle buffer just sent out, and gives back its buffer. */
-  private boolean addShuffled() throws CorruptRecordException {
-    ByteBuf record = shuffle.outRecord();
-    // The record moves from the shuffle buffer to the staged batch: count it there instead.
-    budget.release(record.readableBytes());
-    ownBytes -= record.readableBytes();
-    try {
-      return add(record, record.readerIndex(), record.readableBytes(), shuffle.outFile(),
-          shuffle.outOffset(), shuffle.outIndex(), shuffle.outDataCrc(), false);
-    } finally {
-      record.release();
+  /**
+   * Copies the shuffle buffer's record in {@code slot} to the staging batch (not published yet:
+   * the record that replaces it goes in first, so that a checkpoint finds it in the buffer).
+   */
+  private boolean stageShuffled(int slot) throws CorruptRecordException {
+    ByteBuf record = shuffle.record(slot);
+    return stage(record, record.readerIndex(), record.readableBytes(), shuffle.file(slot),
+        shuffle.offset(slot), shuffle.index(slot), shuffle.dataCrc(slot), false);
+  }
+
+  /**
+   * Copies a record into the shuffle buffer's {@code slot}, its record copied out already (or the
+   * slot after the last), with the budget for any buffer that grows. False when the pipeline
+   * must stop.
+   */
+  private boolean putShuffled(int slot, ByteBuf source, int start, int length, int fileIndex,
+      Path file, long offset, long index, int maskedDataCrc) {
+    long change = shuffle.capacityChange(slot, length);
+    if (change > 0 && !reserve(change, "the shuffle buffer")) {
+      return false;
     }
+    shuffle.put(slot, source, start, length, fileIndex, file, offset, index, maskedDataCrc);
+    if (change < 0) {
+      budget.release(-change);
+      ownBytes += change;
+    }
+    return true;
   }
 
   /**

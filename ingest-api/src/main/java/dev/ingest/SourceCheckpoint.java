@@ -42,12 +42,10 @@ public final class SourceCheckpoint {
   private final long[] cycleOffsets;
   private final long[] cycleRecords;
   private final long shuffleRandom;
-  private final int[] shuffledFiles;
-  private final long[] shuffledOffsets;
-  private final long[] shuffledIndexes;
+  private final ShufflePositions shuffled;
 
   /**
-   * Takes ownership of the arrays (the runtime builds them fresh for each checkpoint).
+   * Takes ownership of the arrays.
    *
    * @param epoch the epoch being read
    * @param unitInEpoch units of records the source had formed in this epoch before this point
@@ -68,6 +66,22 @@ public final class SourceCheckpoint {
       int takenFromSlot, int shardTurn, int[] cycleFiles, long[] cycleOffsets,
       long[] cycleRecords, long shuffleRandom, int[] shuffledFiles, long[] shuffledOffsets,
       long[] shuffledIndexes) {
+    this(epoch, unitInEpoch, filesDigest, nextFile, slot, takenFromSlot, shardTurn, cycleFiles,
+        cycleOffsets, cycleRecords, shuffleRandom,
+        ShufflePositions.of(shuffledFiles, shuffledOffsets, shuffledIndexes));
+  }
+
+  /**
+   * Takes ownership of the arrays (the runtime builds them fresh for each checkpoint), with the
+   * shuffle buffer's record positions as {@link ShufflePositions}.
+   *
+   * @param shuffled per buffered record, its file, byte offset and index in the file, sorted
+   * @see #SourceCheckpoint(long, long, String, int, int, int, int, int[], long[], long[], long,
+   *     int[], long[], long[]) the other parameters
+   */
+  public SourceCheckpoint(long epoch, long unitInEpoch, String filesDigest, int nextFile, int slot,
+      int takenFromSlot, int shardTurn, int[] cycleFiles, long[] cycleOffsets,
+      long[] cycleRecords, long shuffleRandom, ShufflePositions shuffled) {
     this.epoch = epoch;
     this.unitInEpoch = unitInEpoch;
     this.filesDigest = Objects.requireNonNull(filesDigest, "filesDigest");
@@ -79,20 +93,15 @@ public final class SourceCheckpoint {
     this.cycleOffsets = cycleOffsets;
     this.cycleRecords = cycleRecords;
     this.shuffleRandom = shuffleRandom;
-    this.shuffledFiles = shuffledFiles;
-    this.shuffledOffsets = shuffledOffsets;
-    this.shuffledIndexes = shuffledIndexes;
+    this.shuffled = Objects.requireNonNull(shuffled, "shuffled");
     if (epoch < 0 || unitInEpoch < 0 || nextFile < 0 || slot < 0 || takenFromSlot < 0
         || shardTurn < 0 || cycleOffsets.length != cycleFiles.length
         || cycleRecords.length != cycleFiles.length
-        || shuffledOffsets.length != shuffledFiles.length
-        || shuffledIndexes.length != shuffledFiles.length
         || (cycleFiles.length > 0 && slot >= cycleFiles.length)) {
       throw new IllegalArgumentException("impossible checkpoint: epoch " + epoch + ", unit "
           + unitInEpoch + ", next file " + nextFile + ", slot " + slot + " of "
           + cycleFiles.length + ", taken " + takenFromSlot + ", shard turn " + shardTurn
-          + ", arrays of " + cycleOffsets.length + "/" + cycleRecords.length + " and "
-          + shuffledOffsets.length + "/" + shuffledIndexes.length);
+          + ", arrays of " + cycleOffsets.length + "/" + cycleRecords.length);
     }
   }
 
@@ -147,19 +156,24 @@ public final class SourceCheckpoint {
 
   /** Records in the shuffle buffer. */
   public int shuffled() {
-    return shuffledFiles.length;
+    return shuffled.size();
   }
 
   public int shuffledFile(int i) {
-    return shuffledFiles[i];
+    return shuffled.file(i);
   }
 
   public long shuffledOffset(int i) {
-    return shuffledOffsets[i];
+    return shuffled.offset(i);
   }
 
   public long shuffledIndex(int i) {
-    return shuffledIndexes[i];
+    return shuffled.index(i);
+  }
+
+  /** Where the shuffle buffer's records lie, in (file, offset) order. */
+  public ShufflePositions shufflePositions() {
+    return shuffled;
   }
 
   // ---- serialized form (see PipelineState) ---------------------------------------------------
@@ -194,24 +208,8 @@ public final class SourceCheckpoint {
    * compressed (records of similar sizes give runs of similar deltas), then base64.
    */
   String shuffleLine() {
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream(shuffledFiles.length * 4);
-    int previousFile = 0;
-    long previousOffset = 0;
-    long previousIndex = 0;
-    for (int i = 0; i < shuffledFiles.length; i++) {
-      boolean sameFile = i > 0 && shuffledFiles[i] == previousFile;
-      if (i > 0 && (shuffledFiles[i] < previousFile
-          || sameFile && (shuffledOffsets[i] <= previousOffset || shuffledIndexes[i] < previousIndex))) {
-        throw new IllegalStateException("shuffle positions are not sorted by file and offset");
-      }
-      writeVarint(bytes, shuffledFiles[i] - (i == 0 ? 0 : previousFile));
-      writeVarint(bytes, shuffledOffsets[i] - (sameFile ? previousOffset : 0));
-      writeVarint(bytes, shuffledIndexes[i] - (sameFile ? previousIndex : 0));
-      previousFile = shuffledFiles[i];
-      previousOffset = shuffledOffsets[i];
-      previousIndex = shuffledIndexes[i];
-    }
-    return shuffledFiles.length + " " + Base64.getEncoder().encodeToString(deflate(bytes.toByteArray()));
+    return shuffled.size() + " "
+        + Base64.getEncoder().encodeToString(deflate(shuffled.varints()));
   }
 
   /** Reads the lines {@link #headerLine()} and the others wrote; throws naming what is wrong. */
@@ -237,9 +235,10 @@ public final class SourceCheckpoint {
     long shuffleRandom = numbers("shuffle_random", random, 1, 1)[0];
     String[] shuffleWords = shuffle.trim().split(" ");
     int count = Math.toIntExact(numbers("shuffle", shuffleWords[0], 1, 1)[0]);
-    int[] files = new int[count];
-    long[] offsets = new long[count];
-    long[] indexes = new long[count];
+    ShufflePositions shuffled = ShufflePositions.NONE;
+    if (count < 0) {
+      throw new IllegalArgumentException("the state's shuffle line counts " + count + " records");
+    }
     if (count > 0) {
       if (shuffleWords.length != 2) {
         throw new IllegalArgumentException("the state's shuffle line has no positions");
@@ -251,22 +250,11 @@ public final class SourceCheckpoint {
         throw new IllegalArgumentException("the state's shuffle positions are not base64", e);
       }
       // Three varints of at most 10 bytes a record: anything longer is not a state's.
-      bytes = inflate(bytes, 30L * count);
-      int[] at = {0};
-      for (int i = 0; i < count; i++) {
-        files[i] = Math.toIntExact((i == 0 ? 0 : files[i - 1]) + readVarint(bytes, at));
-        boolean sameFile = i > 0 && files[i] == files[i - 1];
-        offsets[i] = (sameFile ? offsets[i - 1] : 0) + readVarint(bytes, at);
-        indexes[i] = (sameFile ? indexes[i - 1] : 0) + readVarint(bytes, at);
-      }
-      if (at[0] != bytes.length) {
-        throw new IllegalArgumentException("the state's shuffle positions hold "
-            + (bytes.length - at[0]) + " bytes more than " + count + " records need");
-      }
+      shuffled = ShufflePositions.parse(count, inflate(bytes, 30L * count));
     }
     return new SourceCheckpoint(head[0], head[1], headWords[2], Math.toIntExact(turn[0]),
         Math.toIntExact(turn[1]), Math.toIntExact(turn[2]), Math.toIntExact(turn[3]), cycleFiles,
-        cycleOffsets, cycleRecords, shuffleRandom, files, offsets, indexes);
+        cycleOffsets, cycleRecords, shuffleRandom, shuffled);
   }
 
   /** The first {@code numeric} of {@code words} space-separated words, as longs. */
@@ -330,32 +318,6 @@ public final class SourceCheckpoint {
     }
   }
 
-  private static void writeVarint(ByteArrayOutputStream out, long value) {
-    if (value < 0) {
-      throw new IllegalStateException("negative position delta " + value);
-    }
-    while ((value & ~0x7FL) != 0) {
-      out.write((int) (value & 0x7F) | 0x80);
-      value >>>= 7;
-    }
-    out.write((int) value);
-  }
-
-  private static long readVarint(byte[] bytes, int[] at) {
-    long value = 0;
-    for (int shift = 0; shift < 64; shift += 7) {
-      if (at[0] >= bytes.length) {
-        throw new IllegalArgumentException("the state's shuffle positions end in the middle");
-      }
-      byte b = bytes[at[0]++];
-      value |= (long) (b & 0x7F) << shift;
-      if (b >= 0) {
-        return value;
-      }
-    }
-    throw new IllegalArgumentException("the state's shuffle positions hold a malformed number");
-  }
-
   @Override
   public boolean equals(Object other) {
     return other instanceof SourceCheckpoint that
@@ -366,21 +328,19 @@ public final class SourceCheckpoint {
         && Arrays.equals(cycleFiles, that.cycleFiles)
         && Arrays.equals(cycleOffsets, that.cycleOffsets)
         && Arrays.equals(cycleRecords, that.cycleRecords)
-        && Arrays.equals(shuffledFiles, that.shuffledFiles)
-        && Arrays.equals(shuffledOffsets, that.shuffledOffsets)
-        && Arrays.equals(shuffledIndexes, that.shuffledIndexes);
+        && shuffled.equals(that.shuffled);
   }
 
   @Override
   public int hashCode() {
     return Objects.hash(epoch, unitInEpoch, filesDigest, nextFile, slot, shuffleRandom,
-        Arrays.hashCode(cycleOffsets), Arrays.hashCode(shuffledOffsets));
+        Arrays.hashCode(cycleOffsets), shuffled);
   }
 
   @Override
   public String toString() {
     return "SourceCheckpoint[epoch " + epoch + ", unit " + unitInEpoch + ", interleave "
-        + interleaveLine() + ", cycle " + cycleLine() + ", " + shuffledFiles.length
+        + interleaveLine() + ", cycle " + cycleLine() + ", " + shuffled.size()
         + " records shuffled]";
   }
 }

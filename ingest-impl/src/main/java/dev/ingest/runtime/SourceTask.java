@@ -5,6 +5,7 @@ import com.lmax.disruptor.RingBuffer;
 import dev.ingest.CorruptRecordException;
 import dev.ingest.CorruptionPolicy;
 import dev.ingest.PipelineSpec;
+import dev.ingest.ShufflePositions;
 import dev.ingest.SourceCheckpoint;
 import dev.ingest.tfrecord.Compression;
 import dev.ingest.tfrecord.DirectMemory;
@@ -91,6 +92,8 @@ final class SourceTask implements Runnable {
   private final ByteBufAllocator allocator;
   private final DirectMemory readBuffers;
   private final RecordShuffleBuffer shuffle;
+  /** Encodes the shuffle buffer's positions at each checkpoint (its scratch kept between them). */
+  private final ShufflePositions.Writer shufflePositions = new ShufflePositions.Writer();
   /** The record cache ({@code cache()}, in memory or in files), or {@code null}. */
   private final RecordCache cache;
   private final Backoff fullBudget = new Backoff(FULL_BUDGET_MAX_PARK_NANOS);
@@ -405,22 +408,17 @@ final class SourceTask implements Runnable {
     long[] cycleOffsets = new long[slots];
     long[] cycleRecords = new long[slots];
     interleave.captureCycle(cycleFiles, cycleOffsets, cycleRecords);
-    int buffered = shuffle == null ? 0 : shuffle.size();
-    int[] shuffledFiles = new int[buffered];
-    long[] shuffledOffsets = new long[buffered];
-    long[] shuffledIndexes = new long[buffered];
+    ShufflePositions shuffled = ShufflePositions.NONE;
     if (shuffle != null) {
       shuffle.sortByPosition();
-      for (int i = 0; i < buffered; i++) {
-        shuffledFiles[i] = shuffle.fileIndex(i);
-        shuffledOffsets[i] = shuffle.offset(i);
-        shuffledIndexes[i] = shuffle.index(i);
+      for (int i = 0; i < shuffle.size(); i++) {
+        shufflePositions.add(shuffle.fileIndex(i), shuffle.offset(i), shuffle.index(i));
       }
+      shuffled = shufflePositions.finish();
     }
     return new SourceCheckpoint(epoch, batchInEpoch, filesDigest, interleave.nextFile(),
         interleave.slot(), interleave.takenFromSlot(), interleave.shardTurn(), cycleFiles,
-        cycleOffsets, cycleRecords, shuffle == null ? 0 : shuffle.randomState(), shuffledFiles,
-        shuffledOffsets, shuffledIndexes);
+        cycleOffsets, cycleRecords, shuffle == null ? 0 : shuffle.randomState(), shuffled);
   }
 
   /**

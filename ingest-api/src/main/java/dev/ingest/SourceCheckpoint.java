@@ -45,7 +45,8 @@ public final class SourceCheckpoint {
   private final ShufflePositions shuffled;
 
   /**
-   * Takes ownership of the arrays.
+   * Takes ownership of the cycle's arrays; the shuffle buffer's positions are packed into {@link
+   * ShufflePositions}.
    *
    * @param epoch the epoch being read
    * @param unitInEpoch units of records the source had formed in this epoch before this point
@@ -61,6 +62,8 @@ public final class SourceCheckpoint {
    * @param shuffledFiles per buffered record, its file (index in the epoch's list)
    * @param shuffledOffsets per buffered record, its byte offset
    * @param shuffledIndexes per buffered record, its index in its file
+   * @throws IllegalArgumentException when the arrays' lengths disagree, or the shuffled positions
+   *     are not sorted by (file, offset), as the source sorts them
    */
   public SourceCheckpoint(long epoch, long unitInEpoch, String filesDigest, int nextFile, int slot,
       int takenFromSlot, int shardTurn, int[] cycleFiles, long[] cycleOffsets,
@@ -72,8 +75,8 @@ public final class SourceCheckpoint {
   }
 
   /**
-   * Takes ownership of the arrays (the runtime builds them fresh for each checkpoint), with the
-   * shuffle buffer's record positions as {@link ShufflePositions}.
+   * Takes ownership of the cycle's arrays (the runtime builds them fresh for each checkpoint),
+   * with the shuffle buffer's record positions as {@link ShufflePositions}.
    *
    * @param shuffled per buffered record, its file, byte offset and index in the file, sorted
    * @see #SourceCheckpoint(long, long, String, int, int, int, int, int[], long[], long[], long,

@@ -266,38 +266,19 @@ final class SourceTask implements Runnable {
           pendingCheckpoint = restore;
           restore = null;
         }
+        // Per record, a method call: this loop runs for a whole epoch, so the JIT compiles it
+        // on the stack, and recompiled that version after epochs ended; the bodies it calls
+        // compile as methods of their own.
         while (records.advance()) {
           recordsThisEpoch++;
           clock.addElements(1);
-          if (shuffle == null) {
-            boolean borrow = records.lendsBuffer() && records.length() >= BORROW_FROM_BYTES;
-            if (!add(records.buffer(), records.start(), records.length(), records.file(),
-                records.offset(), records.indexInFile(), records.maskedDataCrc(), borrow)) {
-              return;
-            }
-            continue;
-          }
-          // Once the buffer is full, the record the new one replaces goes to the batch first.
-          boolean full = shuffle.isFull();
-          int slot = full ? shuffle.chooseOut() : shuffle.size();
-          if (full && !stageShuffled(slot)
-              || !putShuffled(slot, records.buffer(), records.start(), records.length(),
-                  records.fileIndex(), records.file(), records.offset(), records.indexInFile(),
-                  records.maskedDataCrc())
-              || full && !publishIfFull()) {
+          if (!(shuffle == null ? addRead(records) : shuffleIn(records))) {
             return;
           }
         }
       }
-      while (shuffle != null && shuffle.size() > 0) {
-        int slot = shuffle.chooseOut();
-        if (!stageShuffled(slot)) {
-          return;
-        }
-        shuffle.remove(slot);
-        if (!publishIfFull()) {
-          return;
-        }
+      if (shuffle != null && !drainShuffle()) {
+        return;
       }
       if (staging.size() > 0) {
         if (dropRemainder) {
@@ -310,6 +291,45 @@ final class SourceTask implements Runnable {
         return; // Nothing to repeat: an endless repeat of nothing would spin.
       }
     }
+  }
+
+  /** Adds the record just read to the staging batch; false when the pipeline must stop. */
+  private boolean addRead(InterleavedRecords records) throws CorruptRecordException {
+    boolean borrow = records.lendsBuffer() && records.length() >= BORROW_FROM_BYTES;
+    return add(records.buffer(), records.start(), records.length(), records.file(),
+        records.offset(), records.indexInFile(), records.maskedDataCrc(), borrow);
+  }
+
+  /**
+   * Puts the record just read into the shuffle buffer; once it is full, the record the new one
+   * replaces goes to the staging batch first. False when the pipeline must stop.
+   */
+  private boolean shuffleIn(InterleavedRecords records) throws CorruptRecordException {
+    boolean full = shuffle.isFull();
+    int slot = full ? shuffle.chooseOut() : shuffle.size();
+    return (!full || stageShuffled(slot))
+        && putShuffled(slot, records.buffer(), records.start(), records.length(),
+            records.fileIndex(), records.file(), records.offset(), records.indexInFile(),
+            records.maskedDataCrc())
+        && (!full || publishIfFull());
+  }
+
+  /**
+   * At the end of an epoch, sends the shuffle buffer's records to the batches in random order;
+   * false when the pipeline must stop.
+   */
+  private boolean drainShuffle() throws CorruptRecordException {
+    while (shuffle.size() > 0) {
+      int slot = shuffle.chooseOut();
+      if (!stageShuffled(slot)) {
+        return false;
+      }
+      shuffle.remove(slot);
+      if (!publishIfFull()) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /**

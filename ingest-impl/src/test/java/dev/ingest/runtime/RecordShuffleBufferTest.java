@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.function.IntSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -37,6 +38,15 @@ class RecordShuffleBufferTest {
     byte[] bytes = new byte[length];
     random.nextBytes(bytes);
     return new Entry(fileIndex, offset, i, random.nextInt(), bytes);
+  }
+
+  /** {@code count} records at packable positions, of the lengths {@code length} gives. */
+  private static List<Entry> entries(SplittableRandom random, int count, IntSupplier length) {
+    List<Entry> entries = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      entries.add(entry(random, i, length.getAsInt(), 4096));
+    }
+    return entries;
   }
 
   private static void put(RecordShuffleBuffer buffer, int slot, Entry entry) {
@@ -121,10 +131,8 @@ class RecordShuffleBufferTest {
       // Varying sizes make slots reuse, grow and shrink their buffers; the second epoch starts
       // on the buffers the first left empty.
       for (int epoch = 0; epoch < 3; epoch++) {
-        List<Entry> entries = new ArrayList<>();
-        for (int i = 0; i < 400; i++) {
-          entries.add(entry(random, i, 1 + random.nextInt(epoch == 1 ? 3000 : 300), 4096));
-        }
+        int longest = epoch == 1 ? 3000 : 300;
+        List<Entry> entries = entries(random, 400, () -> 1 + random.nextInt(longest));
         assertSameRecords(epoch(buffer, epoch, entries), modelEpoch(50, epoch, entries));
       }
     } finally {
@@ -137,10 +145,7 @@ class RecordShuffleBufferTest {
     SplittableRandom random = new SplittableRandom(5);
     RecordShuffleBuffer buffer = new RecordShuffleBuffer(20, allocator);
     try {
-      List<Entry> entries = new ArrayList<>();
-      for (int i = 0; i < 500; i++) {
-        entries.add(entry(random, i, 3000 + random.nextInt(40), 4096));
-      }
+      List<Entry> entries = entries(random, 500, () -> 3000 + random.nextInt(40));
       epoch(buffer, 1, entries);
       assertThat(allocator.allocations).isEqualTo(20);
       epoch(buffer, 2, entries);

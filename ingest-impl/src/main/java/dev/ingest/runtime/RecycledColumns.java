@@ -3,7 +3,6 @@ package dev.ingest.runtime;
 import dev.ingest.tfrecord.DirectMemory;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
-import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
@@ -16,8 +15,9 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  * releasing them went to the arena, under its lock, on the consumer's thread: 10-25 µs per batch
  * of 256 image or text records on 2 cores. Worse, Netty destroys a 4 MiB chunk whose last buffer
  * is freed (unless it is among its newest chunks) and the next batch's worker maps a new one: a
- * text pipeline churned about 40 chunks a second that way. Kept here, a release is an offer to a
- * queue and the next allocation of that size a poll.
+ * text pipeline churned about 40 chunks a second that way. Kept here, a release is a push on a
+ * stack and the next allocation of that size a pop: the buffer given back last is the likeliest
+ * to be in a cache still (see {@link KeptBuffers}).
  *
  * <p>Sizes from {@link #SMALLEST_KEPT} to {@link #LARGEST_KEPT} are rounded up to one of four
  * sizes per power of two (at most a quarter more), so that a column whose size varies a little
@@ -37,7 +37,7 @@ final class RecycledColumns implements DirectMemory, AutoCloseable {
 
   private final ByteBufAllocator allocator;
   private final int keptPerSize;
-  private final AtomicReferenceArray<ArrayBlockingQueue<ByteBuf>> kept =
+  private final AtomicReferenceArray<KeptBuffers> kept =
       new AtomicReferenceArray<>(SIZES);
   private volatile boolean closed;
 
@@ -62,7 +62,7 @@ final class RecycledColumns implements DirectMemory, AutoCloseable {
       return allocator.directBuffer(bytes, bytes);
     }
     int size = sizeFor(bytes);
-    ByteBuf reused = queue(size).poll();
+    ByteBuf reused = kept(size).poll();
     if (reused != null) {
       return reused;
     }
@@ -78,12 +78,12 @@ final class RecycledColumns implements DirectMemory, AutoCloseable {
       return;
     }
     int size = sizeFor(capacity);
-    if (bytesOf(size) != capacity || !queue(size).offer(buffer)) {
+    if (bytesOf(size) != capacity || !kept(size).offer(buffer)) {
       buffer.release();
       return;
     }
     if (closed) {
-      releaseKept(); // close() may have emptied the queues before this offer
+      releaseKept(); // close() may have emptied the stacks before this offer
     }
   }
 
@@ -98,30 +98,30 @@ final class RecycledColumns implements DirectMemory, AutoCloseable {
   int keptCount() {
     int count = 0;
     for (int size = 0; size < SIZES; size++) {
-      ArrayBlockingQueue<ByteBuf> queue = kept.get(size);
-      count += queue == null ? 0 : queue.size();
+      KeptBuffers stack = kept.get(size);
+      count += stack == null ? 0 : stack.size();
     }
     return count;
   }
 
   private void releaseKept() {
     for (int size = 0; size < SIZES; size++) {
-      ArrayBlockingQueue<ByteBuf> queue = kept.get(size);
-      if (queue != null) {
-        for (ByteBuf buffer = queue.poll(); buffer != null; buffer = queue.poll()) {
+      KeptBuffers stack = kept.get(size);
+      if (stack != null) {
+        for (ByteBuf buffer = stack.poll(); buffer != null; buffer = stack.poll()) {
           buffer.release();
         }
       }
     }
   }
 
-  private ArrayBlockingQueue<ByteBuf> queue(int size) {
-    ArrayBlockingQueue<ByteBuf> queue = kept.get(size);
-    if (queue == null) {
-      kept.compareAndSet(size, null, new ArrayBlockingQueue<>(keptPerSize));
-      queue = kept.get(size);
+  private KeptBuffers kept(int size) {
+    KeptBuffers stack = kept.get(size);
+    if (stack == null) {
+      kept.compareAndSet(size, null, new KeptBuffers(keptPerSize));
+      stack = kept.get(size);
     }
-    return queue;
+    return stack;
   }
 
   /**
@@ -142,5 +142,44 @@ final class RecycledColumns implements DirectMemory, AutoCloseable {
   static int bytesOf(int size) {
     int exponent = SMALLEST_SHIFT + size / SIZES_PER_DOUBLING;
     return (1 << exponent) + (size % SIZES_PER_DOUBLING) * (1 << (exponent - 2));
+  }
+
+  /**
+   * The buffers kept of one size, the last given back taken first: it was written or read most
+   * recently, so its memory is the likeliest to be in a cache still. Taken oldest first (a
+   * queue), an image pipeline's parse workers spent 1.3 to 1.7 times the CPU per record, copying
+   * into columns gone cold, and its source 4-29% more, reading into cold buffers (docs/engine.md,
+   * "Memory"). A lock: a few thousand takes and gives a second, from two or three threads.
+   */
+  private static final class KeptBuffers {
+    private final ByteBuf[] buffers;
+    private int count;
+
+    KeptBuffers(int capacity) {
+      buffers = new ByteBuf[capacity];
+    }
+
+    /** Keeps {@code buffer}; false when as many as allowed are kept already. */
+    synchronized boolean offer(ByteBuf buffer) {
+      if (count == buffers.length) {
+        return false;
+      }
+      buffers[count++] = buffer;
+      return true;
+    }
+
+    /** The buffer kept last, or {@code null} when none is. */
+    synchronized ByteBuf poll() {
+      if (count == 0) {
+        return null;
+      }
+      ByteBuf buffer = buffers[--count];
+      buffers[count] = null;
+      return buffer;
+    }
+
+    synchronized int size() {
+      return count;
+    }
   }
 }

@@ -52,12 +52,13 @@ public final class ShufflePositions {
 
   /**
    * Positions from their stored form: {@code count} records' varints, as {@link #varints()}
-   * gives them. Reads them all, so a damaged or short form fails here.
+   * gives them; takes ownership of the array (a state's, just inflated). Reads them all, so a
+   * damaged or short form fails here.
    *
    * @throws IllegalArgumentException naming what is wrong with them
    */
   static ShufflePositions parse(int count, byte[] varints) {
-    ShufflePositions positions = new ShufflePositions(count, varints.clone());
+    ShufflePositions positions = new ShufflePositions(count, varints);
     positions.decoded();
     return positions;
   }

@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Objects;
 
 /** The runtime {@link dev.ingest.Dataset#iterator()} finds: starts a {@link RunningPipeline}. */
 public final class DisruptorRuntime implements PipelineRuntime {
@@ -19,11 +20,29 @@ public final class DisruptorRuntime implements PipelineRuntime {
 
   @Override
   public BatchIterator start(PipelineSpec spec) {
-    return start(spec, PipelineState.start(spec));
+    return startAt(spec, null);
   }
 
   @Override
   public BatchIterator start(PipelineSpec spec, PipelineState state) {
+    return startAt(spec, Objects.requireNonNull(state, "state"));
+  }
+
+  /** Starts from {@code state}, or from the beginning when it is {@code null}. */
+  private static BatchIterator startAt(PipelineSpec spec, PipelineState state) {
+    // Netty's allocator warms up on a helper thread while this one checks the files and builds
+    // the stages (see AllocatorWarmup). A failure waits for the helper, so that no thread of the
+    // pipeline's outlives a failed iterator().
+    AllocatorWarmup.begin();
+    try {
+      return new RunningPipeline(spec, sourceFiles(spec), state);
+    } catch (RuntimeException | Error e) {
+      AllocatorWarmup.awaitHelper();
+      throw e;
+    }
+  }
+
+  private static List<Path> sourceFiles(PipelineSpec spec) {
     List<Path> files;
     try {
       files = RecordFiles.resolve(spec.source().files());
@@ -37,6 +56,6 @@ public final class DisruptorRuntime implements PipelineRuntime {
       // Before any thread or buffer exists: a cache of other sources is a configuration error.
       FileRecordCache.refuseMismatch(spec.cache().pathPrefix(), spec.source(), files);
     }
-    return new RunningPipeline(spec, files, state);
+    return files;
   }
 }

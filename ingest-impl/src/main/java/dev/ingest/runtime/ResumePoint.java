@@ -23,6 +23,11 @@ import dev.ingest.SourceCheckpoint;
 record ResumePoint(long startEpoch, long dropThrough, long skip, long take, long delivered,
     SourceCheckpoint checkpoint, long rowsAfterCheckpoint) {
 
+  /** The beginning of the pipeline: {@link #of} the state before its first batch. */
+  static ResumePoint beginning(PipelineSpec spec) {
+    return new ResumePoint(0, -1, spec.skip(), spec.take(), 0, null, 0);
+  }
+
   static ResumePoint of(PipelineSpec spec, PipelineState state) {
     long delivered = state.batchesDelivered();
     // Once a batch was delivered, the spec's skip lies behind it (and inside the dropped batches).

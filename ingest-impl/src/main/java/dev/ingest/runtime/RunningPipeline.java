@@ -20,7 +20,6 @@ import dev.ingest.StateMismatchException;
 import dev.ingest.StageMetrics;
 import dev.ingest.Tuning;
 import io.netty.buffer.ByteBufAllocator;
-import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -107,8 +106,18 @@ final class RunningPipeline implements BatchIterator {
   private final SourceTask source;
   private final PipelineSpec spec;
   private final ResumePoint resume;
-  /** The state after the last batch handed out (or the one this iterator started from). */
-  private PipelineState lastState;
+  /**
+   * The state this iterator started from, or {@code null} when it started at the beginning of
+   * the pipeline: its spec fingerprint is then computed at the first {@link #state()}, not before
+   * the first batch (hashing the spec costs a fresh JVM tens of milliseconds).
+   */
+  private final PipelineState from;
+  private String specFingerprint;
+  /** Where the last batch handed out lies, for {@link #state()} (once a batch was). */
+  private long handedEpoch;
+  private long handedBatchInEpoch;
+  private SourceCheckpoint handedCheckpoint;
+  private long handedRowsAfterCheckpoint;
   private long readyBatchInEpoch;
   /** The source's last checkpoint before the batch being handed out, and rows kept after it. */
   private SourceCheckpoint checkpointInEffect;
@@ -148,13 +157,18 @@ final class RunningPipeline implements BatchIterator {
   private long firstBatchNanos = -1;
   private long waitNanos;
 
+  /**
+   * Starts {@code spec} over {@code files} from {@code from}, or from the beginning when {@code
+   * from} is {@code null}.
+   */
   RunningPipeline(PipelineSpec spec, List<Path> files, PipelineState from) {
     this.spec = spec;
-    this.resume = ResumePoint.of(spec, from);
-    this.lastState = from;
-    this.checkpointInEffect = from.checkpoint();
+    this.from = from;
+    this.resume = from == null ? ResumePoint.beginning(spec) : ResumePoint.of(spec, from);
+    this.checkpointInEffect = resume.checkpoint();
     String filesDigest = FilesDigest.of(files);
-    if (from.checkpoint() != null && !from.checkpoint().filesDigest().equals(filesDigest)) {
+    if (from != null && from.checkpoint() != null
+        && !from.checkpoint().filesDigest().equals(filesDigest)) {
       throw new StateMismatchException("the state was saved over other files: the names or"
           + " sizes of " + spec.source().files() + " changed (file list digest "
           + from.checkpoint().filesDigest() + " then, " + filesDigest + " now)");
@@ -165,7 +179,8 @@ final class RunningPipeline implements BatchIterator {
     boolean autoWorkers = spec.options().autoThreads();
     int activeWorkers = autoWorkers ? Math.max(1, Math.min(workerCount,
         spec.options().cpuCores() - 1)) : workerCount;
-    ByteBufAllocator allocator = PooledByteBufAllocator.DEFAULT;
+    // The first Netty class this thread touches (see AllocatorWarmup).
+    ByteBufAllocator allocator = AllocatorWarmup.allocator();
     budget = MemoryBudget.of(spec.options());
     // Filters make batches of records that pass: the workers then parse chunks, unpadded, and an
     // assembly stage fills and pads the batches. Row maps with padded_batch need it too, so that
@@ -387,10 +402,10 @@ final class RunningPipeline implements BatchIterator {
     recordBytes += readyBytes;
     epoch = readyEpoch;
     // Unordered batches come in no fixed order, so no state is given (see state()).
-    if (spec.options().deterministic()) {
-      lastState = new PipelineState(lastState.specFingerprint(), readyEpoch, readyBatchInEpoch,
-          resume.delivered() + batches, checkpointInEffect, readyRowsAfterCheckpoint);
-    }
+    handedEpoch = readyEpoch;
+    handedBatchInEpoch = readyBatchInEpoch;
+    handedCheckpoint = checkpointInEffect;
+    handedRowsAfterCheckpoint = readyRowsAfterCheckpoint;
     return batch;
   }
 
@@ -400,7 +415,14 @@ final class RunningPipeline implements BatchIterator {
       throw new IllegalStateException("a pipeline with deterministic: false cannot be resumed"
           + " exactly: its batch order depends on timing");
     }
-    return lastState;
+    if (specFingerprint == null) {
+      specFingerprint = from != null ? from.specFingerprint() : spec.fingerprint();
+    }
+    if (batches == 0) {
+      return from != null ? from : new PipelineState(specFingerprint, 0, -1, 0);
+    }
+    return new PipelineState(specFingerprint, handedEpoch, handedBatchInEpoch,
+        resume.delivered() + batches, handedCheckpoint, handedRowsAfterCheckpoint);
   }
 
   @Override

@@ -156,6 +156,27 @@ class ResumeProperties {
     }
   }
 
+  /**
+   * A fresh iterator hashes its spec only when a state is asked for (not before its first
+   * batch): the states are the same as if it had hashed it at once.
+   */
+  @Test
+  void aFreshIteratorsStatesCarryItsSpecsFingerprint() throws IOException {
+    IdRecords.write(dir, 20, 20);
+    Dataset dataset = Dataset.tfrecord(dir.toString()).parseExample(IdRecords.SPEC).batch(4, false)
+        .shuffle(8);
+    try (BatchIterator iterator = dataset.iterator()) {
+      assertThat(iterator.state()).isEqualTo(PipelineState.start(dataset.spec()));
+      iterator.next().close();
+      iterator.next().close();
+      PipelineState state = iterator.state();
+      assertThat(state.specFingerprint()).isEqualTo(dataset.spec().fingerprint());
+      assertThat(state.batchesDelivered()).isEqualTo(2);
+      assertThat(state.batchInEpoch()).isEqualTo(1);
+      assertThat(state.checkpoint()).isNotNull();
+    }
+  }
+
   @Test
   void aStateWithoutCheckpointIsAFewDozenBytesAndItsFormIsChecked() {
     PipelineState state = new PipelineState("ab".repeat(32), 3, 17, 250);

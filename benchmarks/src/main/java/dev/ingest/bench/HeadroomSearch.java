@@ -32,12 +32,14 @@ import org.openjdk.jmh.runner.options.TimeValue;
  *
  * <p>System properties: {@code kinds} (default {@code image,tabular,text}), {@code loads}, {@code
  * batchSizes}, {@code warmups} (10), {@code iterations} (5), {@code dataMiB} (32), {@code
- * threads} (0: all cores).
+ * threads} (0: all cores), {@code prefetch} ({@value #PREFETCH}; -1 for AUTO).
  */
 public final class HeadroomSearch {
   static final double IDLE_BAR = 0.01;
   static final int IDLE_BAR_PERCENT = 1;
   static final String BATCH_SIZES = "image=256,tabular=1024,text=256";
+  /** The pipeline's prefetch depth, as in the other pipeline benchmarks. */
+  static final int PREFETCH = 8;
 
   private HeadroomSearch() {}
 
@@ -51,6 +53,8 @@ public final class HeadroomSearch {
     Map<String, Object> output = new LinkedHashMap<>();
     output.put("idleBar", IDLE_BAR);
     output.put("threads", Integer.getInteger("threads", 0));
+    int prefetch = Integer.getInteger("prefetch", PREFETCH);
+    output.put("prefetch", prefetch);
     List<Map<String, Object>> kinds = new ArrayList<>();
     for (String kind : System.getProperty("kinds", "image,tabular,text").split(",")) {
       int batchSize = batchSizes.getOrDefault(kind, PipelineBenchmark.BATCH_ROWS);
@@ -62,6 +66,7 @@ public final class HeadroomSearch {
           .param("batchSize", Integer.toString(batchSize))
           .param("dataMiB", System.getProperty("dataMiB", "32"))
           .param("threads", Integer.toString(Integer.getInteger("threads", 0)))
+          .param("prefetch", Integer.toString(prefetch))
           .warmupIterations(Integer.getInteger("warmups", 10))
           .warmupTime(TimeValue.seconds(1))
           .measurementIterations(Integer.getInteger("iterations", 5))

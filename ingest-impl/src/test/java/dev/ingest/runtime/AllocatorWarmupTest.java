@@ -16,26 +16,31 @@ class AllocatorWarmupTest {
 
   @Test
   void theCallerWaitsUntilTheHelperIsDone() throws InterruptedException {
-    CountDownLatch release = new CountDownLatch(1);
-    AtomicBoolean warmed = new AtomicBoolean();
-    AllocatorWarmup warmup = new AllocatorWarmup(() -> {
-      awaitQuietly(release);
-      warmed.set(true);
-    });
-    warmup.start();
-    AtomicBoolean sawWarmed = new AtomicBoolean();
-    Thread caller = new Thread(() -> {
-      warmup.awaitDone();
-      sawWarmed.set(warmed.get());
-    });
+    HeldWarmup held = new HeldWarmup();
+    Caller caller = new Caller(held);
     caller.start();
     // Still blocked: only the latch can let the helper end.
     caller.join(200);
     assertThat(caller.isAlive()).isTrue();
-    release.countDown();
+    held.release.countDown();
     caller.join(TimeUnit.SECONDS.toMillis(10));
     assertThat(caller.isAlive()).isFalse();
-    assertThat(sawWarmed).isTrue();
+    assertThat(caller.sawWarmed).isTrue();
+    assertThat(caller.stillInterrupted).isFalse();
+  }
+
+  @Test
+  void anInterruptDoesNotCutTheWaitShortAndIsPassedOn() throws InterruptedException {
+    HeldWarmup held = new HeldWarmup();
+    Caller caller = new Caller(held);
+    caller.start();
+    caller.interrupt();
+    caller.join(200);
+    assertThat(caller.isAlive()).isTrue();
+    held.release.countDown();
+    caller.join(TimeUnit.SECONDS.toMillis(10));
+    assertThat(caller.sawWarmed).isTrue();
+    assertThat(caller.stillInterrupted).isTrue();
   }
 
   @Test
@@ -50,38 +55,36 @@ class AllocatorWarmupTest {
     assertThat(runs).hasValue(1);
   }
 
-  @Test
-  void withoutAHelperTheCallerDoesNotWait() {
-    AllocatorWarmup warmup = new AllocatorWarmup(() -> {
-      throw new AssertionError("never started");
-    });
-    warmup.awaitDone();
-  }
-
-  @Test
-  void anInterruptDoesNotCutTheWaitShortAndIsPassedOn() throws InterruptedException {
-    CountDownLatch release = new CountDownLatch(1);
-    AtomicBoolean warmed = new AtomicBoolean();
-    AllocatorWarmup warmup = new AllocatorWarmup(() -> {
+  /** A started warm-up whose helper runs until {@link #release} opens, then marks it warmed. */
+  private static final class HeldWarmup {
+    final CountDownLatch release = new CountDownLatch(1);
+    final AtomicBoolean warmed = new AtomicBoolean();
+    final AllocatorWarmup warmup = new AllocatorWarmup(() -> {
       awaitQuietly(release);
       warmed.set(true);
     });
-    warmup.start();
-    AtomicBoolean sawWarmed = new AtomicBoolean();
-    AtomicBoolean stillInterrupted = new AtomicBoolean();
-    Thread caller = new Thread(() -> {
-      warmup.awaitDone();
-      sawWarmed.set(warmed.get());
-      stillInterrupted.set(Thread.currentThread().isInterrupted());
-    });
-    caller.start();
-    caller.interrupt();
-    caller.join(200);
-    assertThat(caller.isAlive()).isTrue();
-    release.countDown();
-    caller.join(TimeUnit.SECONDS.toMillis(10));
-    assertThat(sawWarmed).isTrue();
-    assertThat(stillInterrupted).isTrue();
+
+    HeldWarmup() {
+      warmup.start();
+    }
+  }
+
+  /** Waits for a held warm-up's helper, then notes what it found. */
+  private static final class Caller extends Thread {
+    private final HeldWarmup held;
+    final AtomicBoolean sawWarmed = new AtomicBoolean();
+    final AtomicBoolean stillInterrupted = new AtomicBoolean();
+
+    Caller(HeldWarmup held) {
+      this.held = held;
+    }
+
+    @Override
+    public void run() {
+      held.warmup.awaitDone();
+      sawWarmed.set(held.warmed.get());
+      stillInterrupted.set(isInterrupted());
+    }
   }
 
   private static void awaitQuietly(CountDownLatch latch) {

@@ -531,11 +531,6 @@ final class SourceTask implements Runnable {
   }
 
   /**
-   * Drops the staged records without parsing them, first checking the data CRCs no parse worker
-   * will: a corrupt record read fails the run whether or not its batch is used, as when the
-   * reader checked it.
-   */
-  /**
    * Drops staged records that will never be parsed (skipped, or a dropped remainder), checking
    * the data CRCs the workers would have checked: a corrupt record fails the run as before.
    */

@@ -12,9 +12,10 @@ import java.util.concurrent.atomic.AtomicReference;
  * machines of {@code benchmarks/README.md}); on a second core most of it no longer adds to the
  * rest.
  *
- * <p>The caller touches no Netty class before {@link #allocator()} returns: two threads that each
- * initialize a class the other's needs would deadlock, so the caller waits for the helper to be
- * done instead of racing it. Later pipelines in the same JVM find the helper done and start none.
+ * <p>The caller touches no Netty class before {@link #allocator()} returns: two threads, each
+ * initializing a class that needs one the other is initializing, would deadlock, so the caller
+ * waits for the helper to be done instead of racing it. Later pipelines in the same JVM find the
+ * helper done and start none.
  */
 final class AllocatorWarmup {
   /** A buffer size from the allocator's small size classes, the ones records and columns use. */

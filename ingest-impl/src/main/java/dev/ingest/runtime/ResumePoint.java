@@ -23,7 +23,10 @@ import dev.ingest.SourceCheckpoint;
 record ResumePoint(long startEpoch, long dropThrough, long skip, long take, long delivered,
     SourceCheckpoint checkpoint, long rowsAfterCheckpoint) {
 
-  /** The beginning of the pipeline: {@link #of} the state before its first batch. */
+  /**
+   * The beginning of the pipeline: what {@link #of} gives for the state before its first batch,
+   * without that state (whose spec fingerprint would have to be computed first).
+   */
   static ResumePoint beginning(PipelineSpec spec) {
     return new ResumePoint(0, -1, spec.skip(), spec.take(), 0, null, 0);
   }

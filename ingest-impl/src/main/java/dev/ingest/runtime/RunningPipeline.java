@@ -401,7 +401,7 @@ final class RunningPipeline implements BatchIterator {
     records += batch.rows();
     recordBytes += readyBytes;
     epoch = readyEpoch;
-    // Unordered batches come in no fixed order, so no state is given (see state()).
+    // Where this batch lies, for state() (which an unordered pipeline refuses to give).
     handedEpoch = readyEpoch;
     handedBatchInEpoch = readyBatchInEpoch;
     handedCheckpoint = checkpointInEffect;

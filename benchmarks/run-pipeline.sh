@@ -26,10 +26,15 @@ rounds="${ROUNDS:-1}"
 java="${JAVA:-java}"
 export INGEST_BENCH_DATA="${INGEST_BENCH_DATA:-$results/data}"
 
+# Throughput gets more iterations than the idle runs: over 2 warm-up seconds ingest's passes
+# still spread by a factor of two or more while the JIT compiles, and the end-to-end ratios read
+# from them fell by a third between two runs of the same engine code.
 if [[ "${QUICK:-0}" == 1 ]]; then
-  data_mib=8; steps=(250 1000 4000); iterations=(-wi 1 -i 2); headroom_warmups=4; headroom_iterations=3
+  data_mib=8; steps=(250 1000 4000); iterations=(-wi 1 -i 2); throughput_iterations=(-wi 1 -i 2)
+  headroom_warmups=4; headroom_iterations=3
 else
-  data_mib=32; steps=(250 1000 4000); iterations=(-wi 2 -i 3); headroom_warmups=10; headroom_iterations=5
+  data_mib=32; steps=(250 1000 4000); iterations=(-wi 2 -i 3); throughput_iterations=(-wi 6 -i 6)
+  headroom_warmups=10; headroom_iterations=5
 fi
 
 if [[ ! -f "$jar" || ! -d "$natives" ]]; then
@@ -45,10 +50,14 @@ rm -f "$results"/pipeline-*.json "$results"/headroom.json "$results"/pipeline.md
 loads=()
 json_files=()
 started="$(date -u '+%Y-%m-%d %H:%M UTC')"
+# jmh JSON ITERATION_OPTIONS... -- JMH_ARGS...
 jmh() {
   local json="$1"; shift
+  local counts=()
+  while [[ "$1" != -- ]]; do counts+=("$1"); shift; done
+  shift
   "$java" ${JAVA_OPTS:-} -Djava.awt.headless=true -cp "$classpath" org.openjdk.jmh.Main "$@" \
-    -p dataMiB="$data_mib" "${iterations[@]}" -rf json -rff "$json" ${extra_args[@]+"${extra_args[@]}"}
+    -p dataMiB="$data_mib" "${counts[@]}" -rf json -rff "$json" ${extra_args[@]+"${extra_args[@]}"}
   json_files+=("$json")
 }
 extra_args=("$@")
@@ -59,11 +68,11 @@ for ((round = 1; round <= rounds; round++)); do
   echo "# round $round of $rounds, load average $load"
   for kind in image tabular text; do
     for step in "${steps[@]}"; do
-      jmh "$results/pipeline-idle-$kind-$step-$round.json" \
+      jmh "$results/pipeline-idle-$kind-$step-$round.json" "${iterations[@]}" -- \
         'dev\.ingest\.bench\.IdleTimeBenchmark\.' -p kind="$kind" -p stepMicros="$step"
     done
     # -prof gc gives heap bytes per pass, which the report turns into bytes per record.
-    jmh "$results/pipeline-throughput-$kind-$round.json" \
+    jmh "$results/pipeline-throughput-$kind-$round.json" "${throughput_iterations[@]}" -- \
       'dev\.ingest\.bench\.PipelineBenchmark\.' -p kind="$kind" -prof gc
   done
 done
@@ -84,7 +93,7 @@ echo "# headroom search, load average $(cut -d' ' -f1-3 /proc/loadavg 2>/dev/nul
   echo
   echo "- started $started, finished $(date -u '+%Y-%m-%d %H:%M UTC')"
   echo "- command: \`${JAVA_OPTS:+JAVA_OPTS=\"$JAVA_OPTS\" }${QUICK:+QUICK=$QUICK }ROUNDS=$rounds benchmarks/run-pipeline.sh${*:+ $*}\`"
-  echo "- settings: ${data_mib} MiB of shards per kind, JMH \`${iterations[*]}\` (1 s iterations), steps ${steps[*]} µs; headroom \`-wi $headroom_warmups -i $headroom_iterations\` per share"
+  echo "- settings: ${data_mib} MiB of shards per kind, JMH \`${iterations[*]}\` for idle, \`${throughput_iterations[*]}\` for throughput (1 s iterations), steps ${steps[*]} µs; headroom \`-wi $headroom_warmups -i $headroom_iterations\` per share"
   echo "- machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo 2>/dev/null | cut -d: -f2- | sed 's/^ //'), $("$java" -version 2>&1 | head -1)"
   for line in "${loads[@]}"; do echo "- $line"; done
   echo "- load at the end: $(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo unknown)"

@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.function.Consumer;
 import java.util.function.IntSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -126,8 +127,7 @@ class RecordShuffleBufferTest {
   @Test
   void recordsComeOutInTfDataOrderWholeOverEpochsOfAnySize() {
     SplittableRandom random = new SplittableRandom(11);
-    RecordShuffleBuffer buffer = new RecordShuffleBuffer(50, allocator);
-    try {
+    withBuffer(50, buffer -> {
       // Varying sizes make slots reuse, grow and shrink their buffers; the second epoch starts
       // on the buffers the first left empty.
       for (int epoch = 0; epoch < 3; epoch++) {
@@ -135,24 +135,19 @@ class RecordShuffleBufferTest {
         List<Entry> entries = entries(random, 400, () -> 1 + random.nextInt(longest));
         assertSameRecords(epoch(buffer, epoch, entries), modelEpoch(50, epoch, entries));
       }
-    } finally {
-      buffer.releaseAll();
-    }
+    });
   }
 
   @Test
   void recordsOfOneSizeAllocateOnlyWhileTheBufferFills() {
     SplittableRandom random = new SplittableRandom(5);
-    RecordShuffleBuffer buffer = new RecordShuffleBuffer(20, allocator);
-    try {
+    withBuffer(20, buffer -> {
       List<Entry> entries = entries(random, 500, () -> 3000 + random.nextInt(40));
       epoch(buffer, 1, entries);
       assertThat(allocator.allocations).isEqualTo(20);
       epoch(buffer, 2, entries);
       assertThat(allocator.allocations).as("a second epoch on the kept buffers").isEqualTo(20);
-    } finally {
-      buffer.releaseAll();
-    }
+    });
   }
 
   @Test
@@ -191,8 +186,8 @@ class RecordShuffleBufferTest {
 
   private List<Entry> fillAndSort(int count, long offsetScale, long seed) {
     SplittableRandom random = new SplittableRandom(seed);
-    RecordShuffleBuffer buffer = new RecordShuffleBuffer(count, allocator);
-    try {
+    List<Entry> sorted = new ArrayList<>();
+    withBuffer(count, buffer -> {
       buffer.startEpoch(new ShuffleRandom(seed));
       List<Entry> offered = new ArrayList<>();
       for (int i = 0; i < count; i++) {
@@ -201,14 +196,21 @@ class RecordShuffleBufferTest {
         put(buffer, i, entry);
       }
       buffer.sortByPosition();
-      List<Entry> sorted = new ArrayList<>();
       for (int slot = 0; slot < buffer.size(); slot++) {
         Entry moved = out(buffer, slot);
         // What travels with each record: its bytes, file and CRC still belong to it.
         assertSameRecords(List.of(moved), List.of(offered.get((int) moved.index())));
         sorted.add(moved);
       }
-      return sorted;
+    });
+    return sorted;
+  }
+
+  /** Runs {@code body} on a fresh buffer of {@code slots}, then releases what it holds. */
+  private void withBuffer(int slots, Consumer<RecordShuffleBuffer> body) {
+    RecordShuffleBuffer buffer = new RecordShuffleBuffer(slots, allocator);
+    try {
+      body.accept(buffer);
     } finally {
       buffer.releaseAll();
     }

@@ -2,6 +2,8 @@ package dev.ingest.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,8 +17,9 @@ import org.w3c.dom.NodeList;
 
 /**
  * ingest-bom has no parent (so that ingest-parent's own dependency management does not reach
- * the projects that import it), which leaves its versions written out twice: these tests fail
- * when they drift from the reactor's, or when a library module is missing from it.
+ * the projects that import it), which leaves its versions written out twice, and the README and
+ * the embedded-training example name its version: these tests fail when any of them drifts from
+ * the reactor's, or when a library module is missing from the BOM.
  */
 class BomTest {
   // Surefire runs in the module's folder; the poms are at the repository root and beside it.
@@ -74,6 +77,13 @@ class BomTest {
           assertThat(text(dependency, "version")).isEqualTo("${ingest.version}");
           assertThat(text(dependency, "scope")).isEqualTo("import");
         });
+  }
+
+  @Test
+  void theReadmeImportsThisVersionOfTheBom() throws IOException {
+    String readme = Files.readString(ROOT.resolve("README.md"));
+    assertThat(readme).contains("<artifactId>ingest-bom</artifactId>\n      <version>"
+        + text(parent, "version") + "</version>");
   }
 
   private static List<Element> managedDependencies(Element project) {

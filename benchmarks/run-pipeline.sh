@@ -2,10 +2,11 @@
 # Runs the pipeline suite: accelerator idle time (IdleTimeBenchmark), throughput and heap
 # allocation end to end (PipelineBenchmark, with -prof gc), ingest against tf.data and a naive
 # Java loader in the same run, then the headroom search (HeadroomSearch), and renders
-# benchmarks/results/pipeline.md with PNG charts beside it.
+# benchmarks/results/pipeline.md with PNG charts and the figures (pipeline.csv) beside it.
 #
 #   benchmarks/run-pipeline.sh [JMH options...]     # about 20 minutes on 2 busy cores
 #   QUICK=1 benchmarks/run-pipeline.sh              # under half that: smaller data, fewer iterations
+#   PUBLISH=1 benchmarks/run-pipeline.sh            # also publish the run (below)
 #
 # The cases alternate: for each dataset kind, and for each step time, ingest, the naive loader
 # and tf.data run one after the other, so a burst of noise from other work on the machine does
@@ -15,6 +16,12 @@
 # again. Extra arguments go to every JMH run, e.g. `-p prefetch=4`. JAVA_OPTS go to the JVMs
 # that drive JMH (not to its forks), e.g. `-Djmh.ignoreLock=true` to run beside another JMH run,
 # which JMH otherwise refuses, rightly: two runs on two cores disturb each other.
+#
+# PUBLISH=1 makes this run the one the repository shows: its figures, with when, where and how
+# they were measured, replace benchmarks/published/pipeline.csv, and the charts under docs/images/
+# are drawn again from that file (PublishedCharts; benchmarks/draw-charts.sh does only that).
+# Then update the headline table in benchmarks/README.md from results/pipeline.md and add the
+# run to benchmarks/LOG.md. A QUICK run is never published: its figures are not comparable.
 set -euo pipefail
 
 module_dir="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -45,7 +52,7 @@ fi
 classpath="$jar:$natives/*"
 
 mkdir -p "$results" "$INGEST_BENCH_DATA"
-rm -f "$results"/pipeline-*.json "$results"/headroom.json "$results"/pipeline.md "$results"/*.png
+rm -f "$results"/pipeline-*.json "$results"/headroom.json "$results"/pipeline.md "$results"/pipeline.csv "$results"/*.png
 
 loads=()
 json_files=()
@@ -98,6 +105,26 @@ echo "# headroom search, load average $(cut -d' ' -f1-3 /proc/loadavg 2>/dev/nul
   for line in "${loads[@]}"; do echo "- $line"; done
   echo "- load at the end: $(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo unknown)"
 } >> "$results/pipeline.md"
+
+if [[ "${PUBLISH:-0}" == 1 ]]; then
+  if [[ "${QUICK:-0}" == 1 ]]; then
+    echo "# not published: a QUICK run's figures are not comparable with a full run's" >&2
+  else
+    published="$module_dir/published/pipeline.csv"
+    mkdir -p "$(dirname "$published")"
+    {
+      echo "# The pipeline suite's published run: the figures benchmarks/README.md quotes, and from which"
+      echo "# docs/images/ is drawn (PublishedCharts). Written by PUBLISH=1 benchmarks/run-pipeline.sh."
+      echo "# measured: $started to $(date -u '+%H:%M UTC') at commit $(git -C "$repo_root" rev-parse --short HEAD 2>/dev/null || echo unknown)"
+      echo "# command: ${QUICK:+QUICK=$QUICK }ROUNDS=$rounds benchmarks/run-pipeline.sh${*:+ $*} (${data_mib} MiB of shards per kind; idle ${iterations[*]}, throughput ${throughput_iterations[*]}, 1 s iterations)"
+      echo "# machine: $(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo 2>/dev/null | cut -d: -f2- | sed 's/^ //')), $("$java" -version 2>&1 | head -1), ${loads[*]}"
+      cat "$results/pipeline.csv"
+    } > "$published"
+    "$java" -Djava.awt.headless=true -cp "$classpath" dev.ingest.bench.PublishedCharts \
+      "$published" "$repo_root/docs/images"
+    echo "# published: $published and the charts in docs/images/"
+  fi
+fi
 
 echo "# report: $results/pipeline.md"
 cat "$results/pipeline.md"

@@ -1,35 +1,53 @@
 package dev.ingest.bench;
 
 import dev.ingest.bench.PipelineReport.IdlePoint;
+import dev.ingest.bench.PipelineReport.Ratio;
 import dev.ingest.bench.PipelineReport.ThroughputRow;
+import java.awt.BasicStroke;
 import java.awt.Color;
+import java.awt.Font;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.function.Function;
 import org.jfree.chart.ChartUtils;
 import org.jfree.chart.JFreeChart;
 import org.jfree.chart.axis.LogarithmicAxis;
 import org.jfree.chart.axis.NumberAxis;
+import org.jfree.chart.labels.CategoryItemLabelGenerator;
+import org.jfree.chart.labels.ItemLabelAnchor;
+import org.jfree.chart.labels.ItemLabelPosition;
+import org.jfree.chart.plot.ValueMarker;
 import org.jfree.chart.plot.CategoryPlot;
 import org.jfree.chart.plot.PlotOrientation;
 import org.jfree.chart.plot.XYPlot;
 import org.jfree.chart.renderer.category.BarRenderer;
 import org.jfree.chart.renderer.xy.XYLineAndShapeRenderer;
 import org.jfree.chart.ChartFactory;
+import org.jfree.chart.ui.RectangleAnchor;
+import org.jfree.chart.ui.TextAnchor;
+import org.jfree.data.category.CategoryDataset;
 import org.jfree.data.category.DefaultCategoryDataset;
 import org.jfree.data.xy.XYSeries;
 import org.jfree.data.xy.XYSeriesCollection;
 
 /**
  * The report's PNG charts (JFreeChart, headless): per dataset kind, the idle fraction against the
- * step time for ingest, tf.data and the naive loader (medians; log scale for the step), and the
- * records/s of every loader per kind.
+ * step time for ingest, tf.data and the naive loader (medians; log scale for the step); the
+ * records/s of every loader per kind; and ingest's speed-ups over tf.data and the naive loader
+ * with their ranges, against PERFORMANCE.md's targets. Small enough (800 x 500) to commit under
+ * {@code docs/images/}.
  */
 final class PipelineCharts {
   static final int WIDTH = 800;
   static final int HEIGHT = 500;
+  /** PERFORMANCE.md's end-to-end targets: 4x tf.data on image and tabular, 3x on text and 3x naive. */
+  private static final double TARGET_VERSUS_TF_DATA = 4.0;
+  private static final double TARGET_VERSUS_NAIVE = 3.0;
 
   private PipelineCharts() {}
 
@@ -56,6 +74,9 @@ final class PipelineCharts {
       String name = "throughput.png";
       ChartUtils.saveChartAsPNG(folder.resolve(name).toFile(), throughputChart(throughput), WIDTH, HEIGHT);
       written.add(name);
+      String ratios = "speedups.png";
+      ChartUtils.saveChartAsPNG(folder.resolve(ratios).toFile(), speedupChart(throughput), WIDTH, HEIGHT);
+      written.add(ratios);
     }
     return written;
   }
@@ -117,6 +138,77 @@ final class PipelineCharts {
   private static void add(DefaultCategoryDataset data, Spread spread, String series, String kind) {
     if (!spread.isEmpty()) {
       data.addValue(spread.median() / 1e3, series, kind);
+    }
+  }
+
+  /**
+   * ingest's records/s over tf.data's (both on all cores) and over the naive loader's, per kind:
+   * bars at the ratio of medians, labelled with the widest range the iterations allow, and
+   * PERFORMANCE.md's targets as lines.
+   */
+  static JFreeChart speedupChart(List<ThroughputRow> rows) {
+    DefaultCategoryDataset data = new DefaultCategoryDataset();
+    Map<String, String> labels = new HashMap<>();
+    for (ThroughputRow row : rows) {
+      addRatio(data, labels, row.versusTfDataAllCores(), "ingest / tf.data (all cores)", row.kind());
+      addRatio(data, labels, row.versusNaive(), "ingest / naive Java", row.kind());
+    }
+    JFreeChart chart = ChartFactory.createBarChart(
+        "ingest's speed-up end to end (ratio of medians, range over iterations)", "dataset kind",
+        "times faster", data, PlotOrientation.VERTICAL, true, false, false);
+    chart.getTitle().setFont(new Font(Font.SANS_SERIF, Font.BOLD, 16));
+    CategoryPlot plot = chart.getCategoryPlot();
+    plot.setBackgroundPaint(Color.WHITE);
+    plot.setRangeGridlinePaint(Color.LIGHT_GRAY);
+    plot.addRangeMarker(target(TARGET_VERSUS_TF_DATA, "target vs tf.data (image, tabular)"));
+    plot.addRangeMarker(target(TARGET_VERSUS_NAIVE, "target vs naive; vs tf.data on text"));
+    BarRenderer renderer = (BarRenderer) plot.getRenderer();
+    renderer.setShadowVisible(false);
+    renderer.setDefaultItemLabelGenerator(new RangeLabels(labels));
+    renderer.setDefaultItemLabelsVisible(true);
+    renderer.setDefaultItemLabelFont(new Font(Font.SANS_SERIF, Font.PLAIN, 11));
+    renderer.setDefaultPositiveItemLabelPosition(
+        new ItemLabelPosition(ItemLabelAnchor.OUTSIDE12, TextAnchor.BOTTOM_CENTER));
+    NumberAxis axis = (NumberAxis) plot.getRangeAxis();
+    axis.setUpperMargin(0.15);
+    chart.setBackgroundPaint(Color.WHITE);
+    return chart;
+  }
+
+  private static void addRatio(DefaultCategoryDataset data, Map<String, String> labels,
+      Ratio ratio, String series, String kind) {
+    if (ratio.isKnown()) {
+      data.addValue(ratio.median(), series, kind);
+      labels.put(series + "|" + kind, String.format(Locale.ROOT, "%.2fx (%.2f-%.2f)",
+          ratio.median(), ratio.lowest(), ratio.highest()));
+    }
+  }
+
+  private static ValueMarker target(double value, String label) {
+    ValueMarker marker = new ValueMarker(value, Color.DARK_GRAY, new BasicStroke(1.5f,
+        BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f, new float[] {6f, 4f}, 0f));
+    marker.setLabel(String.format(Locale.ROOT, "%.0fx: %s", value, label));
+    marker.setLabelFont(new Font(Font.SANS_SERIF, Font.PLAIN, 11));
+    marker.setLabelAnchor(RectangleAnchor.TOP_RIGHT);
+    marker.setLabelTextAnchor(TextAnchor.BOTTOM_RIGHT);
+    return marker;
+  }
+
+  /** Labels each bar with its ratio and range, looked up by series and kind. */
+  private record RangeLabels(Map<String, String> labels) implements CategoryItemLabelGenerator {
+    @Override
+    public String generateRowLabel(CategoryDataset dataset, int row) {
+      return dataset.getRowKey(row).toString();
+    }
+
+    @Override
+    public String generateColumnLabel(CategoryDataset dataset, int column) {
+      return dataset.getColumnKey(column).toString();
+    }
+
+    @Override
+    public String generateLabel(CategoryDataset dataset, int row, int column) {
+      return labels.get(dataset.getRowKey(row) + "|" + dataset.getColumnKey(column));
     }
   }
 }

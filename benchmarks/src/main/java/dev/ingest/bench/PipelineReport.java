@@ -25,7 +25,9 @@ import java.util.TreeSet;
  *   java -cp benchmarks.jar dev.ingest.bench.PipelineReport OUTPUT_DIR HEADROOM.json RESULT.json...
  * </pre>
  *
- * A missing headroom file leaves its table out; several result files (rounds) are merged.
+ * A missing headroom file leaves its table out; several result files (rounds) are merged. Beside
+ * {@code pipeline.md} and the charts it writes {@code pipeline.csv}, the figures in the form
+ * {@link PipelineFigures} publishes.
  */
 public final class PipelineReport {
   static final List<String> KINDS = List.of("image", "tabular", "text");
@@ -52,7 +54,10 @@ public final class PipelineReport {
         ? Optional.of(new ObjectMapper().readTree(headroomFile.toFile()))
         : Optional.empty();
     Files.createDirectories(output);
-    List<String> charts = PipelineCharts.write(output, idlePoints(results), throughputRows(results));
+    List<IdlePoint> idle = idlePoints(results);
+    List<ThroughputRow> throughput = throughputRows(results);
+    List<String> charts = PipelineCharts.write(output, idle, throughput);
+    Files.writeString(output.resolve("pipeline.csv"), PipelineFigures.toCsv(idle, throughput));
     String report = render(results, headroom, charts);
     Files.writeString(output.resolve("pipeline.md"), report);
     System.out.print(report);

@@ -96,12 +96,12 @@ class PipelineReportTest {
   }
 
   @Test
-  void drawsAnIdleChartPerKindAndAThroughputChart() throws Exception {
+  void drawsAnIdleChartPerKindAThroughputChartAndASpeedupChart() throws Exception {
     List<Result> results = fixture();
     List<String> charts = PipelineCharts.write(folder, PipelineReport.idlePoints(results),
         PipelineReport.throughputRows(results));
 
-    assertThat(charts).containsExactly("idle-tabular.png", "throughput.png");
+    assertThat(charts).containsExactly("idle-tabular.png", "throughput.png", "speedups.png");
     for (String chart : charts) {
       BufferedImage image = ImageIO.read(folder.resolve(chart).toFile());
       assertThat(image).as(chart).isNotNull();
@@ -110,6 +110,6 @@ class PipelineReportTest {
     }
     assertThat(PipelineReport.render(results, Optional.empty(), charts))
         .contains("![idle-tabular.png](idle-tabular.png)");
-    assertThat(Files.list(folder)).hasSize(2);
+    assertThat(Files.list(folder)).hasSize(3);
   }
 }

@@ -477,12 +477,13 @@ public final class TFRecordReader implements AutoCloseable {
    * offset within a page as that byte has in the file, so that every later read lands that way
    * too, or 0 when reads are not aligned or the lead would leave less than {@code needed} bytes.
    *
-   * <p>Why: the kernel's copy from the page cache ran at 1.3 GB/s into memory 16 bytes past
-   * the file's own offset within a page, against 4.5 GB/s at the same offset (32 MiB of files,
-   * 256 KiB reads, 2 vCPUs; a destination 8 bytes past was as slow, 32 or more bytes past was
-   * not). Netty's pooled direct memory starts 16 bytes past a page boundary, and files are read
-   * from offset 0: without a lead, the first read of every file took the slow copy, and later
-   * reads landed wherever the last compaction left them.
+   * <p>Why: the kernel's copy from the page cache is several times slower into memory 8 or 16
+   * bytes past the file's own offset within a page than into memory at that offset. Netty's
+   * pooled direct memory starts 16 bytes past a page boundary, and files are read from offset 0:
+   * without a lead, the first read of every file would take the slow copy, and later reads would
+   * land wherever the last compaction left them. {@code ReadOffsetProbe} measures the copy at
+   * each shift and {@code FileOpenProbe} a file's first record (benchmarks/README.md; their runs
+   * are in benchmarks/LOG.md).
    */
   private int lead(ByteBuf buffer, long offset, int needed) {
     if (!alignReads || !buffer.hasMemoryAddress()) {

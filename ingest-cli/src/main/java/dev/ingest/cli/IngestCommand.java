@@ -4,7 +4,7 @@ import dev.ingest.CacheMismatchException;
 import dev.ingest.CorruptRecordException;
 import dev.ingest.InvalidExampleException;
 import dev.ingest.cli.config.ConfigException;
-import dev.ingest.runtime.NettyFlightEvents;
+import dev.ingest.tfrecord.NettyFlightEvents;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;

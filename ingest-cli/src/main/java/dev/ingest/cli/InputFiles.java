@@ -1,6 +1,6 @@
 package dev.ingest.cli;
 
-import dev.ingest.runtime.RecordFiles;
+import dev.ingest.tfrecord.RecordFiles;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;

@@ -2,6 +2,7 @@ package dev.ingest.runtime;
 
 import com.lmax.disruptor.RingBuffer;
 import com.lmax.disruptor.Sequence;
+import dev.ingest.runtime.stage.WorkUnit;
 
 /**
  * Which slot of the ring the consumer takes next, and how far the slots may be reused.

@@ -1,10 +1,14 @@
 package dev.ingest.runtime;
 
 import dev.ingest.BatchIterator;
-import dev.ingest.PipelineSpec;
 import dev.ingest.PipelineSpec.CacheSpec;
+import dev.ingest.PipelineSpec;
 import dev.ingest.PipelineState;
+import dev.ingest.runtime.cache.FileRecordCache;
+import dev.ingest.runtime.memory.AllocatorWarmup;
 import dev.ingest.spi.PipelineRuntime;
+import dev.ingest.tfrecord.NettyFlightEvents;
+import dev.ingest.tfrecord.RecordFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;

@@ -1,8 +1,8 @@
 package dev.ingest.runtime;
 
-import com.lmax.disruptor.BlockingWaitStrategy;
 import com.lmax.disruptor.BatchEventProcessor;
 import com.lmax.disruptor.BatchEventProcessorBuilder;
+import com.lmax.disruptor.BlockingWaitStrategy;
 import com.lmax.disruptor.RingBuffer;
 import com.lmax.disruptor.Sequence;
 import com.lmax.disruptor.SequenceBarrier;
@@ -16,9 +16,29 @@ import dev.ingest.PipelineMetrics;
 import dev.ingest.PipelineSpec;
 import dev.ingest.PipelineState;
 import dev.ingest.SourceCheckpoint;
-import dev.ingest.StateMismatchException;
 import dev.ingest.StageMetrics;
+import dev.ingest.StateMismatchException;
 import dev.ingest.Tuning;
+import dev.ingest.runtime.concurrent.Wakeup;
+import dev.ingest.runtime.memory.AllocatorWarmup;
+import dev.ingest.runtime.memory.MemoryBudget;
+import dev.ingest.runtime.memory.RecycledColumns;
+import dev.ingest.runtime.metrics.Bottleneck;
+import dev.ingest.runtime.metrics.FlightEvents;
+import dev.ingest.runtime.metrics.Stage;
+import dev.ingest.runtime.metrics.StageClock;
+import dev.ingest.runtime.metrics.StageLatency;
+import dev.ingest.runtime.metrics.StageWaitEvent;
+import dev.ingest.runtime.stage.BatchAssemblyTask;
+import dev.ingest.runtime.stage.ParseWorker;
+import dev.ingest.runtime.stage.ResumePoint;
+import dev.ingest.runtime.stage.SourceTask;
+import dev.ingest.runtime.stage.TransformChain;
+import dev.ingest.runtime.stage.WorkUnit;
+import dev.ingest.runtime.tune.AutoTuner;
+import dev.ingest.runtime.tune.PipelineSample;
+import dev.ingest.runtime.tune.TunedSettings;
+import dev.ingest.runtime.tune.TuningLoop;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.nio.file.Path;
@@ -61,15 +81,15 @@ import java.util.concurrent.atomic.AtomicLong;
  * for them (bounded), then releases every record and batch still in the rings.
  */
 final class RunningPipeline implements BatchIterator {
-  static final String CONSUMER = "consumer";
   private static final long SHUTDOWN_WAIT_MILLIS = 10_000;
   /** How many times the consumer looks before it sleeps until a stage wakes it. */
   private static final int CONSUMER_SPINS = 200;
   /**
    * The prefetch depth a tuned AUTO prefetch starts from, and the deepest the tuner may take it.
    * It starts shallow because it only ever deepens: fewer batches in flight stay in the caches
-   * (on image records without a map, depth 2 beat 8 by about a fifth on 2 cores), and a consumer
-   * that waits for bursts gets the depth doubled.
+   * (on image records without a map, depth 2 beat 8 by about a fifth; PipelineBenchmark in
+   * benchmarks measures a pipeline end to end), and a consumer that waits for bursts gets the
+   * depth doubled.
    */
   static final int AUTO_FIRST_PREFETCH = 2;
   static final int AUTO_MAX_PREFETCH = 32;
@@ -309,7 +329,7 @@ final class RunningPipeline implements BatchIterator {
     }
     wakeup.awake();
     if (waitEvent != null) {
-      waitEvent.finish(CONSUMER, StageWaitEvent.INPUT);
+      waitEvent.finish(Stage.CONSUMER.label(), StageWaitEvent.INPUT);
     }
     long now = System.nanoTime();
     if (firstBatchNanos < 0) {
@@ -373,19 +393,19 @@ final class RunningPipeline implements BatchIterator {
     for (int i = 0; i < workerThreads.size(); i++) {
       if (!workerThreads.get(i).isAlive()) {
         finished = true;
-        throw new IngestException(ParseWorker.STAGE, new IllegalStateException(
+        throw new IngestException(Stage.PARSE.label(), new IllegalStateException(
             "parse worker thread " + workerThreads.get(i).getName() + " died"));
       }
     }
     if (assemblyThread != null && !assemblyThread.isAlive()
         && Util.getMinimumSequence(readyGates) < sequence) {
       finished = true;
-      throw new IngestException(BatchAssemblyTask.STAGE, new IllegalStateException(
+      throw new IngestException(Stage.BATCH.label(), new IllegalStateException(
           "batch thread " + assemblyThread.getName() + " ended without ending the stream"));
     }
     if (!assembling && !sourceThread.isAlive() && ring.getCursor() < sequence) {
       finished = true;
-      throw new IngestException(SourceTask.STAGE, new IllegalStateException(
+      throw new IngestException(Stage.READ.label(), new IllegalStateException(
           "source thread " + sourceThread.getName() + " ended without ending the stream"));
     }
   }
@@ -439,7 +459,7 @@ final class RunningPipeline implements BatchIterator {
     // The source is busy whenever it runs and does not wait; once it has read everything, neither.
     double sourceActive = Math.max(0, sourceClock.activeUntil(System.nanoTime()) - startNanos);
     double sourceBusy = Math.max(0, sourceActive - sourceClock.outputWaitNanos()) / elapsed;
-    stages.add(new StageMetrics(SourceTask.STAGE, 1, sourceClock.elements(),
+    stages.add(new StageMetrics(Stage.READ.label(), 1, sourceClock.elements(),
         Math.min(1, sourceBusy), 0, sourceOutputWait));
     long parsed = 0;
     double busy = 0;
@@ -452,11 +472,11 @@ final class RunningPipeline implements BatchIterator {
     // Averaged over the active workers: the idle ones the tuner parked are no part of the stage.
     int workerCount = tuned.activeWorkers();
     double samples = Math.max(1, fillSamples);
-    stages.add(new StageMetrics(ParseWorker.STAGE, workerCount, parsed,
+    stages.add(new StageMetrics(Stage.PARSE.label(), workerCount, parsed,
         Math.min(1, busy / workerCount), Math.min(1, inputWait / workerCount), 0, parseLatency.percentileMicros(50),
         parseLatency.percentileMicros(99), parseQueueFill / samples));
     if (assembling) {
-      stages.add(new StageMetrics(BatchAssemblyTask.STAGE, 1, assemblyClock.elements(),
+      stages.add(new StageMetrics(Stage.BATCH.label(), 1, assemblyClock.elements(),
           assemblyClock.busyNanos() / elapsed, assemblyClock.inputWaitNanos() / elapsed,
           assemblyClock.outputWaitNanos() / elapsed, assemblyLatency.percentileMicros(50),
           assemblyLatency.percentileMicros(99), 0));
@@ -464,7 +484,8 @@ final class RunningPipeline implements BatchIterator {
     // As the run report's idle fraction: the wait for the first batch is start-up, not idling.
     double sinceFirstBatch = firstBatchNanos < 0 ? elapsed : Math.max(1, elapsed - firstBatchNanos);
     double consumerWait = firstBatchNanos < 0 ? 1 : Math.min(1, waitNanos / sinceFirstBatch);
-    stages.add(new StageMetrics(CONSUMER, 1, batches, Math.max(0, 1 - consumerWait), consumerWait,
+    stages.add(new StageMetrics(Stage.CONSUMER.label(), 1, batches,
+        Math.max(0, 1 - consumerWait), consumerWait,
         0, consumerWaits.percentileMicros(50), consumerWaits.percentileMicros(99),
         readyQueueFill / samples));
     return Bottleneck.name(stages).withTuning(tuning());

@@ -12,6 +12,10 @@ import dev.ingest.PipelineMetrics;
 import dev.ingest.PipelineOptions;
 import dev.ingest.TunerDecision;
 import dev.ingest.Tuning;
+import dev.ingest.runtime.metrics.Stage;
+import dev.ingest.runtime.tune.AutoTuner;
+import dev.ingest.runtime.tune.TunedSettings;
+import dev.ingest.runtime.tune.TuningLoop;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -72,7 +76,7 @@ class AutotuneTest {
           pipeline.next().close();
         }
         PipelineMetrics before = pipeline.metrics();
-        assertThat(before.bottleneck()).isEqualTo(ParseWorker.STAGE);
+        assertThat(before.bottleneck()).isEqualTo(Stage.PARSE.label());
         while (workerMoves(pipeline.tuning()).isEmpty()) {
           pipeline.next().close();
         }

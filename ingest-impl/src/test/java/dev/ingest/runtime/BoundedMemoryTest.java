@@ -13,6 +13,7 @@ import dev.ingest.FeatureSpec;
 import dev.ingest.IngestException;
 import dev.ingest.MemoryBudgetException;
 import dev.ingest.PipelineOptions;
+import dev.ingest.runtime.stage.RefillWait;
 import dev.ingest.tfrecord.Compression;
 import dev.ingest.tfrecord.sample.SampleDatasets;
 import dev.ingest.tfrecord.sample.SampleKind;

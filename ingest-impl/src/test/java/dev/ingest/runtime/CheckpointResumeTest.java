@@ -4,20 +4,21 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.ingest.Batch;
-import dev.ingest.CorruptionPolicy;
 import dev.ingest.BatchIterator;
+import dev.ingest.CorruptionPolicy;
 import dev.ingest.Dataset;
 import dev.ingest.PipelineOptions;
 import dev.ingest.PipelineState;
 import dev.ingest.SourceCheckpoint;
 import dev.ingest.StageMetrics;
+import dev.ingest.runtime.metrics.Stage;
 import dev.ingest.tfrecord.Compression;
 import dev.ingest.tfrecord.TFRecordReader;
 import dev.ingest.tfrecord.TFRecordWriter;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
-import java.io.OutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -218,6 +219,6 @@ class CheckpointResumeTest {
 
   private static StageMetrics readStage(BatchIterator iterator) {
     return iterator.metrics().stages().stream()
-        .filter(stage -> stage.name().equals(SourceTask.STAGE)).findFirst().orElseThrow();
+        .filter(stage -> stage.name().equals(Stage.READ.label())).findFirst().orElseThrow();
   }
 }

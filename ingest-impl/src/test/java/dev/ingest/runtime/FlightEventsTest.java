@@ -41,10 +41,10 @@ class FlightEventsTest {
     List<String> beforeRecording = lines.subList(0, marker);
     assertThat(beforeRecording)
         .as("the run loaded the runtime's classes (so the log shows class loading)")
-        .anyMatch(line -> line.contains("dev.ingest.runtime.ParseWorker "));
+        .anyMatch(line -> line.contains("dev.ingest.runtime.stage.ParseWorker "));
     assertThat(beforeRecording)
-        .noneMatch(line -> line.contains("dev.ingest.runtime.StageWaitEvent"))
-        .noneMatch(line -> line.contains("dev.ingest.runtime.StageWorkEvent"))
+        .noneMatch(line -> line.contains("dev.ingest.runtime.metrics.StageWaitEvent"))
+        .noneMatch(line -> line.contains("dev.ingest.runtime.metrics.StageWorkEvent"))
         .noneMatch(line -> line.contains("jdk.jfr.internal.MetadataRepository"));
 
     String events = lines.stream()
@@ -53,24 +53,5 @@ class FlightEventsTest {
         .orElseThrow(() -> new AssertionError("no count of events in " + lines));
     assertThat(Long.parseLong(events.substring(RecordingLaterChild.EVENTS.length())))
         .as("the runtime's events after the recording started").isPositive();
-  }
-
-  @Test
-  void nettysEventsAreTurnedOffOnlyWhenNobodySaidOtherwise() {
-    String before = System.getProperty(NettyFlightEvents.PROPERTY);
-    try {
-      System.setProperty(NettyFlightEvents.PROPERTY, "true");
-      NettyFlightEvents.offUnlessConfigured();
-      assertThat(System.getProperty(NettyFlightEvents.PROPERTY)).isEqualTo("true");
-      System.clearProperty(NettyFlightEvents.PROPERTY);
-      NettyFlightEvents.offUnlessConfigured();
-      assertThat(System.getProperty(NettyFlightEvents.PROPERTY)).isEqualTo("false");
-    } finally {
-      if (before == null) {
-        System.clearProperty(NettyFlightEvents.PROPERTY);
-      } else {
-        System.setProperty(NettyFlightEvents.PROPERTY, before);
-      }
-    }
   }
 }

@@ -27,19 +27,20 @@ import java.util.stream.Stream;
  * from 0 over all files, in file order) and a {@code payload} of four int64s derived from it, so
  * a test can tell which record came out where.
  */
-final class IdRecords {
-  static final ExampleSpec SPEC = ExampleSpec.of(
+public final class IdRecords {
+  public static final ExampleSpec SPEC = ExampleSpec.of(
       FeatureSpec.fixed("id", DType.INT64), FeatureSpec.fixed("payload", DType.INT64, 4));
 
   private IdRecords() {}
 
   /** Writes {@code recordsPerFile.length} files into {@code dir}; returns the total records. */
-  static int write(Path dir, int... recordsPerFile) throws IOException {
+  public static int write(Path dir, int... recordsPerFile) throws IOException {
     return write(dir, Compression.NONE, recordsPerFile);
   }
 
   /** As {@link #write(Path, int...)}, each file compressed as {@code compression} says. */
-  static int write(Path dir, Compression compression, int... recordsPerFile) throws IOException {
+  public static int write(Path dir, Compression compression, int... recordsPerFile)
+      throws IOException {
     return writePadded(dir, compression, 0, 0, recordsPerFile);
   }
 
@@ -48,8 +49,8 @@ final class IdRecords {
    * {@link #SPEC}) of {@code paddingBytes} in every {@code paddedEvery}-th record (by id; 0: none),
    * for records of another size.
    */
-  static int writePadded(Path dir, Compression compression, int paddingBytes, int paddedEvery,
-      int... recordsPerFile) throws IOException {
+  public static int writePadded(Path dir, Compression compression, int paddingBytes,
+      int paddedEvery, int... recordsPerFile) throws IOException {
     Files.createDirectories(dir);
     byte[] padding = new byte[paddingBytes];
     java.util.Arrays.fill(padding, (byte) 0x5A);
@@ -74,7 +75,7 @@ final class IdRecords {
   }
 
   /** The ids of every batch, in order, one list per batch; checks each batch's payload. */
-  static List<List<Long>> batches(Dataset dataset) {
+  public static List<List<Long>> batches(Dataset dataset) {
     List<List<Long>> batches = new ArrayList<>();
     try (BatchIterator iterator = dataset.iterator()) {
       while (iterator.hasNext()) {
@@ -150,7 +151,7 @@ final class IdRecords {
   }
 
   /** 0, 1, ..., count - 1. */
-  static List<Long> range(int count) {
+  public static List<Long> range(int count) {
     return Stream.iterate(0L, id -> id + 1).limit(count).collect(Collectors.toList());
   }
 
@@ -165,7 +166,8 @@ final class IdRecords {
    * Joins every live pipeline thread, bounded by {@code timeoutMillis} in all, and returns those
    * still alive after it.
    */
-  static List<Thread> ingestThreadsAliveAfter(long timeoutMillis) throws InterruptedException {
+  public static List<Thread> ingestThreadsAliveAfter(long timeoutMillis)
+      throws InterruptedException {
     long deadline = System.nanoTime() + timeoutMillis * 1_000_000L;
     for (Thread thread : liveIngestThreads()) {
       long leftMillis = (deadline - System.nanoTime()) / 1_000_000L;

@@ -1,0 +1,28 @@
+package dev.ingest.runtime.shuffle;
+
+import java.util.SplittableRandom;
+
+/**
+ * Every random choice of a pipeline comes from (seed, epoch, purpose), never from threads or
+ * time, so the same spec and seed give the same batches at any parallelism.
+ */
+public final class Seeds {
+  /** Purposes, so that file order and shuffle draw from unrelated streams. */
+  public static final long FILE_ORDER = 0x6F72_6465_7266L;
+  static final long SHUFFLE = 0x7368_7566_666CL;
+
+  private Seeds() {}
+
+  public static SplittableRandom random(long seed, long epoch, long purpose) {
+    return new SplittableRandom(mix(seed, epoch, purpose));
+  }
+
+  /** The shuffle buffer's generator for an epoch (its state can be saved and restored). */
+  public static ShuffleRandom shuffle(long seed, long epoch) {
+    return new ShuffleRandom(mix(seed, epoch, SHUFFLE));
+  }
+
+  private static long mix(long seed, long epoch, long purpose) {
+    return seed * 0x9E37_79B9_7F4A_7C15L ^ (epoch + 1) * 0xBF58_476D_1CE4_E5B9L ^ purpose;
+  }
+}

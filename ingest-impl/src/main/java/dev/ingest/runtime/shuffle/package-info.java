@@ -1,0 +1,10 @@
+/**
+ * tf.data's {@code shuffle(buffer_size)} over records ({@code RecordShuffleBuffer}), its exactly
+ * uniform draws ({@code ShuffleRandom}) and one random stream per purpose ({@code Seeds}: file
+ * order, record shuffle), saved and restored with a checkpoint.
+ *
+ * <p><b>Threads:</b> the source thread ({@code ingest-source}) only.
+ *
+ * <p><b>May use:</b> nothing else in the runtime; a leaf.
+ */
+package dev.ingest.runtime.shuffle;

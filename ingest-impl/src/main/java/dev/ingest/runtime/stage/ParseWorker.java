@@ -1,0 +1,173 @@
+package dev.ingest.runtime.stage;
+
+import com.lmax.disruptor.EventHandler;
+import com.lmax.disruptor.Sequence;
+import dev.ingest.CorruptRecordException;
+import dev.ingest.ExampleSpec;
+import dev.ingest.MutableBatch;
+import dev.ingest.PaddingSpec;
+import dev.ingest.runtime.concurrent.Wakeup;
+import dev.ingest.runtime.memory.MemoryBudget;
+import dev.ingest.runtime.metrics.FlightEvents;
+import dev.ingest.runtime.metrics.Stage;
+import dev.ingest.runtime.metrics.StageClock;
+import dev.ingest.runtime.metrics.StageLatency;
+import dev.ingest.runtime.metrics.StageWorkEvent;
+import dev.ingest.runtime.tune.TunedSettings;
+import dev.ingest.tfrecord.DirectMemory;
+import dev.ingest.tfrecord.example.ExampleParser;
+import java.util.zip.CRC32C;
+
+/**
+ * One of N parse workers: walks the ring in order, claims each unit no other worker has claimed
+ * yet ({@link WorkUnit#tryClaim}), parses it into a batch, empties its records for reuse and
+ * stamps it finished ({@link WorkUnit#finishedSequence}). The consumer takes units in ring order
+ * once stamped, so batches come out in order with no reordering buffer: deterministic at any N,
+ * and whatever the tuner does with the active count ({@link TunedSettings#isActive}).
+ *
+ * <p>Why claims rather than a fixed share (worker i taking the units s with s % N == i): on a
+ * busy machine a worker loses its core for milliseconds now and then. With fixed shares its
+ * units queued up behind it while the other worker, done with its own, idled, and the consumer
+ * waited for every second batch; with claims the other worker takes every unit after the one the
+ * stalled worker holds.
+ *
+ * <p>The user's row transforms run here too, fused with parsing on the rows just parsed (tf.data's
+ * map-and-batch fusion); the unit then says which rows the filters kept. Batch transforms run
+ * here as well unless a downstream {@link BatchAssemblyTask} makes the final batches.
+ */
+public final class ParseWorker implements EventHandler<WorkUnit> {
+
+  private final int index;
+  private final ExampleParser parser;
+  private final StageClock clock;
+  private final TransformChain transforms;
+  private final boolean batchTransformsHere;
+  private final MemoryBudget budget;
+  private final StageLatency latency;
+  private final CRC32C dataCrc = new CRC32C();
+  private final Wakeup wakeup;
+  private final TunedSettings tuned;
+  private long idleSince;
+
+  /**
+   * @param transforms this worker's own chain of the pipeline's user transforms
+   * @param batchTransformsHere whether the units' batches are the final batches (no assembly
+   *     downstream), so the batch transforms run here
+   * @param wakeup how to wake the consumer waiting for a unit this worker finished, or {@code
+   *     null} when the consumer waits for another stage (the batch stage)
+   * @param tuned whether this worker is one of the active ones, which claim units
+   */
+  public ParseWorker(int index, ExampleSpec spec, PaddingSpec padding,
+      DirectMemory columns, StageClock clock, long startNanos, TransformChain transforms,
+      boolean batchTransformsHere, MemoryBudget budget, StageLatency latency,
+      Wakeup wakeup, TunedSettings tuned) {
+    this.wakeup = wakeup;
+    this.tuned = tuned;
+    this.budget = budget;
+    this.latency = latency;
+    this.index = index;
+    this.parser = new ExampleParser(spec, padding, columns);
+    this.clock = clock;
+    this.transforms = transforms;
+    this.batchTransformsHere = batchTransformsHere;
+    this.idleSince = startNanos;
+  }
+
+  /**
+   * The processor's sequence, which this worker moves itself after every unit. The processor
+   * would move it only at the end of a run of units, so a worker parsing unit s + 1 would keep
+   * the consumer waiting for unit s, which another worker finished long ago.
+   */
+  private Sequence progress;
+
+  @Override
+  public void setSequenceCallback(Sequence sequenceCallback) {
+    this.progress = sequenceCallback;
+  }
+
+  @Override
+  public void onEvent(WorkUnit unit, long sequence, boolean endOfBatch) {
+    // The claim comes first: a unit another worker claimed is not ours to read any further.
+    if (!tuned.isActive(index) || !unit.tryClaim()) {
+      // Not ours: everything up to here is done as far as we are concerned.
+      progress.set(sequence);
+      return;
+    }
+    if (unit.end || unit.error != null) {
+      finished(unit, sequence); // nothing to parse, but the consumer may be waiting for it
+      return;
+    }
+    long start = System.nanoTime();
+    clock.addInputWait(start - idleSince);
+    StageWorkEvent event = FlightEvents.enabled() ? new StageWorkEvent() : null;
+    if (event != null) {
+      event.begin();
+    }
+    try {
+      // Data CRCs the source left to the workers (see SourceTask): a bad one fails the read stage.
+      CorruptRecordException corrupt = unit.records.checkDataCrcs(dataCrc);
+      if (corrupt != null) {
+        fail(unit, Stage.READ.label(), corrupt);
+        return;
+      }
+      MutableBatch batch = parser.parse(unit.records.records());
+      unit.batch = batch;
+      unit.keptCount = batch.rows();
+      if (transforms.hasRowTransforms()) {
+        if (unit.keptRows == null || unit.keptRows.length < batch.rows()) {
+          unit.keptRows = new int[batch.rows()];
+        }
+        unit.keptCount = transforms.applyToRows(batch, unit.records.records(), unit.keptRows);
+      }
+      if (batchTransformsHere) {
+        transforms.applyToBatch(batch);
+      }
+      // The staged records are done with: the unit now holds the parsed batch instead.
+      long parsedBytes = batch.memoryBytes();
+      budget.observeParsed(unit.recordBytes, parsedBytes);
+      budget.adjust(parsedBytes - unit.reservedBytes);
+      unit.reservedBytes = parsedBytes;
+    } catch (StageFailure e) {
+      fail(unit, e.stage(), e.getCause());
+    } catch (Throwable e) {
+      fail(unit, Stage.PARSE.label(), e);
+    } finally {
+      if (event != null) {
+        event.end();
+        if (event.shouldCommit()) {
+          event.stage = Stage.PARSE.label();
+          event.sequence = sequence;
+          event.rows = unit.batch == null ? 0 : unit.batch.rows();
+          event.commit();
+        }
+      }
+      unit.records.clear();
+      idleSince = System.nanoTime();
+      clock.addBusy(idleSince - start);
+      latency.record(idleSince - start);
+      clock.addElements(1);
+      finished(unit, sequence);
+    }
+  }
+
+  /** Stamps a claimed unit finished and wakes the consumer if it waits for it. */
+  private void finished(WorkUnit unit, long sequence) {
+    progress.set(sequence);
+    // A full fence: either the consumer sees the stamp or this sees it waiting (Wakeup).
+    unit.finishedSequence = sequence;
+    if (wakeup != null) {
+      wakeup.ready(sequence);
+    }
+  }
+
+  private void fail(WorkUnit unit, String stage, Throwable error) {
+    budget.release(unit.reservedBytes);
+    unit.reservedBytes = 0;
+    if (unit.batch != null) {
+      unit.batch.release();
+      unit.batch = null;
+    }
+    unit.error = error;
+    unit.failedStage = stage;
+  }
+}

@@ -1,0 +1,635 @@
+package dev.ingest.runtime.stage;
+
+import com.lmax.disruptor.InsufficientCapacityException;
+import com.lmax.disruptor.RingBuffer;
+import dev.ingest.CorruptRecordException;
+import dev.ingest.CorruptionPolicy;
+import dev.ingest.PipelineSpec;
+import dev.ingest.ShufflePositions;
+import dev.ingest.SourceCheckpoint;
+import dev.ingest.runtime.concurrent.Backoff;
+import dev.ingest.runtime.memory.MemoryBudget;
+import dev.ingest.runtime.metrics.FlightEvents;
+import dev.ingest.runtime.metrics.Stage;
+import dev.ingest.runtime.metrics.StageClock;
+import dev.ingest.runtime.metrics.StageWaitEvent;
+import dev.ingest.runtime.read.EpochFiles;
+import dev.ingest.runtime.read.InterleavedRecords;
+import dev.ingest.runtime.read.ReadAheadCursor;
+import dev.ingest.runtime.read.ReaderPool;
+import dev.ingest.runtime.cache.RecordCaches;
+import dev.ingest.runtime.read.RecordCache;
+import dev.ingest.runtime.shuffle.RecordShuffleBuffer;
+import dev.ingest.runtime.shuffle.Seeds;
+import dev.ingest.runtime.tune.TunedSettings;
+import dev.ingest.tfrecord.Compression;
+import dev.ingest.tfrecord.DirectMemory;
+import dev.ingest.tfrecord.MaskedCrc32c;
+import dev.ingest.tfrecord.TFRecordReader;
+import dev.ingest.tfrecord.TFRecordReaderOptions;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
+import java.util.zip.CRC32C;
+
+/**
+ * The source stage, on its own thread: for each epoch, the shard's files in their epoch order,
+ * interleaved, through the shuffle buffer, grouped into units of {@code batchSize} records that
+ * it publishes to the ring for the parse workers (whole batches, or chunks that a {@link
+ * BatchAssemblyTask} turns into batches when filters drop records). A record of {@link
+ * #BORROW_FROM_BYTES} or more read on this thread is borrowed where the reader read it (the unit
+ * holds the read buffer; the reader goes on in another, see {@link StagedRecords}); others are
+ * copied into the unit's arena (and, when shuffling, first into their shuffle buffer slot's
+ * own buffer while they wait there: see {@link RecordShuffleBuffer}).
+ *
+ * <p>Under the {@code fail} policy the readers check each record's framing and length CRC but leave
+ * its data CRC to the parse worker that takes the record's batch (a pass over bytes that worker is
+ * about to parse, done in parallel instead of on this one thread); the stored CRC travels with the
+ * record. Records of {@link #CHECK_HERE_FROM_BYTES} or more are checked here instead, as they are
+ * staged, with the same failure. A mismatch then fails the batch, as the read stage, with the
+ * reader's own problem. Under {@code skip} the readers check it here: skipping decides which
+ * records make up a batch. Records that leave unparsed (skipped batches, a dropped remainder) are
+ * checked here.
+ *
+ * <h2>Checkpoints</h2>
+ *
+ * At the start of each epoch, and at a unit boundary once {@link #checkpointRecords} records were
+ * staged since the last, it captures a {@link SourceCheckpoint} (the interleave's file offsets,
+ * the shuffle buffer's record positions, sorted first, and its generator) and attaches it to the
+ * next unit it publishes, so the consumer knows the last checkpoint before each batch. The
+ * points depend on the spec alone, never on threads or timing, so every run, resumed or not,
+ * takes the same ones and sorts its buffer at the same moments. Started from a checkpoint, it
+ * reopens the files at their offsets and re-reads the buffered records from their positions.
+ *
+ * <p>A full ring makes it wait (parking, checking for shutdown), so a slow consumer bounds the
+ * records in flight instead of growing memory; so does the tuner's softer limit on units in
+ * flight, and it stamps each unit with the parse worker that owns it ({@link TunedSettings}).
+ * Whatever it holds when it stops (normally, on failure or on shutdown) it releases; it ends the
+ * stream with an end or error unit.
+ */
+public final class SourceTask implements Runnable {
+  /**
+   * Records at least this long have their deferred data CRC checked here, as they are staged,
+   * not by the parse worker (see the class comment). Why: here the bytes are in this core's cache,
+   * just read, and on the worker they are a first pass over an arena another core wrote; with
+   * image records (3 KiB) checking here took 470 ns per record off the worker and added 200 to
+   * this thread, while below about a kilobyte (text, tabular) the two were even or the worker
+   * ahead. {@code StageCpuProbe} (benchmarks) measures each stage's CPU per record.
+   */
+  public static final int CHECK_HERE_FROM_BYTES = 2048;
+  /**
+   * Records at least this long stay in their read buffer when the cursor lends it ({@link
+   * StagedRecords}); shorter ones are copied into the unit's arena, as is any record whose data
+   * CRC is left to the worker (under {@link #CHECK_HERE_FROM_BYTES}). Why: a borrowed read buffer
+   * is kept until its units are parsed, so the reader goes on in another one, no longer in its
+   * core's cache, and a short record's copy costs less than that. Borrowing took 9% off the
+   * source's CPU per image record (3 KiB) and 11% off the workers', but with tabular records (170
+   * bytes) all borrowed the workers spent 10-20% more per record; {@code StageCpuProbe}
+   * (benchmarks) measures it.
+   */
+  static final int BORROW_FROM_BYTES = 2048;
+  /** The longest the source parks between looks at a full budget (a slow consumer frees bytes). */
+  private static final long FULL_BUDGET_MAX_PARK_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
+
+  private final PipelineSpec spec;
+  private final List<Path> files;
+  private final RingBuffer<WorkUnit> ring;
+  private final BooleanSupplier halted;
+  private final AtomicLong skippedRecords;
+  private final AtomicLong skippedFiles;
+  private final StageClock clock;
+  private final ByteBufAllocator allocator;
+  private final DirectMemory readBuffers;
+  private final RecordShuffleBuffer shuffle;
+  /** Encodes the shuffle buffer's positions at each checkpoint (its scratch kept between them). */
+  private final ShufflePositions.Writer shufflePositions = new ShufflePositions.Writer();
+  /** The record cache ({@code cache()}, in memory or in files), or {@code null}. */
+  private final RecordCache cache;
+  private final Backoff fullBudget = new Backoff(FULL_BUDGET_MAX_PARK_NANOS);
+  private final RefillWait refillWait = new RefillWait();
+  /** Batches to skip and to take, and whether to drop an epoch's short last unit, here. */
+  private final long skip;
+  private final long take;
+  private final boolean dropRemainder;
+  private final MemoryBudget budget;
+  private final ResumePoint resume;
+  /** Names the file list in checkpoints (see {@code FilesDigest} in the runtime package). */
+  private final String filesDigest;
+  /**
+   * Records staged between checkpoints: two shuffle buffers' worth (a checkpoint sorts and copies
+   * the buffer, so this keeps that cost to about one position per record), or every unit without
+   * a shuffle buffer (a checkpoint is then a few offsets).
+   */
+  private final long checkpointRecords;
+  private long stagedSinceCheckpoint;
+  /** The checkpoint the next published unit carries; null once carried. */
+  private SourceCheckpoint pendingCheckpoint;
+  /** This epoch's interleave, for checkpoints (still readable once closed at the epoch's end). */
+  private InterleavedRecords interleave;
+  /** The interleave's reader threads, or null when files are read on this thread. */
+  private ReaderPool readers;
+  /** How many reader threads to start (0: files are read on this thread). */
+  private final int readerThreads;
+  /** The tuner's settings: how many units may be in flight. */
+  private final TunedSettings tuned;
+  /** Whether this stage drops the batches a resumed consumer already had (else the batch stage). */
+  private final boolean dropDelivered;
+  /** Batches staged so far in this epoch, skipped ones included. */
+  private long batchInEpoch;
+  /** Budgeted bytes only this thread will give back: its shuffle buffer and the staged batch. */
+  private long ownBytes;
+  /** Whether the readers leave the data CRCs to the parse workers (see the class comment). */
+  private final boolean deferDataCrc;
+  /** Scratch state for checking the records that leave unparsed. */
+  private final CRC32C dataCrc = new CRC32C();
+  private StagedRecords staging;
+  private long publishedBatches;
+  private long skippedBatches;
+  /** The epoch being read; units carry it to the consumer. */
+  private long epoch;
+
+  /**
+   * @param readBuffers where the readers' buffers come from and go back to at the end of each
+   *     file (a pool that keeps them: see {@link TFRecordReaderOptions#readBuffers()})
+   */
+  public SourceTask(PipelineSpec spec, List<Path> files, RingBuffer<WorkUnit> ring,
+      ByteBufAllocator allocator, DirectMemory readBuffers, BooleanSupplier halted,
+      AtomicLong skippedRecords, AtomicLong skippedFiles, StageClock clock,
+      boolean batchesDownstream, MemoryBudget budget, ResumePoint resume, String filesDigest,
+      TunedSettings tuned) {
+    this.tuned = tuned;
+    this.readerThreads = spec.source().readerThreads(Runtime.getRuntime().availableProcessors());
+    this.budget = budget;
+    this.filesDigest = filesDigest;
+    this.checkpointRecords = spec.shuffleBufferSize() > 0
+        ? Math.max(2L * spec.shuffleBufferSize(), spec.batchSize()) : 1;
+    this.resume = resume;
+    this.spec = spec;
+    this.files = files;
+    this.ring = ring;
+    this.halted = halted;
+    this.skippedRecords = skippedRecords;
+    this.skippedFiles = skippedFiles;
+    this.clock = clock;
+    this.allocator = allocator;
+    this.readBuffers = readBuffers;
+    this.shuffle = spec.shuffleBufferSize() > 0
+        ? new RecordShuffleBuffer(spec.shuffleBufferSize(), allocator) : null;
+    this.staging = new StagedRecords(allocator, readBuffers, spec.batchSize());
+    // Cached bytes stay for the pipeline's life: they join the bytes only this thread holds.
+    this.cache = RecordCaches.of(spec, files, allocator, readBuffers,
+        bytes -> reserve(bytes, "the cache"));
+    // When filters decide the batches downstream, units are chunks of records, not batches: the
+    // assembler skips, takes and drops remainders in batches; every record must reach it.
+    this.skip = batchesDownstream ? 0 : resume.skip();
+    this.take = batchesDownstream ? -1 : resume.take();
+    this.dropDelivered = !batchesDownstream;
+    this.dropRemainder = !batchesDownstream && spec.dropRemainder();
+    // With reader threads the data CRCs are checked there, in parallel already.
+    this.deferDataCrc = spec.source().verifyCrc()
+        && spec.source().onCorrupt() == CorruptionPolicy.FAIL
+        && readerThreads == 0;
+  }
+
+  @Override
+  public void run() {
+    Throwable failure = null;
+    try {
+      if (readerThreads == 0 || startReaders()) {
+        produce();
+      }
+    } catch (Throwable e) {
+      failure = e;
+    } finally {
+      if (shuffle != null) {
+        shuffle.releaseAll();
+      }
+      if (readers != null) {
+        try {
+          readers.close();
+        } catch (RuntimeException e) {
+          failure = failure == null ? e : failure;
+        }
+      }
+    }
+    finish(failure);
+    clock.finish();
+    staging.release();
+    if (cache != null) {
+      cache.release();
+    }
+  }
+
+  /** Starts the interleave's reader threads; false once the pipeline is shut down. */
+  private boolean startReaders() {
+    // Every file open in the cycle may hold its read-ahead blocks: budget them up front.
+    if (!reserve(ReadAheadCursor.BYTES * spec.source().cycleLength(), "read-ahead blocks")) {
+      return false;
+    }
+    readers = new ReaderPool(readerThreads, halted);
+    return true;
+  }
+
+  private void produce() throws IOException {
+    if (take == 0) {
+      return; // publishBatch checks the limit only after publishing, so it would let one through.
+    }
+    PipelineSpec.SourceSpec source = spec.source();
+    TFRecordReaderOptions options = TFRecordReaderOptions.defaults()
+        .withCompression(Compression.parse(source.compression()))
+        .withVerifyCrc(source.verifyCrc())
+        .withDeferredDataCrc(deferDataCrc)
+        .withOnCorrupt(source.onCorrupt())
+        .withReadBuffers(readBuffers)
+        .withProblemListener(problem -> {
+          skippedRecords.incrementAndGet();
+          if (!problem.kind().framingIntact()) {
+            skippedFiles.incrementAndGet();
+          }
+        });
+    long seed = spec.options().seed();
+    SourceCheckpoint restore = resume.checkpoint();
+    for (epoch = resume.startEpoch(); spec.epochs() == -1 || epoch < spec.epochs(); epoch++) {
+      batchInEpoch = 0;
+      List<Path> epochFiles = EpochFiles.forEpoch(files, source, seed, epoch);
+      if (shuffle != null) {
+        long shuffleEpoch = spec.reshuffleEachIteration() ? epoch : 0;
+        shuffle.startEpoch(Seeds.shuffle(seed, shuffleEpoch));
+      }
+      long recordsThisEpoch = 0;
+      stagedSinceCheckpoint = 0;
+      try (InterleavedRecords records = restore == null
+          ? new InterleavedRecords(epochFiles, source, options, cache, readers, allocator, halted)
+          : new InterleavedRecords(epochFiles, source, options, cache, readers, allocator, halted,
+              restore)) {
+        interleave = records;
+        if (restore == null) {
+          pendingCheckpoint = checkpoint();
+        } else {
+          // Mid-epoch: the units before the checkpoint were formed (and delivered) before.
+          batchInEpoch = restore.unitInEpoch();
+          recordsThisEpoch = restore.unitInEpoch() > 0 || restore.nextFile() > 0 ? 1 : 0;
+          if (shuffle != null && !refillShuffle(restore, epochFiles, options)) {
+            return;
+          }
+          pendingCheckpoint = restore;
+          restore = null;
+        }
+        // Per record, a method call: this loop runs for a whole epoch, so the JIT compiles it
+        // on the stack, and recompiled that version after epochs ended; the bodies it calls
+        // compile as methods of their own.
+        while (records.advance()) {
+          recordsThisEpoch++;
+          clock.addElements(1);
+          if (!(shuffle == null ? addRead(records) : shuffleIn(records))) {
+            return;
+          }
+        }
+      }
+      if (shuffle != null && !drainShuffle()) {
+        return;
+      }
+      if (staging.size() > 0) {
+        if (dropRemainder) {
+          dropUnparsed();
+        } else if (!publishBatch()) {
+          return;
+        }
+      }
+      if (recordsThisEpoch == 0) {
+        return; // Nothing to repeat: an endless repeat of nothing would spin.
+      }
+    }
+  }
+
+  /** Adds the record just read to the staging batch; false when the pipeline must stop. */
+  private boolean addRead(InterleavedRecords records) throws CorruptRecordException {
+    boolean borrow = records.lendsBuffer() && records.length() >= BORROW_FROM_BYTES;
+    return add(records.buffer(), records.start(), records.length(), records.file(),
+        records.offset(), records.indexInFile(), records.maskedDataCrc(), borrow);
+  }
+
+  /**
+   * Puts the record just read into the shuffle buffer; once it is full, the record the new one
+   * replaces goes to the staging batch first. False when the pipeline must stop.
+   */
+  private boolean shuffleIn(InterleavedRecords records) throws CorruptRecordException {
+    boolean full = shuffle.isFull();
+    int slot = full ? shuffle.chooseOut() : shuffle.size();
+    return (!full || stageShuffled(slot))
+        && putShuffled(slot, records.buffer(), records.start(), records.length(),
+            records.fileIndex(), records.file(), records.offset(), records.indexInFile(),
+            records.maskedDataCrc())
+        && (!full || publishIfFull());
+  }
+
+  /**
+   * At the end of an epoch, sends the shuffle buffer's records to the batches in random order;
+   * false when the pipeline must stop.
+   */
+  private boolean drainShuffle() throws CorruptRecordException {
+    while (shuffle.size() > 0) {
+      int slot = shuffle.chooseOut();
+      if (!stageShuffled(slot)) {
+        return false;
+      }
+      shuffle.remove(slot);
+      if (!publishIfFull()) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
+   * Adds a record to the staging batch, borrowed where it lies if {@code borrow} (see {@link
+   * StagedRecords}), else copied; publishes when the batch is full. Returns false when the
+   * pipeline must stop (shutdown, or {@code take} reached).
+   */
+  private boolean add(ByteBuf source, int start, int length, Path file, long offset, long index,
+      int maskedDataCrc, boolean borrow) throws CorruptRecordException {
+    return stage(source, start, length, file, offset, index, maskedDataCrc, borrow)
+        && publishIfFull();
+  }
+
+  /** Publishes the staged batch once it is full; false when the pipeline must stop. */
+  private boolean publishIfFull() throws CorruptRecordException {
+    return staging.size() < spec.batchSize() || publishBatch();
+  }
+
+  /**
+   * Adds a record to the staging batch, as {@link #add} does, without publishing it: false when
+   * the pipeline must stop.
+   */
+  private boolean stage(ByteBuf source, int start, int length, Path file, long offset,
+      long index, int maskedDataCrc, boolean borrow) throws CorruptRecordException {
+    if (!reserve(length, "a batch's records")) {
+      return false;
+    }
+    if (!deferDataCrc) {
+      staging.add(source, start, length, file, offset, index, borrow);
+    } else if (length < CHECK_HERE_FROM_BYTES) {
+      staging.addUnchecked(source, start, length, file, offset, index, maskedDataCrc);
+    } else {
+      int computed = MaskedCrc32c.of(dataCrc, source.internalNioBuffer(start, length));
+      if (computed != maskedDataCrc) {
+        throw new CorruptRecordException(
+            TFRecordReader.dataCrcProblem(file, offset, index, maskedDataCrc, computed));
+      }
+      staging.add(source, start, length, file, offset, index, borrow);
+    }
+    stagedSinceCheckpoint++;
+    return true;
+  }
+
+  /**
+   * Puts back the records a checkpoint's shuffle buffer held, read again from their positions,
+   * in the checkpoint's order, and its generator. Returns false when the pipeline must stop.
+   */
+  private boolean refillShuffle(SourceCheckpoint checkpoint, List<Path> epochFiles,
+      TFRecordReaderOptions options) throws IOException {
+    TFRecordReader reader = null;
+    int readerFile = -1;
+    try {
+      for (int i = 0; i < checkpoint.shuffled(); i++) {
+        int file = checkpoint.shuffledFile(i);
+        if (file < 0 || file >= epochFiles.size()) {
+          throw new IllegalArgumentException("the state's shuffle buffer names file " + file
+              + " of " + epochFiles.size());
+        }
+        if (file != readerFile) {
+          if (reader != null) {
+            reader.close();
+          }
+          reader = TFRecordReader.open(epochFiles.get(file), options);
+          readerFile = file;
+        }
+        // Positions are sorted by offset within a file: compressed files skip forward only once.
+        reader.seek(checkpoint.shuffledOffset(i), checkpoint.shuffledIndex(i));
+        if (!reader.advance()) {
+          throw new IllegalArgumentException("the state's shuffle buffer names a record at offset "
+              + checkpoint.shuffledOffset(i) + " of " + epochFiles.get(file)
+              + ", past the file's last record");
+        }
+        if (shuffle.isFull()) {
+          throw new IllegalArgumentException("the state's shuffle buffer holds more than "
+              + spec.shuffleBufferSize() + " records");
+        }
+        if (!putShuffled(shuffle.size(), reader.buffer(), reader.recordStart(),
+            reader.recordLength(), file, epochFiles.get(file), checkpoint.shuffledOffset(i),
+            checkpoint.shuffledIndex(i), reader.recordMaskedDataCrc())) {
+          return false;
+        }
+      }
+    } finally {
+      if (reader != null) {
+        reader.close();
+      }
+    }
+    shuffle.restoreRandom(checkpoint.shuffleRandom());
+    return true;
+  }
+
+  /** Where reading stands now, between units: see the class comment. */
+  private SourceCheckpoint checkpoint() {
+    int slots = interleave.cycleLength();
+    int[] cycleFiles = new int[slots];
+    long[] cycleOffsets = new long[slots];
+    long[] cycleRecords = new long[slots];
+    interleave.captureCycle(cycleFiles, cycleOffsets, cycleRecords);
+    ShufflePositions shuffled = ShufflePositions.NONE;
+    if (shuffle != null) {
+      shuffle.sortByPosition();
+      for (int i = 0; i < shuffle.size(); i++) {
+        shufflePositions.add(shuffle.fileIndex(i), shuffle.offset(i), shuffle.index(i));
+      }
+      shuffled = shufflePositions.finish();
+    }
+    return new SourceCheckpoint(epoch, batchInEpoch, filesDigest, interleave.nextFile(),
+        interleave.slot(), interleave.takenFromSlot(), interleave.shardTurn(), cycleFiles,
+        cycleOffsets, cycleRecords, shuffle == null ? 0 : shuffle.randomState(), shuffled);
+  }
+
+  /**
+   * Copies the shuffle buffer's record in {@code slot} to the staging batch (not published yet:
+   * the record that replaces it goes in first, so that a checkpoint finds it in the buffer).
+   */
+  private boolean stageShuffled(int slot) throws CorruptRecordException {
+    ByteBuf record = shuffle.record(slot);
+    return stage(record, record.readerIndex(), record.readableBytes(), shuffle.file(slot),
+        shuffle.offset(slot), shuffle.index(slot), shuffle.dataCrc(slot), false);
+  }
+
+  /**
+   * Copies a record into the shuffle buffer's {@code slot}, its record copied out already (or the
+   * slot after the last), with the budget for any buffer that grows. False when the pipeline
+   * must stop.
+   */
+  private boolean putShuffled(int slot, ByteBuf source, int start, int length, int fileIndex,
+      Path file, long offset, long index, int maskedDataCrc) {
+    long change = shuffle.capacityChange(slot, length);
+    if (change > 0 && !reserve(change, "the shuffle buffer")) {
+      return false;
+    }
+    shuffle.put(slot, source, start, length, fileIndex, file, offset, index, maskedDataCrc);
+    if (change < 0) {
+      budget.release(-change);
+      ownBytes += change;
+    }
+    return true;
+  }
+
+  /**
+   * Hands on the full staging unit (publishes, skips or drops it), then takes a checkpoint if
+   * one is due. Returns false when the pipeline must stop.
+   */
+  private boolean publishBatch() throws CorruptRecordException {
+    if (!formUnit()) {
+      return false;
+    }
+    if (stagedSinceCheckpoint >= checkpointRecords) {
+      pendingCheckpoint = checkpoint();
+      stagedSinceCheckpoint = 0;
+    }
+    return true;
+  }
+
+  private boolean formUnit() throws CorruptRecordException {
+    long index = batchInEpoch++;
+    if (dropDelivered && resume.alreadyDelivered(epoch, index)) {
+      // Re-read to find where the next batch starts; the consumer had this one (checked) before.
+      dropStaged();
+      return true;
+    }
+    if (skippedBatches < skip) {
+      // Skipped batches are read (their records decide where later batches start), not parsed.
+      dropUnparsed();
+      skippedBatches++;
+      return true;
+    }
+    long staged = staging.bytes();
+    long parsedEstimate = budget.acquire(budget.parsedEstimate(staged), 0, ownBytes,
+        "a parsed batch", halted, fullBudget, clock);
+    if (parsedEstimate < 0) {
+      return false;
+    }
+    ownBytes += parsedEstimate;
+    long sequence = claim();
+    if (sequence < 0) {
+      return false;
+    }
+    WorkUnit unit = ring.get(sequence);
+    unit.reservedBytes = staged + parsedEstimate;
+    ownBytes -= staged + parsedEstimate;
+    StagedRecords empty = unit.records;
+    unit.epoch = epoch;
+    unit.batchInEpoch = index;
+    unit.checkpoint = pendingCheckpoint;
+    unit.rowsAfterCheckpoint = 0;
+    pendingCheckpoint = null;
+    unit.recordBytes = staging.bytes();
+    unit.records = staging;
+    unit.batch = null;
+    unit.error = null;
+    unit.end = false;
+    unit.openForClaims();
+    staging = empty;
+    ring.publish(sequence);
+    publishedBatches++;
+    return take == -1 || publishedBatches < take;
+  }
+
+  /**
+   * Drops staged records that will never be parsed (skipped, or a dropped remainder), checking
+   * the data CRCs the workers would have checked: a corrupt record fails the run as before.
+   */
+  private void dropUnparsed() throws CorruptRecordException {
+    CorruptRecordException corrupt = staging.checkDataCrcs(dataCrc);
+    dropStaged();
+    if (corrupt != null) {
+      throw corrupt;
+    }
+  }
+
+  private void finish(Throwable failure) {
+    long sequence = claim();
+    if (sequence < 0) {
+      return;
+    }
+    WorkUnit unit = ring.get(sequence);
+    unit.batch = null;
+    unit.reservedBytes = 0;
+    unit.error = failure;
+    unit.failedStage = failure == null ? null : Stage.READ.label();
+    unit.end = failure == null;
+    unit.openForClaims();
+    ring.publish(sequence);
+  }
+
+  /** Records read from the cache instead of a file, so far (0 without a cache). */
+  public long recordsFromCache() {
+    return cache == null ? 0 : cache.recordsServed();
+  }
+
+  /** Reserves budget for bytes this thread then holds; false once the pipeline is shut down. */
+  private boolean reserve(long bytes, String what) {
+    if (budget.acquire(bytes, bytes, ownBytes, what, halted, fullBudget, clock) < 0) {
+      return false;
+    }
+    ownBytes += bytes;
+    return true;
+  }
+
+  /** Forgets the staged records and gives their budget back. */
+  private void dropStaged() {
+    budget.release(staging.bytes());
+    ownBytes -= staging.bytes();
+    staging.clear();
+  }
+
+  /**
+   * The next free slot; -1 once the pipeline is shut down. A full ring (or the tuner's in-flight
+   * limit) makes it wait for a refill's worth of free slots ({@link RefillWait}), so the units
+   * that follow are published in a run.
+   */
+  private long claim() {
+    long waitStart = 0;
+    StageWaitEvent event = FlightEvents.enabled() ? new StageWaitEvent() : null;
+    if (event != null) {
+      event.begin();
+    }
+    while (!halted.getAsBoolean()) {
+      try {
+        if (!tuned.admits(ring.getCursor() + 1)) {
+          throw InsufficientCapacityException.INSTANCE; // the tuner's limit: wait as for a full ring
+        }
+        long sequence = ring.tryNext();
+        if (waitStart != 0) {
+          clock.addOutputWait(System.nanoTime() - waitStart);
+          if (event != null) {
+            event.finish(Stage.READ.label(), StageWaitEvent.OUTPUT);
+          }
+        }
+        return sequence;
+      } catch (InsufficientCapacityException full) {
+        if (waitStart == 0) {
+          waitStart = System.nanoTime();
+        }
+        int refill = RefillWait.refillSlots(
+            Math.min(ring.getBufferSize(), tuned.inFlightLimit()));
+        refillWait.await(this::room, refill, halted);
+      }
+    }
+    return -1;
+  }
+
+  /** The units the source may publish now: the ring's free slots, within the tuner's limit. */
+  private long room() {
+    return Math.min(ring.remainingCapacity(), tuned.room(ring.getCursor()));
+  }
+}

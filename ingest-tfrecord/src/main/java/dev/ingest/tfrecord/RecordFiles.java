@@ -1,0 +1,123 @@
+package dev.ingest.tfrecord;
+
+import java.io.IOException;
+import java.nio.file.FileSystem;
+import java.nio.file.FileSystems;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.PathMatcher;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * Turns the file arguments of a source or a command (files, folders and globs) into the list of
+ * record files to read.
+ *
+ * <ul>
+ *   <li>A file is itself.
+ *   <li>A folder is every regular file directly in it, not in its subfolders, leaving out hidden
+ *       files (names starting with {@code .}), as a shell's {@code DIR/*} would.
+ *   <li>A glob ({@code *}, {@code ?}, {@code [...]} or <code>{a,b}</code> anywhere in it, with the
+ *       syntax of {@link FileSystem#getPathMatcher}) is every regular file it matches, leaving
+ *       out hidden files unless the pattern names them ({@code .*}). Relative globs are relative
+ *       to the working directory; {@code **} crosses folders.
+ * </ul>
+ *
+ * The result is sorted by path and has no duplicates (two spellings of one file count once, and
+ * the first spelling is kept). A relative argument gives relative paths.
+ */
+public final class RecordFiles {
+  private static final String GLOB_CHARACTERS = "*?[{";
+
+  private RecordFiles() {}
+
+  /**
+   * Resolves {@code arguments} as the class comment describes.
+   *
+   * @throws IllegalArgumentException if an argument matches no file; the message names it
+   * @throws IOException if a folder cannot be listed
+   */
+  public static List<Path> resolve(List<String> arguments) throws IOException {
+    Map<Path, Path> byRealLocation = new LinkedHashMap<>();
+    for (String argument : arguments) {
+      List<Path> matches = resolveOne(argument);
+      if (matches.isEmpty()) {
+        throw new IllegalArgumentException("no record file matches '" + argument + "'");
+      }
+      for (Path match : matches) {
+        byRealLocation.putIfAbsent(match.toAbsolutePath().normalize(), match);
+      }
+    }
+    List<Path> files = new ArrayList<>(byRealLocation.values());
+    files.sort(null);
+    return List.copyOf(files);
+  }
+
+  /** True when {@code argument} holds a glob character. */
+  public static boolean isGlob(String argument) {
+    return firstGlobIndex(argument) >= 0;
+  }
+
+  private static List<Path> resolveOne(String argument) throws IOException {
+    if (isGlob(argument)) {
+      return glob(argument);
+    }
+    Path path = Path.of(argument).normalize();
+    if (Files.isDirectory(path)) {
+      try (Stream<Path> children = Files.list(path)) {
+        return children.filter(RecordFiles::isVisibleRegularFile).sorted().toList();
+      }
+    }
+    return Files.isRegularFile(path) ? List.of(path) : List.of();
+  }
+
+  /**
+   * Walks from the longest leading part of the pattern without glob characters, as deep as the
+   * rest of the pattern has segments (or all the way for {@code **}).
+   */
+  private static List<Path> glob(String pattern) throws IOException {
+    FileSystem fileSystem = FileSystems.getDefault();
+    String separator = fileSystem.getSeparator();
+    int firstGlob = firstGlobIndex(pattern);
+    int baseEnd =
+        Math.max(pattern.lastIndexOf('/', firstGlob), pattern.lastIndexOf(separator, firstGlob));
+    String basePart = baseEnd < 0 ? "" : pattern.substring(0, baseEnd + 1);
+    String rest = pattern.substring(baseEnd + 1);
+    Path base = Path.of(basePart);
+    Path walkRoot = basePart.isEmpty() ? Path.of(".") : base;
+    if (!Files.isDirectory(walkRoot)) {
+      return List.of();
+    }
+    int depth = rest.contains("**") ? Integer.MAX_VALUE : rest.split("[/\\\\]+").length;
+    PathMatcher matcher = fileSystem.getPathMatcher("glob:" + rest);
+    boolean showHidden = rest.startsWith(".") || rest.contains("/.");
+    try (Stream<Path> walk = Files.walk(walkRoot, depth)) {
+      return walk.filter(path -> !path.equals(walkRoot))
+          .filter(path -> matcher.matches(walkRoot.relativize(path)))
+          .filter(path -> Files.isRegularFile(path) && (showHidden || !isHidden(path)))
+          .map(path -> base.resolve(walkRoot.relativize(path)).normalize())
+          .sorted()
+          .toList();
+    }
+  }
+
+  private static int firstGlobIndex(String pattern) {
+    for (int i = 0; i < pattern.length(); i++) {
+      if (GLOB_CHARACTERS.indexOf(pattern.charAt(i)) >= 0) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  private static boolean isVisibleRegularFile(Path path) {
+    return Files.isRegularFile(path) && !isHidden(path);
+  }
+
+  private static boolean isHidden(Path path) {
+    return path.getFileName().toString().startsWith(".");
+  }
+}

@@ -4,8 +4,8 @@ package dev.ingest.tfrecord;
  * Turns Netty's own JFR events off in this JVM unless {@code -Dio.netty.jfr.enabled} says
  * otherwise. Netty asks whether its allocator's chunk event is enabled when it first allocates a
  * chunk, and in JDK 17 that question initializes JFR's metadata even with nothing recording:
- * 0.15-0.4 s of a cold JVM's {@code iterator()} on 2 cores (benchmarks/README.md, "First batch in
- * a cold JVM"). Netty's events are disabled in JFR's settings unless a recording names them, so
+ * a large part of a cold JVM's {@code iterator()} ({@code FirstBatchProbe} in benchmarks measures
+ * it). Netty's events are disabled in JFR's settings unless a recording names them, so
  * only such a recording loses them; it can pass {@code -Dio.netty.jfr.enabled=true}.
  *
  * <p>Netty reads the property once, when its {@code PlatformDependent} initializes: this must

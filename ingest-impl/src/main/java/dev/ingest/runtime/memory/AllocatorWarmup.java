@@ -8,9 +8,8 @@ import java.util.concurrent.atomic.AtomicReference;
  * Starts Netty's pooled allocator on a helper thread when a JVM starts its first pipeline, while
  * the caller lists the files, digests them and builds the stages' metrics. In a fresh JVM the
  * allocator's first buffer is the largest single part of the time to the first batch (its classes
- * loaded and initialized, the platform probed, its logger found: 110-130 ms alone on the 2-core
- * machines of {@code benchmarks/README.md}); on a second core most of it no longer adds to the
- * rest.
+ * loaded and initialized, the platform probed, its logger found; {@code FirstBatchProbe} in
+ * benchmarks measures it); on a second core most of it no longer adds to the rest.
  *
  * <p>The caller touches no Netty class before {@link #allocator()} returns: two threads, each
  * initializing a class that needs one the other is initializing, would deadlock, so the caller

@@ -8,12 +8,12 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
 /**
  * The column buffers of a pipeline's batches, kept for the next batches instead of given back to
  * Netty when a batch is released; and its readers' read buffers, kept from one file to the next
- * (a 256 KiB buffer per file open, which an image pipeline over 4 MiB shards opens about 400 of
- * a second: Netty allocated 357 chunks of 4 MiB in a 9-second run of one, 11 with them kept).
+ * (a 256 KiB buffer per file open, which an image pipeline over 4 MiB shards opens hundreds of
+ * times a second, each a fresh 4 MiB chunk for Netty when the last one was freed).
  *
  * <p>Why: a batch's columns are mostly larger than the 32 KiB Netty's thread caches keep, so
- * releasing them went to the arena, under its lock, on the consumer's thread: 10-25 µs per batch
- * of 256 image or text records on 2 cores. Worse, Netty destroys a 4 MiB chunk whose last buffer
+ * releasing them went to the arena, under its lock, on the consumer's thread, tens of
+ * microseconds per batch of 256 image or text records ({@code PipelineBenchmark}). Worse, Netty destroys a 4 MiB chunk whose last buffer
  * is freed (unless it is among its newest chunks) and the next batch's worker maps a new one: a
  * text pipeline churned about 40 chunks a second that way. Kept here, a release is a push on a
  * stack and the next allocation of that size a pop: the buffer given back last is the likeliest

@@ -9,8 +9,8 @@ import jdk.jfr.FlightRecorder;
  *
  * <p>Why not always create them (JFR's own advice, since an event whose type no recording enables
  * costs next to nothing): in JDK 17 the first use of an event class initializes JFR's metadata
- * repository, about 150-180 ms of a cold JVM on 2 cores, on the consumer's thread before its
- * first batch. Asking first keeps that out of every run that records nothing. A recording
+ * repository, a large part of a cold JVM's time to its first batch ({@code FirstBatchProbe}),
+ * on the consumer's thread. Asking first keeps that out of every run that records nothing. A recording
  * started in the middle of a run gets the events from then on, since each call site asks again.
  */
 public final class FlightEvents {

@@ -40,12 +40,12 @@ record Failure(int exitCode, String message, List<String> details, boolean inter
         // A file named by the user that is missing or unreadable: theirs to fix.
         return usage(describe((IOException) cause));
       }
-      if (cause instanceof UncheckedIOException unchecked) {
-        return new Failure(ExitCode.FAILURE, describe(unchecked.getCause()), List.of(), false);
-      }
+    }
+    for (Throwable cause = e; cause != null; cause = cause.getCause()) {
       if (cause instanceof IOException io) {
-        return new Failure(ExitCode.FAILURE, cause == e ? describe(io) : e.getMessage(),
-            List.of(), false);
+        boolean bare = cause == e || e instanceof UncheckedIOException && e.getCause() == io;
+        return new Failure(ExitCode.FAILURE, bare ? describe(io) : e.getMessage(), List.of(),
+            false);
       }
     }
     return new Failure(ExitCode.FAILURE, "internal error: " + e, List.of(), true);

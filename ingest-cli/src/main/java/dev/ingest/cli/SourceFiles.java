@@ -71,7 +71,6 @@ final class SourceFiles {
     List<Path> files = RecordFiles.resolve(
         config.sourceFiles().stream().map(FilesEntry::pattern).toList());
     Compression configured = Compression.parse(config.spec().source().compression());
-    boolean detect = configured == Compression.AUTO;
     Map<Compression, Integer> compressions = new TreeMap<>();
     List<Path> empty = new ArrayList<>();
     long bytes = 0;
@@ -83,10 +82,7 @@ final class SourceFiles {
       }
       Compression compression;
       try {
-        compression = detect ? detect(file) : configured;
-        if (!detect && !Files.isReadable(file)) {
-          throw new AccessDeniedException(file.toString());
-        }
+        compression = compressionOf(file, configured);
       } catch (AccessDeniedException e) {
         problems.add(entryOf(entries, file).problem("cannot read " + file + ": permission denied"));
         continue;
@@ -103,7 +99,8 @@ final class SourceFiles {
     if (!problems.isEmpty()) {
       throw new ConfigException(configFile, problems);
     }
-    return new Found(List.copyOf(entries), files, bytes, List.copyOf(empty), compressions, detect);
+    return new Found(List.copyOf(entries), files, bytes, List.copyOf(empty), compressions,
+        configured == Compression.AUTO);
   }
 
   /** One stderr line when some (not all) files are empty, so a half-written shard is noticed. */
@@ -149,8 +146,17 @@ final class SourceFiles {
         .orElse(entries.get(0)).entry();
   }
 
-  /** As the reader does under {@code auto}: from the file's first bytes. */
-  private static Compression detect(Path file) throws IOException {
+  /**
+   * The configured compression, or under {@code auto} the one the reader detects from the file's
+   * first bytes; either way the file must be readable.
+   */
+  private static Compression compressionOf(Path file, Compression configured) throws IOException {
+    if (configured != Compression.AUTO) {
+      if (!Files.isReadable(file)) {
+        throw new AccessDeniedException(file.toString());
+      }
+      return configured;
+    }
     try (FileChannel channel = FileChannel.open(file)) {
       ByteBuffer head = ByteBuffer.allocate(Compression.DETECTION_BYTES);
       while (head.hasRemaining() && channel.read(head) >= 0) {

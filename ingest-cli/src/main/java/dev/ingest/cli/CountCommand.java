@@ -35,7 +35,7 @@ final class CountCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
-    List<Path> files = InputFiles.resolve(spec, inputs.paths);
+    List<Path> files = InputFiles.resolve(inputs.paths);
     print(spec.commandLine().getOut(), count(files, inputs.compression), inputs.json);
     return ExitCode.OK;
   }

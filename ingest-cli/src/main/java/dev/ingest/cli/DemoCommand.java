@@ -61,6 +61,7 @@ final class DemoCommand implements Callable<Integer> {
       out.println(
           "Using the sample data already in " + data + " (delete it to generate it again).");
     } else {
+      OptionPaths.requireCreatableFolder(data, "the demo's data folder");
       out.println("Generating sample image data in " + data + ": " + SHARDS + " shards x "
           + RECORDS / SHARDS + " records, seed " + SEED + ".");
       GenCommand.print(
@@ -68,7 +69,7 @@ final class DemoCommand implements Callable<Integer> {
           SampleDatasets.write(SampleKind.IMAGE, data, RECORDS, SHARDS, Compression.NONE, SEED),
           false);
     }
-    List<Path> files = InputFiles.resolve(spec, List.of(data.toString()));
+    List<Path> files = InputFiles.resolve(List.of(data.toString()));
     out.println();
     out.println("Counting records (ingest count " + data + "):");
     CountCommand.print(out, CountCommand.count(files, Compression.AUTO), false);

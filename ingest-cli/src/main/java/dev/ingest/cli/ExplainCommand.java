@@ -57,6 +57,7 @@ final class ExplainCommand implements Callable<Integer> {
   @Override
   public Integer call() throws IOException, ConfigException {
     PipelineConfig config = PipelineConfig.load(pipeline, settings);
+    SourceFiles.Found sources = SourceFiles.find(config, pipeline.toString());
     ObjectNode resolved = canonical(config.spec());
     List<String> plan = plan(config.spec());
     String hash = hash(resolved);
@@ -68,6 +69,7 @@ final class ExplainCommand implements Callable<Integer> {
       ArrayNode stages = node.putArray("plan");
       plan.forEach(stages::add);
       node.put("hash", hash);
+      node.set("sources", sources(sources));
       Json.print(out, node);
       return ExitCode.OK;
     }
@@ -82,8 +84,49 @@ final class ExplainCommand implements Callable<Integer> {
     }
     out.println();
     out.println("Spec hash: sha256:" + hash);
+    out.println();
+    printSources(out, sources);
     out.flush();
     return ExitCode.OK;
+  }
+
+  /**
+   * The files the source reads as they are now (not part of the spec or its hash): in all, by
+   * compression, and per entry of {@code source.tfrecord.files}.
+   */
+  static ObjectNode sources(SourceFiles.Found found) {
+    ObjectNode node = Json.object();
+    node.put("files", found.files().size());
+    node.put("bytes", found.bytes());
+    node.put("empty_files", found.emptyFiles().size());
+    ObjectNode compressions = node.putObject("compression");
+    found.compressions().forEach((compression, files) ->
+        compressions.put(compression.wireName(), files));
+    node.put("compression_detected", found.detected());
+    ArrayNode entries = node.putArray("entries");
+    for (SourceFiles.Entry entry : found.entries()) {
+      entries.addObject()
+          .put("pattern", entry.entry().pattern())
+          .put("files", entry.files().size())
+          .put("bytes", entry.bytes());
+    }
+    return node;
+  }
+
+  private static void printSources(PrintWriter out, SourceFiles.Found found) {
+    out.println("Source files, as found now:");
+    for (SourceFiles.Entry entry : found.entries()) {
+      out.printf("  %s: %d file(s), %d bytes%n", entry.entry().pattern(), entry.files().size(),
+          entry.bytes());
+    }
+    List<String> compressions = new ArrayList<>();
+    found.compressions().forEach((compression, files) ->
+        compressions.add(compression.wireName() + " (" + files + ")"));
+    out.printf("  in all: %d file(s), %d bytes, compression %s%s%s%n", found.files().size(),
+        found.bytes(), String.join(", ", compressions),
+        found.detected() ? " detected from the first bytes" : " as configured",
+        found.emptyFiles().isEmpty() ? "" : "; " + found.emptyFiles().size()
+            + " empty (0 records)");
   }
 
   /** The spec as JSON with the config's names, keys in a fixed order. */

@@ -86,6 +86,7 @@ final class GenCommand implements Callable<Integer> {
       throw new ParameterException(
           spec.commandLine(), "--compression for gen must be none, gzip or zlib, not auto");
     }
+    OptionPaths.requireCreatableFolder(out, "--out");
     Result result = SampleDatasets.write(kind, out, records, shards, compression, seed);
     print(spec.commandLine().getOut(), result, json);
     return ExitCode.OK;

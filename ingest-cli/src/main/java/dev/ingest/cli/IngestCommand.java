@@ -1,30 +1,29 @@
 package dev.ingest.cli;
 
-import dev.ingest.CacheMismatchException;
 import dev.ingest.CorruptRecordException;
-import dev.ingest.InvalidExampleException;
 import dev.ingest.cli.config.ConfigException;
 import dev.ingest.tfrecord.NettyFlightEvents;
-import java.io.IOException;
 import java.io.PrintWriter;
-import java.io.UncheckedIOException;
 import java.util.Arrays;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.ParseResult;
+import picocli.CommandLine.ScopeType;
 import picocli.CommandLine.Spec;
 
 /**
  * The {@code ingest} command and its subcommands. Exit codes are those of {@link ExitCode}: a
- * usage error (from picocli or from a command) and a {@link ConfigException} (a pipeline YAML
- * that cannot run) are 2, a {@link CorruptRecordException} or an {@link InvalidExampleException}
- * (a record that is not the Example it should be) is 3, any other exception is 1.
- * Under {@code --json} a failure still ends stdout with one JSON object, {@code {"error":
- * message, "exit_code": n}} (with {@code "problem"} for corruption, {@code "problems"} for a
- * config).
+ * usage error (from picocli, a {@link UsageException} from a command) and a {@link
+ * ConfigException} (a pipeline YAML that cannot run) are 2, bad data is 3, an I/O failure or an
+ * internal error is 1 ({@link Failure} classes them). A failure is one line on stderr naming what
+ * is wrong (a config's problems follow, one a line); the stack trace only with {@code
+ * --verbose}. Under {@code --json} a failure still ends stdout with one JSON object, {@code
+ * {"error": message, "exit_code": n}} (with {@code "problem"} for corruption, {@code "problems"}
+ * for a config).
  */
 @Command(
     name = "ingest",
@@ -43,7 +42,14 @@ import picocli.CommandLine.Spec;
       CommandLine.HelpCommand.class
     })
 public final class IngestCommand implements Callable<Integer> {
+  static final String VERBOSE = "--verbose";
+
   @Spec CommandSpec spec;
+
+  /** Read from the parse result when a command fails; every subcommand accepts it too. */
+  @Option(names = VERBOSE, scope = ScopeType.INHERIT,
+      description = "On failure, print the stack trace as well.")
+  boolean verbose;
 
   /** Without a subcommand there is nothing to do: that is a usage error. */
   @Override
@@ -81,38 +87,27 @@ public final class IngestCommand implements Callable<Integer> {
   }
 
   private static int executionError(Exception e, CommandLine failed, ParseResult parseResult) {
+    Failure failure = Failure.of(e);
     PrintWriter err = failed.getErr();
-    int exitCode;
-    String message;
-    if (e instanceof ConfigException config) {
-      exitCode = ExitCode.USAGE;
-      message = "invalid pipeline config";
-      err.println("ingest: " + message + ":");
-      config.problems().forEach(problem -> err.println("  " + problem));
-    } else if (e instanceof CacheMismatchException) {
-      // The config points its cache at another pipeline's files: bad configuration, not data.
-      exitCode = ExitCode.USAGE;
-      message = e.getMessage();
-      err.println("ingest: " + message);
-    } else if (e instanceof CorruptRecordException || e instanceof InvalidExampleException) {
-      exitCode = ExitCode.BAD_DATA;
-      message = e.getMessage();
-      err.println("ingest: " + message);
-    } else if (e instanceof IOException || e instanceof UncheckedIOException) {
-      exitCode = ExitCode.FAILURE;
-      message = e.toString();
-      err.println("ingest: " + message);
+    boolean verbose = matched(parseResult, VERBOSE);
+    if (failure.internal() && !verbose) {
+      err.println("ingest: " + failure.message() + " (run with " + VERBOSE
+          + " for the stack trace)");
     } else {
-      exitCode = ExitCode.FAILURE;
-      message = "internal error: " + e;
-      err.println("ingest: " + message);
+      err.println("ingest: " + failure.message() + (failure.details().isEmpty() ? "" : ":"));
+    }
+    failure.details().forEach(detail -> err.println("  " + detail));
+    if (verbose) {
       e.printStackTrace(err);
     }
     err.flush();
     if (parseResult.originalArgs().contains("--json")) {
-      var node = Json.error(message, exitCode);
-      if (e instanceof CorruptRecordException corrupt) {
-        node.set("problem", Json.problem(corrupt.problem()));
+      var node = Json.error(failure.message(), failure.exitCode());
+      for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+        if (cause instanceof CorruptRecordException corrupt) {
+          node.set("problem", Json.problem(corrupt.problem()));
+          break;
+        }
       }
       if (e instanceof ConfigException config) {
         var problems = node.putArray("problems");
@@ -123,6 +118,16 @@ public final class IngestCommand implements Callable<Integer> {
       }
       Json.print(failed.getOut(), node);
     }
-    return exitCode;
+    return failure.exitCode();
+  }
+
+  /** Whether {@code option} was given to {@code ingest} or to the command that ran. */
+  private static boolean matched(ParseResult parseResult, String option) {
+    for (ParseResult level = parseResult; level != null; level = level.subcommand()) {
+      if (level.hasMatchedOption(option)) {
+        return true;
+      }
+    }
+    return false;
   }
 }

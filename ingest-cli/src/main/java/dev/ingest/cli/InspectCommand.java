@@ -76,7 +76,7 @@ final class InspectCommand implements Callable<Integer> {
     if (scan < 0) {
       throw new ParameterException(spec.commandLine(), "--scan must be at least 0 (0: every record)");
     }
-    List<Path> files = InputFiles.resolve(spec, inputs.paths);
+    List<Path> files = InputFiles.resolve(inputs.paths);
     long toRead = scan == 0 ? Long.MAX_VALUE : Math.max(scan, limit);
     Inspection inspection = inspect(files, inputs.compression, toRead, limit);
     PrintWriter out = spec.commandLine().getOut();

@@ -92,7 +92,12 @@ final class RunCommand implements Callable<Integer> {
     if (epochs != null && epochs != -1 && epochs < 1) {
       throw new ParameterException(spec.commandLine(), "--epochs must be -1 or at least 1");
     }
+    OptionPaths.requireReadableFile(resumeFrom, "--resume");
+    OptionPaths.requireWritableFile(digestLog, "--digest-log");
+    OptionPaths.requireWritableFile(saveState, "--save-state");
     PipelineConfig config = PipelineConfig.load(pipeline, settings);
+    SourceFiles.warnAboutEmptyFiles(SourceFiles.find(config, pipeline.toString()),
+        spec.commandLine().getErr());
     Dataset dataset = config.dataset();
     if (epochs != null) {
       dataset = dataset.repeat(epochs);

@@ -88,6 +88,8 @@ final class TrainCommand implements Callable<Integer> {
       throw new ParameterException(spec.commandLine(), "cannot train on " + pipeline + ": "
           + e.getMessage());
     }
+    SourceFiles.warnAboutEmptyFiles(SourceFiles.find(config, pipeline.toString()),
+        spec.commandLine().getErr());
     TrainingReport report;
     try (SoftmaxRegression model = newModel(width);
         BatchIterator batches = dataset.iterator()) {

@@ -55,7 +55,7 @@ final class ValidateCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
-    List<Path> files = InputFiles.resolve(spec, inputs.paths);
+    List<Path> files = InputFiles.resolve(inputs.paths);
     Report report = validate(files, inputs.compression);
     print(spec.commandLine().getOut(), report, inputs.json);
     return report.ok() ? ExitCode.OK : ExitCode.BAD_DATA;

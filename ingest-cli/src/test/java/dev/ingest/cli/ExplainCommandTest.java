@@ -6,6 +6,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import dev.ingest.tfrecord.Compression;
+import dev.ingest.tfrecord.sample.SampleDatasets;
+import dev.ingest.tfrecord.sample.SampleKind;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -40,9 +44,18 @@ class ExplainCommandTest {
 
   @TempDir Path dir;
 
+  /** The configs' {@code files: [data]}, made in the test's folder: explain resolves it. */
+  private Path data;
+
+  @BeforeEach
+  void makeData() throws IOException {
+    data = dir.resolve("data");
+    SampleDatasets.write(SampleKind.TABULAR, data, 30, 3, Compression.NONE, 7);
+  }
+
   private Cli.Outcome explain(String yaml, String... extra) throws IOException {
     Path config = dir.resolve("minimal.yaml");
-    Files.writeString(config, yaml);
+    Files.writeString(config, yaml.replace("files: [data", "files: [" + data));
     String[] args = new String[2 + extra.length];
     args[0] = "explain";
     args[1] = config.toString();
@@ -58,7 +71,7 @@ class ExplainCommandTest {
 
     assertThat(minimal.exitCode()).as(minimal.err()).isZero();
     JsonNode json = minimal.json();
-    assertThat(json.fieldNames()).toIterable().containsExactly("name", "spec", "plan", "hash");
+    assertThat(json.fieldNames()).toIterable().containsExactly("name", "spec", "plan", "hash", "sources");
     assertThat(json.get("name").asText()).isEqualTo("minimal");
     JsonNode spec = json.get("spec");
     assertThat(spec.at("/source/tfrecord/interleave/cycle_length").asInt()).isEqualTo(4);
@@ -93,6 +106,48 @@ class ExplainCommandTest {
     assertThat(outcome.exitCode()).as(outcome.err()).isZero();
     assertThat(outcome.out()).contains("is valid.", "Resolved spec:", "\"batch_size\" : 64",
         "  3. batch: 64 records", "Spec hash: sha256:");
+    assertThat(outcome.out()).contains("Source files, as found now:",
+        "  " + data + ": 3 file(s), ", "  in all: 3 file(s), ",
+        "compression none (3) detected from the first bytes");
+  }
+
+  @Test
+  void showsTheFilesFoundTheirBytesAndTheCompressionDetected() throws IOException {
+    Path zipped = dir.resolve("zipped");
+    SampleDatasets.write(SampleKind.TABULAR, zipped, 20, 2, Compression.GZIP, 7);
+    Files.createFile(zipped.resolve("empty.tfrecord"));
+    long bytes;
+    try (var files = Files.list(data)) {
+      bytes = files.mapToLong(file -> file.toFile().length()).sum();
+    }
+    try (var files = Files.list(zipped)) {
+      bytes += files.mapToLong(file -> file.toFile().length()).sum();
+    }
+
+    Cli.Outcome outcome = explain(MINIMAL.replace("files: [data]",
+        "files: [data, \"" + zipped + "/*.tfrecord\"]"), "--json");
+
+    assertThat(outcome.exitCode()).as(outcome.err()).isZero();
+    JsonNode sources = outcome.json().get("sources");
+    assertThat(sources.get("files").asInt()).isEqualTo(6);
+    assertThat(sources.get("bytes").asLong()).isEqualTo(bytes);
+    assertThat(sources.get("empty_files").asInt()).isEqualTo(1);
+    // The empty file has no first bytes: it reads as plain TFRecord with no records.
+    assertThat(sources.get("compression").toString()).isEqualTo("{\"none\":4,\"gzip\":2}");
+    assertThat(sources.get("compression_detected").asBoolean()).isTrue();
+    assertThat(sources.get("entries")).hasSize(2);
+    assertThat(sources.get("entries").get(1).get("files").asInt()).isEqualTo(3);
+  }
+
+  @Test
+  void filesThatMatchNothingAreRefusedWithTheirLine() throws IOException {
+    Cli.Outcome outcome = explain(MINIMAL.replace("files: [data]", "files: [data, nosuch/*.rec]"));
+
+    assertThat(outcome.exitCode()).isEqualTo(2);
+    assertThat(outcome.out()).doesNotContain("is valid");
+    int column = "source: {tfrecord: {files: [".length() + data.toString().length() + 3;
+    assertThat(outcome.err()).contains("source.tfrecord.files.1 (line 2, column " + column
+        + "): \"nosuch/*.rec\" matches no file (there is no folder nosuch)");
   }
 
   @Test

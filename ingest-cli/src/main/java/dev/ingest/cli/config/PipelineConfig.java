@@ -13,9 +13,6 @@ import dev.ingest.PipelineSpec.ShardBy;
 import dev.ingest.RowFilter;
 import dev.ingest.RowMapper;
 import dev.ingest.cli.config.ConfigException.Problem;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -35,8 +32,28 @@ import java.util.function.Function;
  * @param name the config's {@code name}, or the file name without its extension
  * @param dataset the builder, ready to run
  * @param spec the resolved spec, defaults filled in
+ * @param sourceFiles the entries of {@code source.tfrecord.files}, each with its YAML line, so
+ *     that one matching nothing can be named where it is written
  */
-public record PipelineConfig(String name, Dataset dataset, PipelineSpec spec) {
+public record PipelineConfig(String name, Dataset dataset, PipelineSpec spec,
+    List<FilesEntry> sourceFiles) {
+
+  public PipelineConfig {
+    sourceFiles = List.copyOf(sourceFiles);
+  }
+
+  /**
+   * One entry of {@code source.tfrecord.files} after {@code ${ENV}} substitution and {@code
+   * --set}: a file, folder or glob, its YAML path ({@code source.tfrecord.files.0}) and where it
+   * starts (line 0 when {@code --set} gave it).
+   */
+  public record FilesEntry(String pattern, String yamlPath, int line, int column) {
+    /** The problem that this entry has, in the form every config problem takes. */
+    public Problem problem(String message) {
+      return new Problem(yamlPath, line, column, message);
+    }
+  }
+
   // What `auto` means where tf.data accepts AUTOTUNE. Threads and prefetch: the engine's tuner
   // (Dataset.AUTO). Cycle and block length decide the order of the records, so the batches: a
   // fixed default, the same on every machine.
@@ -55,19 +72,24 @@ public record PipelineConfig(String name, Dataset dataset, PipelineSpec spec) {
   private static final Set<String> REPEATABLE_STAGES = Set.of("map", "filter");
 
   /** Reads, overrides, checks and maps {@code file}; the environment is the process's. */
-  public static PipelineConfig load(Path file, List<String> settings)
-      throws IOException, ConfigException {
+  public static PipelineConfig load(Path file, List<String> settings) throws ConfigException {
     return load(file, settings, System::getenv);
   }
 
+  /**
+   * Reads, overrides, checks and maps {@code file}. A file that is missing, a folder, unreadable
+   * or too large is a problem with the whole config, as is every problem inside it: all are a
+   * {@link ConfigException} naming {@code file}.
+   */
   public static PipelineConfig load(Path file, List<String> settings,
-      Function<String, String> environment) throws IOException, ConfigException {
-    if (Files.size(file) > ConfigReader.MAX_CHARS * 4L) {
-      throw new ConfigException(List.of(new Problem("", 0, 0, "the config file is too large")));
-    }
-    String text = Files.readString(file, StandardCharsets.UTF_8);
+      Function<String, String> environment) throws ConfigException {
+    String text = ConfigFile.read(file);
     String fallbackName = file.getFileName().toString().replaceFirst("\\.ya?ml$", "");
-    return parse(text, settings, environment, fallbackName);
+    try {
+      return parse(text, settings, environment, fallbackName);
+    } catch (ConfigException e) {
+      throw e.in(file.toString());
+    }
   }
 
   public static PipelineConfig parse(String text, List<String> settings,
@@ -85,6 +107,7 @@ public record PipelineConfig(String name, Dataset dataset, PipelineSpec spec) {
     private boolean threadsGiven;
     private PipelineOptions resolvedOptions = PipelineOptions.defaults();
     private final String fallbackName;
+    private final List<FilesEntry> sourceFiles = new ArrayList<>();
 
     Mapper(String fallbackName) {
       this.fallbackName = fallbackName;
@@ -132,7 +155,8 @@ public record PipelineConfig(String name, Dataset dataset, PipelineSpec spec) {
         throw new ConfigException(problems);
       }
       try {
-        return new PipelineConfig(name == null ? fallbackName : name, dataset, dataset.spec());
+        return new PipelineConfig(name == null ? fallbackName : name, dataset, dataset.spec(),
+            sourceFiles);
       } catch (IllegalArgumentException e) {
         fail("", root, e.getMessage());
         throw new ConfigException(problems);
@@ -229,7 +253,11 @@ public record PipelineConfig(String name, Dataset dataset, PipelineSpec spec) {
         return List.of();
       }
       if (files.value() instanceof String single) {
-        return nonEmpty(path, files, single) ? List.of(single) : List.of();
+        if (!nonEmpty(path, files, single)) {
+          return List.of();
+        }
+        sourceFiles.add(new FilesEntry(single, path, files.line(), files.column()));
+        return List.of(single);
       }
       if (!files.isList() || files.list().isEmpty()) {
         fail(path, files, "expected a non-empty list of files, folders or globs");
@@ -241,6 +269,7 @@ public record PipelineConfig(String name, Dataset dataset, PipelineSpec spec) {
         String text = string(path + "." + i, file);
         if (text != null && nonEmpty(path + "." + i, file, text)) {
           result.add(text);
+          sourceFiles.add(new FilesEntry(text, path + "." + i, file.line(), file.column()));
         }
       }
       return result;

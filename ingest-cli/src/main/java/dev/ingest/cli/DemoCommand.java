@@ -99,7 +99,7 @@ final class DemoCommand implements Callable<Integer> {
     try (BatchIterator batches = dataset.iterator();
         RunProgress bar = RunProgress.start(spec.commandLine().getErr(), progress, "demo", -1)) {
       run = new SimulatedAccelerator(STEP_MILLIS)
-          .consume(batches, iteratorAskedAt, batch -> bar.batch(batch.rows()));
+          .consume(batches, iteratorAskedAt, batch -> bar.batch(batch.rows()), new RunDigest(null));
     }
     RunReport.printHuman(out, run);
     out.flush();

@@ -2,7 +2,6 @@ package dev.ingest.cli;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.ingest.BatchDigest;
 import dev.ingest.BatchIterator;
 import dev.ingest.Dataset;
 import dev.ingest.PipelineState;
@@ -15,7 +14,6 @@ import dev.ingest.cli.config.PipelineConfig;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -62,9 +60,19 @@ final class RunCommand implements Callable<Integer> {
       description = "overrides a config value, e.g. stages.3.batch.batch_size=512")
   List<String> settings = new ArrayList<>();
 
+  @Option(names = "--digest",
+      description = "computes the run digest (SHA-256 over every batch), after each step and"
+          + " outside every figure of the report")
+  boolean digest;
+
   @Option(names = "--digest-log", paramLabel = "FILE",
-      description = "writes the hex SHA-256 of each batch, one line per batch")
+      description = "writes the hex SHA-256 of each batch, one line per batch (implies --digest)")
   Path digestLog;
+
+  @Option(names = "--warmup-epochs", paramLabel = "N", defaultValue = "0",
+      description = "runs N epochs of the pipeline first, as a pass of their own, and leaves them"
+          + " out of the totals (default: ${DEFAULT-VALUE})")
+  int warmupEpochs;
 
   @Option(names = "--save-state", paramLabel = "FILE",
       description = "after the last batch of the run, writes the iterator's state to FILE")
@@ -92,6 +100,9 @@ final class RunCommand implements Callable<Integer> {
     if (epochs != null && epochs != -1 && epochs < 1) {
       throw new ParameterException(spec.commandLine(), "--epochs must be -1 or at least 1");
     }
+    if (warmupEpochs < 0) {
+      throw new ParameterException(spec.commandLine(), "--warmup-epochs must be at least 0");
+    }
     OptionPaths.requireReadableFile(resumeFrom, "--resume");
     OptionPaths.requireWritableFile(digestLog, "--digest-log");
     OptionPaths.requireWritableFile(saveState, "--save-state");
@@ -103,6 +114,7 @@ final class RunCommand implements Callable<Integer> {
       dataset = dataset.repeat(epochs);
     }
     PipelineState from = resumeFrom == null ? null : readState(dataset);
+    List<SimulatedAccelerator.Epoch> warmup = warmUp(config);
     SimulatedAccelerator.Run run;
     PipelineState reached = null;
     long iteratorAskedAt = System.nanoTime();
@@ -111,17 +123,10 @@ final class RunCommand implements Callable<Integer> {
             ? null : Files.newBufferedWriter(digestLog, StandardCharsets.UTF_8);
         RunProgress bar = RunProgress.start(spec.commandLine().getErr(), progress, config.name(),
             maxBatches == null ? -1 : maxBatches)) {
-      run = new SimulatedAccelerator(stepMillis).consume(batches, iteratorAskedAt, batch -> {
-        bar.batch(batch.rows());
-        if (log != null) {
-          try {
-            log.write(BatchDigest.hex(batch));
-            log.newLine();
-          } catch (IOException e) {
-            throw new UncheckedIOException(e);
-          }
-        }
-      });
+      RunDigest runDigest = digest || log != null ? new RunDigest(log) : null;
+      run = new SimulatedAccelerator(stepMillis)
+          .consume(batches, iteratorAskedAt, batch -> bar.batch(batch.rows()), runDigest)
+          .withWarmup(warmup);
       if (saveState != null) {
         try {
           reached = batches.state();
@@ -142,6 +147,25 @@ final class RunCommand implements Callable<Integer> {
       out.flush();
     }
     return ExitCode.OK;
+  }
+
+  /**
+   * Runs {@code --warmup-epochs} epochs of the config's pipeline as a pass of its own, before the
+   * measured one: the JIT, the page cache and the allocator warm up, while the measured pass keeps
+   * the batches, digest and state it has without a warm-up (so every other flag means the same).
+   */
+  private List<SimulatedAccelerator.Epoch> warmUp(PipelineConfig config) {
+    if (warmupEpochs == 0) {
+      return List.of();
+    }
+    long iteratorAskedAt = System.nanoTime();
+    try (BatchIterator batches = config.dataset().repeat(warmupEpochs).iterator()) {
+      return new SimulatedAccelerator(stepMillis)
+          .consume(batches, iteratorAskedAt, batch -> {}, null)
+          .epochs().stream()
+          .map(SimulatedAccelerator.Epoch::asWarmup)
+          .toList();
+    }
   }
 
   private BatchIterator limited(BatchIterator batches) {
@@ -211,17 +235,25 @@ final class RunCommand implements Callable<Integer> {
     }
     node.put("bottleneck", run.metrics().bottleneck());
     ArrayNode epochs = node.putArray("epochs");
-    for (SimulatedAccelerator.Epoch epoch : run.epochs()) {
+    for (SimulatedAccelerator.Epoch epoch : run.allEpochs()) {
       epochs.addObject()
           .put("epoch", epoch.epoch())
           .put("records", epoch.records())
           .put("seconds", epoch.seconds())
-          .put("records_per_second", epoch.recordsPerSecond());
+          .put("records_per_second", epoch.recordsPerSecond())
+          // Beyond the contract's keys: the epoch's own idle fraction, and whether it belongs to
+          // the --warmup-epochs pass (left out of every total).
+          .put("idle_fraction", epoch.idleFraction())
+          .put("warmup", epoch.warmup());
     }
     ObjectNode skipped = node.putObject("skipped");
     skipped.put("corrupt_records", run.skippedRecords());
     skipped.put("files", run.skippedFiles());
     node.put("digest", run.digest());
+    // Beyond the contract's keys: the time hashing took, outside every figure above.
+    if (run.digest() != null) {
+      node.put("digest_seconds", run.digestNanos() / 1e9);
+    }
     // Beyond the contract's keys, after them: the memory budget and the most bytes in flight.
     node.putObject("memory")
         .put("budget_bytes", run.memoryBudgetBytes())

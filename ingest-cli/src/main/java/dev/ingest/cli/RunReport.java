@@ -8,8 +8,9 @@ import java.io.PrintWriter;
 /**
  * The human form of a run's report: throughput in records and megabytes (10^6 bytes of
  * serialized records) per second, the accelerator's idle fraction and its wait for the first
- * batch, each stage's load, the bottleneck with what to do about it, and what the autotuner
- * chose and why when a setting is {@code auto}.
+ * batch, each epoch's throughput and idle fraction when there are several, each stage's load,
+ * the bottleneck with what to do about it, what the autotuner chose and why when a setting is
+ * {@code auto}, and the run digest when one was computed.
  */
 final class RunReport {
   private RunReport() {}
@@ -22,6 +23,7 @@ final class RunReport {
             + " wait per batch p50 %.3f ms, p99 %.3f ms%n",
         100 * run.idleFraction(), run.stepMillis(), run.firstBatchNanos() / 1e6,
         run.waitPercentileMillis(50), run.waitPercentileMillis(99));
+    printEpochs(out, run);
     out.printf("  %-14s %8s %12s %7s %13s %14s %10s %10s %7s%n", "stage", "threads",
         "elements", "busy", "waiting (in)", "waiting (out)", "p50 ms", "p99 ms", "queue");
     for (StageMetrics stage : run.metrics().stages()) {
@@ -48,6 +50,25 @@ final class RunReport {
     }
     out.printf("  memory in flight: peak %,.1f MB of a %,.1f MB budget%n",
         run.peakMemoryBytes() / 1e6, run.memoryBudgetBytes() / 1e6);
-    out.println("  run digest: " + run.digest());
+    if (run.digest() != null) {
+      out.printf("  run digest: %s (hashing took %.2f s, outside the figures above)%n",
+          run.digest(), run.digestNanos() / 1e9);
+    }
+  }
+
+  /**
+   * One line per epoch when there is more than one (warm-up epochs included, marked), so that a
+   * warmed epoch's throughput and idle time can be told from the first's.
+   */
+  static void printEpochs(PrintWriter out, SimulatedAccelerator.Run run) {
+    if (run.allEpochs().size() < 2) {
+      return;
+    }
+    out.printf("  %-9s %10s %9s %12s %8s%n", "epoch", "records", "seconds", "records/s", "idle");
+    for (SimulatedAccelerator.Epoch epoch : run.allEpochs()) {
+      out.printf("  %-9s %10d %9.3f %,12.0f %7.2f%%%n",
+          (epoch.warmup() ? "warm-up " : "") + epoch.epoch(), epoch.records(), epoch.seconds(),
+          epoch.recordsPerSecond(), 100 * epoch.idleFraction());
+    }
   }
 }

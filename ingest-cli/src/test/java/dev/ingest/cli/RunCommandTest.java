@@ -35,6 +35,17 @@ class RunCommandTest {
       options: {seed: 3, threads: 2}
       """;
 
+  /**
+   * The run digest of PIPELINE over its test data (two epochs), and the first two lines of its
+   * --digest-log, as the runner computed them when it hashed inline on the consumer: moving the
+   * hashing off the measured path must not change a bit.
+   */
+  private static final String RUN_DIGEST =
+      "f8424aef1871cc9cf54023a391bd9bf99780e3a721ed5b2252aae137210de41b";
+  private static final List<String> FIRST_BATCH_DIGESTS = List.of(
+      "1f869d6026fc677f5d41effe8b76345fb4bf0031fc50f1c1dbc83e6aad83b6f0",
+      "88762297e2c961321ba93bc8cb4dee96060095747fa07ea8ee7249a22ea4cbfc");
+
   @TempDir Path dir;
   private Path config;
 
@@ -53,16 +64,16 @@ class RunCommandTest {
   }
 
   @Test
-  void reportsTheContractsKeysAndTheSameDigestTwice() throws IOException {
+  void reportsTheContractsKeysAndTheKnownDigestWithDigestLogOrDigest() throws IOException {
     Path log = dir.resolve("digests.txt");
     Cli.Outcome first = Cli.run(args("--json", "--digest-log", log.toString()));
-    Cli.Outcome second = Cli.run(args("--json"));
+    Cli.Outcome second = Cli.run(args("--json", "--digest"));
 
     assertThat(first.exitCode()).as(first.err()).isZero();
     JsonNode report = first.json();
     assertThat(report.fieldNames()).toIterable().containsExactly("records", "batches", "bytes",
         "seconds", "records_per_second", "bytes_per_second", "consumer", "stages", "bottleneck",
-        "epochs", "skipped", "digest", "memory", "tuning");
+        "epochs", "skipped", "digest", "digest_seconds", "memory", "tuning");
     assertThat(report.get("memory").get("budget_bytes").asLong()).isPositive();
     assertThat(report.get("memory").get("peak_bytes").asLong()).isPositive()
         .isLessThanOrEqualTo(report.get("memory").get("budget_bytes").asLong());
@@ -76,9 +87,11 @@ class RunCommandTest {
     // Two epochs of 500 records in batches of 32: 15 full batches and one of 20 per epoch.
     assertThat(report.get("records").asLong()).isEqualTo(1000);
     assertThat(report.get("batches").asLong()).isEqualTo(32);
-    assertThat(report.get("digest").asText()).hasSize(64)
+    assertThat(report.get("digest").asText()).isEqualTo(RUN_DIGEST)
         .isEqualTo(second.json().get("digest").asText());
-    assertThat(Files.readAllLines(log)).hasSize(32).allMatch(line -> line.matches("[0-9a-f]{64}"));
+    assertThat(report.get("digest_seconds").asDouble()).isPositive();
+    assertThat(Files.readAllLines(log)).hasSize(32).allMatch(line -> line.matches("[0-9a-f]{64}"))
+        .startsWith(FIRST_BATCH_DIGESTS.toArray(String[]::new));
     long payloadBytes = 0;
     try (var records = Files.list(dir.resolve("data"))) {
       for (Path file : records.toList()) {
@@ -88,6 +101,8 @@ class RunCommandTest {
     assertThat(report.get("bytes").asLong()).isEqualTo(2 * payloadBytes);
     assertThat(report.get("bytes_per_second").asDouble()).isPositive();
     assertThat(report.get("epochs")).hasSize(2);
+    assertThat(report.get("epochs").get(0).fieldNames()).toIterable().containsExactly("epoch",
+        "records", "seconds", "records_per_second", "idle_fraction", "warmup");
     assertThat(report.get("epochs").get(1).get("epoch").asLong()).isEqualTo(1);
     assertThat(report.get("epochs").get(0).get("records").asLong()).isEqualTo(500);
     assertThat(report.get("epochs").get(1).get("records").asLong()).isEqualTo(500);
@@ -96,9 +111,66 @@ class RunCommandTest {
   }
 
   @Test
+  void withoutDigestNothingIsHashedAndTheDigestIsNull() {
+    Cli.Outcome json = Cli.run(args("--json"));
+    Cli.Outcome human = Cli.run(args());
+
+    assertThat(json.exitCode()).as(json.err()).isZero();
+    assertThat(json.json().get("digest").isNull()).isTrue();
+    assertThat(json.json().has("digest_seconds")).isFalse();
+    assertThat(human.out()).doesNotContain("run digest");
+  }
+
+  @Test
+  void warmupEpochsRunFirstAndStayOutOfTheTotalsAndTheDigest() {
+    Cli.Outcome warmed = Cli.run(args("--json", "--digest", "--epochs", "1",
+        "--warmup-epochs", "2"));
+
+    assertThat(warmed.exitCode()).as(warmed.err()).isZero();
+    JsonNode report = warmed.json();
+    // One measured epoch of 500 records in batches of 32; the two warm-up epochs are listed only.
+    assertThat(report.get("records").asLong()).isEqualTo(500);
+    assertThat(report.get("batches").asLong()).isEqualTo(16);
+    assertThat(report.get("epochs")).hasSize(3);
+    assertThat(report.get("epochs").findValuesAsText("warmup"))
+        .containsExactly("true", "true", "false");
+    assertThat(report.get("epochs").findValuesAsText("records"))
+        .containsExactly("500", "500", "500");
+    // A warm-up is a pass of its own: the measured batches are those of a run without it.
+    assertThat(report.get("digest").asText())
+        .isEqualTo(Cli.run(args("--json", "--digest", "--epochs", "1")).json()
+            .get("digest").asText());
+
+    Cli.Outcome human = Cli.run(args("--epochs", "1", "--warmup-epochs", "1"));
+    List<String> lines = human.out().lines().map(String::strip).toList();
+    assertThat(lines).anyMatch(line -> line.matches(
+        "500 records in 16 batches in [0-9.]+ s: .*"));
+    assertThat(lines).anyMatch(line -> line.matches("warm-up 0 +500 +[0-9.]+ +[0-9,]+ +[0-9.]+%"));
+    assertThat(lines).anyMatch(line -> line.matches("0 +500 +[0-9.]+ +[0-9,]+ +[0-9.]+%"));
+
+    Cli.Outcome negative = Cli.run(args("--warmup-epochs", "-1"));
+    assertThat(negative.exitCode()).isEqualTo(2);
+    assertThat(negative.err()).contains("--warmup-epochs must be at least 0");
+  }
+
+  @Test
+  void printsOneLinePerEpochOnlyWhenThereAreSeveral() {
+    Cli.Outcome two = Cli.run(args("--epochs", "2"));
+    Cli.Outcome one = Cli.run(args("--epochs", "1"));
+
+    assertThat(two.exitCode()).as(two.err()).isZero();
+    List<String> lines = two.out().lines().map(String::strip).toList();
+    assertThat(lines).anyMatch(line -> line.matches("epoch +records +seconds +records/s +idle"));
+    assertThat(lines).anyMatch(line -> line.matches("0 +500 +[0-9.]+ +[0-9,]+ +[0-9.]+%"));
+    assertThat(lines).anyMatch(line -> line.matches("1 +500 +[0-9.]+ +[0-9,]+ +[0-9.]+%"));
+    assertThat(one.out().lines().map(String::strip))
+        .noneMatch(line -> line.matches("epoch +records .*"));
+  }
+
+  @Test
   void reportsWhatTheTunerChoseUnderAutoWithTheSameDigest() throws IOException {
-    Cli.Outcome fixed = Cli.run(args("--json"));
-    Cli.Outcome tuned = Cli.run(args("--json", "--set", "options.threads=auto"));
+    Cli.Outcome fixed = Cli.run(args("--json", "--digest"));
+    Cli.Outcome tuned = Cli.run(args("--json", "--digest", "--set", "options.threads=auto"));
 
     assertThat(tuned.exitCode()).as(tuned.err()).isZero();
     JsonNode tuning = tuned.json().get("tuning");
@@ -159,7 +231,9 @@ class RunCommandTest {
         .findFirst().orElseThrow().substring("bottleneck: ".length());
     assertThat(stages.findValuesAsText("name")).contains(bottleneck);
     assertThat(lines).anyMatch(line -> line.startsWith("hint: ") && line.length() > 20);
-    assertThat(lines).anyMatch(line -> line.matches("run digest: [0-9a-f]{64}"));
+    assertThat(Cli.run(args("--epochs", "1", "--digest")).out().lines().map(String::strip))
+        .anyMatch(line -> line.matches("run digest: [0-9a-f]{64} \\(hashing took [0-9.]+ s,"
+            + " outside the figures above\\)"));
   }
 
   @Test
@@ -235,13 +309,13 @@ class RunCommandTest {
 
   @Test
   void aFileCacheGivesTheSameDigestAndACacheOfOtherSourcesExits2() throws IOException {
-    String uncached = Cli.run(args("--json")).json().get("digest").asText();
+    String uncached = Cli.run(args("--json", "--digest")).json().get("digest").asText();
     String prefix = dir.resolve("cache").resolve("tabular").toString();
     Files.writeString(config, PIPELINE.replace("  - prefetch: {buffer_size: auto}\n",
         "  - prefetch: {buffer_size: auto}\n  - cache: {path: \"" + prefix + "\"}\n"));
 
-    Cli.Outcome filling = Cli.run(args("--json"));
-    Cli.Outcome replaying = Cli.run(args("--json"));
+    Cli.Outcome filling = Cli.run(args("--json", "--digest"));
+    Cli.Outcome replaying = Cli.run(args("--json", "--digest"));
 
     assertThat(filling.exitCode()).as(filling.err()).isZero();
     assertThat(filling.json().get("digest").asText()).isEqualTo(uncached);

@@ -74,7 +74,7 @@ final class DemoCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     Path data = shortest(Path.of(System.getProperty(HOME_PROPERTY, "")).resolve("data/demo/image"));
     long existing = hasFiles(data)
-        ? CountCommand.total(CountCommand.count(InputFiles.resolve(spec, List.of(data.toString())),
+        ? CountCommand.total(CountCommand.count(InputFiles.resolve(List.of(data.toString())),
             Compression.AUTO))
         : -1;
     if (existing == RECORDS) {

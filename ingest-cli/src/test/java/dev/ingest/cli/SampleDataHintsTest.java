@@ -80,7 +80,7 @@ class SampleDataHintsTest {
     assertThat(SampleDataHints.genCommand("data/tabular/*.tfrecord")).contains(
         "ingest gen --kind tabular --out data/tabular --records 100000 --shards 8");
     assertThat(SampleDataHints.genCommand("/srv/data/demo/image/")).contains(
-        "ingest gen --kind image --out /srv/data/demo/image --records 10000 --shards 4");
+        "ingest gen --kind image --out /srv/data/demo/image --records 40000 --shards 4");
     assertThat(SampleDataHints.genCommand("data/text")).hasValueSatisfying(
         command -> assertThat(command).startsWith("ingest gen --kind text --out data/text "));
     assertThat(SampleDataHints.genCommand("mine/tabular")).isEmpty();

@@ -59,21 +59,25 @@ public final class Bottleneck {
       if (heaviest != null && heaviest.busyFraction() > parse.busyFraction()
           && dominates(heaviest, fused)) {
         return new PipelineMetrics(stages, heaviest.name(), String.format(
-            "%s is the bottleneck: it takes %.0f%% of the parse workers' time on %d threads"
+            "%s is the bottleneck: it takes %.0f%% of the parse workers' time on %s"
                 + " (parsing %.0f%%); raise its num_parallel_calls (options.threads, the parse"
                 + " workers it runs on) or make it cheaper",
-            heaviest.name(), 100 * heaviest.busyFraction(), heaviest.parallelism(),
+            heaviest.name(), 100 * heaviest.busyFraction(), threads(heaviest.parallelism()),
             100 * parse.busyFraction()));
       }
       return new PipelineMetrics(stages, parse.name(), String.format(
-          "%s is the bottleneck (the parse workers are %.0f%% busy on %d threads, %.0f%% parsing%s):"
+          "%s is the bottleneck (the parse workers are %.0f%% busy on %s, %.0f%% parsing%s):"
               + " raise options.threads or give it more cores",
-          parse.name(), 100 * workersBusy, parse.parallelism(), 100 * parse.busyFraction(),
+          parse.name(), 100 * workersBusy, threads(parse.parallelism()), 100 * parse.busyFraction(),
           fused.isEmpty() ? "" : ", the rest in the map and filter functions"));
     }
     return new PipelineMetrics(stages, read.name(), String.format(
         "%s is the bottleneck (%.0f%% busy): raise interleave cycle_length, read uncompressed files"
             + " or use faster storage", read.name(), 100 * read.busyFraction()));
+  }
+
+  private static String threads(int count) {
+    return count == 1 ? "1 thread" : count + " threads";
   }
 
   /** Whether {@code candidate} is busier than every other transform in {@code fused}. */

@@ -24,10 +24,15 @@ final class RunReport {
         100 * run.idleFraction(), run.stepMillis(), run.firstBatchNanos() / 1e6,
         run.waitPercentileMillis(50), run.waitPercentileMillis(99));
     printEpochs(out, run);
-    out.printf("  %-14s %8s %12s %7s %13s %14s %10s %10s %7s%n", "stage", "threads",
+    // A fused map or filter has a row of its own, named after its class: the column fits it.
+    int nameWidth = 14;
+    for (StageMetrics stage : run.metrics().stages()) {
+      nameWidth = Math.max(nameWidth, stage.name().length());
+    }
+    out.printf("  %-" + nameWidth + "s %8s %12s %7s %13s %14s %10s %10s %7s%n", "stage", "threads",
         "elements", "busy", "waiting (in)", "waiting (out)", "p50 ms", "p99 ms", "queue");
     for (StageMetrics stage : run.metrics().stages()) {
-      out.printf("  %-14s %8d %12d %6.1f%% %12.1f%% %13.1f%% %10.3f %10.3f %6.0f%%%n",
+      out.printf("  %-" + nameWidth + "s %8d %12d %6.1f%% %12.1f%% %13.1f%% %10.3f %10.3f %6.0f%%%n",
           stage.name(), stage.parallelism(), stage.elements(), 100 * stage.busyFraction(),
           100 * stage.inputWaitFraction(), 100 * stage.outputWaitFraction(),
           stage.latencyP50Micros() / 1e3, stage.latencyP99Micros() / 1e3,

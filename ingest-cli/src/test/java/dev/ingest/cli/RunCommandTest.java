@@ -270,18 +270,36 @@ class RunCommandTest {
   }
 
   @Test
-  void anExpensiveMapIsNamedAsTheBottleneck() throws IOException {
-    // 300 µs of busy work per record on one thread: far slower than reading 500 small records.
+  void anExpensiveMapIsReportedAsItsOwnStageAndNamedAsTheBottleneck() throws IOException {
+    // 300 µs of busy work per record on one thread: far slower than reading and parsing 500 small
+    // records. Its num_parallel_calls: 1 is the parse workers' count (no options.threads).
     Files.writeString(config, PIPELINE
-        .replace("- shuffle: {buffer_size: 100}", "- map: {fn: burn_cpu, micros_per_record: 300}")
+        .replace("- shuffle: {buffer_size: 100}",
+            "- map: {fn: burn_cpu, micros_per_record: 300, num_parallel_calls: 1}")
         .replace("repeat: 2", "repeat: 1")
-        .replace("threads: 2", "threads: 1"));
+        .replace(", threads: 2", ""));
     Cli.Outcome outcome = Cli.run(args("--json"));
 
     assertThat(outcome.exitCode()).as(outcome.err()).isZero();
     JsonNode report = outcome.json();
     assertThat(report.get("records").asLong()).isEqualTo(500);
-    assertThat(report.get("bottleneck").asText()).isEqualTo("parse_example");
+    assertThat(report.get("stages").findValuesAsText("name"))
+        .containsExactly("read", "parse_example", "map burn_cpu", "consumer");
+    JsonNode map = report.get("stages").get(2);
+    assertThat(map.get("parallelism").asInt()).isEqualTo(1);
+    assertThat(map.get("elements").asLong()).isEqualTo(500);
+    assertThat(map.get("busy_fraction").asDouble())
+        .isGreaterThan(report.get("stages").get(1).get("busy_fraction").asDouble());
+    assertThat(report.get("bottleneck").asText()).isEqualTo("map burn_cpu");
+
+    Cli.Outcome human = Cli.run(args());
+    assertThat(human.exitCode()).as(human.err()).isZero();
+    List<String> lines = human.out().lines().map(String::strip).toList();
+    assertThat(lines).anyMatch(line -> line.matches(
+        "map burn_cpu +1 +500 +[0-9.]+% +[0-9.]+% +[0-9.]+% +[0-9.]+ +[0-9.]+ +[0-9]+%"));
+    assertThat(lines).contains("bottleneck: map burn_cpu");
+    assertThat(lines).anyMatch(line -> line.startsWith("hint: map burn_cpu is the bottleneck")
+        && line.contains("on 1 thread "));
   }
 
   @Test

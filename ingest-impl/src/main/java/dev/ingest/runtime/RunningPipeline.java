@@ -25,6 +25,7 @@ import dev.ingest.runtime.memory.MemoryBudget;
 import dev.ingest.runtime.memory.RecycledColumns;
 import dev.ingest.runtime.metrics.Bottleneck;
 import dev.ingest.runtime.metrics.FlightEvents;
+import dev.ingest.runtime.metrics.FusedTransformClocks;
 import dev.ingest.runtime.metrics.Stage;
 import dev.ingest.runtime.metrics.StageClock;
 import dev.ingest.runtime.metrics.StageLatency;
@@ -154,6 +155,8 @@ final class RunningPipeline implements BatchIterator {
   private final AtomicLong skippedFiles = new AtomicLong();
   private final StageClock sourceClock = new StageClock();
   private final List<StageClock> parseClocks = new ArrayList<>();
+  /** The row transforms fused on the parse workers, each measured as a stage of its own. */
+  private final List<FusedTransformClocks> fusedTransforms;
   /** The consumer's batches taken and time waiting, readable by the tuner's thread. */
   private final StageClock consumerClock = new StageClock();
   private volatile long lastTakeNanos;
@@ -231,12 +234,13 @@ final class RunningPipeline implements BatchIterator {
     tuned = new TunedSettings(workerCount, activeWorkers, firstDepth,
         (autoWorkers || tunesDepth) && !assembling ? consumed : null);
     workerSequences = new Sequence[workerCount];
+    fusedTransforms = FusedTransformClocks.of(spec.transforms(), workerCount);
     for (int i = 0; i < workerCount; i++) {
       StageClock clock = new StageClock();
       parseClocks.add(clock);
       ParseWorker handler = new ParseWorker(i, spec.features(),
           assembling ? PaddingSpec.none() : spec.padding(), columns, clock, startNanos,
-          new TransformChain(spec.transforms()), !assembling, budget, parseLatency,
+          new TransformChain(spec.transforms(), fusedTransforms, i), !assembling, budget, parseLatency,
           assembling ? null : wakeup, tuned);
       BatchEventProcessor<WorkUnit> processor =
           new BatchEventProcessorBuilder().build(ring, published, handler);
@@ -472,9 +476,24 @@ final class RunningPipeline implements BatchIterator {
     // Averaged over the active workers: the idle ones the tuner parked are no part of the stage.
     int workerCount = tuned.activeWorkers();
     double samples = Math.max(1, fillSamples);
+    // The fused transforms share the workers' threads, and so their waits; each worker's clock
+    // counts their time as busy too (the tuner sizes the workers by it), so parse_example's own
+    // row is what is left of it.
+    double inputWaitShare = Math.min(1, inputWait / workerCount);
+    List<StageMetrics> fused = new ArrayList<>();
+    double fusedBusy = 0;
+    for (FusedTransformClocks transform : fusedTransforms) {
+      double transformBusy = transform.busyNanos() / elapsed;
+      fusedBusy += transformBusy;
+      fused.add(new StageMetrics(transform.label(), workerCount, transform.elements(),
+          Math.min(1, transformBusy / workerCount), inputWaitShare, 0,
+          transform.latency().percentileMicros(50), transform.latency().percentileMicros(99), 0));
+    }
     stages.add(new StageMetrics(Stage.PARSE.label(), workerCount, parsed,
-        Math.min(1, busy / workerCount), Math.min(1, inputWait / workerCount), 0, parseLatency.percentileMicros(50),
-        parseLatency.percentileMicros(99), parseQueueFill / samples));
+        Math.min(1, Math.max(0, busy - fusedBusy) / workerCount), inputWaitShare, 0,
+        parseLatency.percentileMicros(50), parseLatency.percentileMicros(99),
+        parseQueueFill / samples));
+    stages.addAll(fused);
     if (assembling) {
       stages.add(new StageMetrics(Stage.BATCH.label(), 1, assemblyClock.elements(),
           assemblyClock.busyNanos() / elapsed, assemblyClock.inputWaitNanos() / elapsed,
@@ -488,7 +507,7 @@ final class RunningPipeline implements BatchIterator {
         Math.max(0, 1 - consumerWait), consumerWait,
         0, consumerWaits.percentileMicros(50), consumerWaits.percentileMicros(99),
         readyQueueFill / samples));
-    return Bottleneck.name(stages).withTuning(tuning());
+    return Bottleneck.name(stages, fused).withTuning(tuning());
   }
 
   /** What the tuner chose and why; fixed settings when nothing is AUTO. */

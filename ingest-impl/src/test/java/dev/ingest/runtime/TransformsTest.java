@@ -320,8 +320,8 @@ class TransformsTest {
         iterator.next().close();
       }
       assertThat(iterator.metrics().stages()).extracting(s -> s.name())
-          .containsExactly("read", "parse_example", "batch", "consumer");
-      assertThat(iterator.metrics().stages().get(2).elements()).isPositive();
+          .containsExactly("read", "parse_example", "filter", "batch", "consumer");
+      assertThat(iterator.metrics().stages().get(3).elements()).isPositive();
     }
   }
 

@@ -102,9 +102,17 @@ public record PipelineConfig(String name, Dataset dataset, PipelineSpec spec,
   /** One pass over the tree; {@code problems} collects instead of throwing. */
   private static final class Mapper {
     private final List<Problem> problems = new ArrayList<>();
-    /** Whether a map said {@code num_parallel_calls: auto}, and whether options.threads is set. */
-    private boolean mapParallelismAuto;
+    /**
+     * The first row map's {@code num_parallel_calls} ({@link Dataset#AUTO} or a count), where it
+     * was given, or {@code null}; every later one must agree with it.
+     */
+    private Long mapCalls;
+    private String mapCallsPath;
+    private ConfigNode mapCallsNode;
+    /** Whether options.threads is set, to what, and where. */
     private boolean threadsGiven;
+    private long threadsGivenValue;
+    private ConfigNode threadsNode;
     private PipelineOptions resolvedOptions = PipelineOptions.defaults();
     private final String fallbackName;
     private final List<FilesEntry> sourceFiles = new ArrayList<>();
@@ -147,10 +155,7 @@ public record PipelineConfig(String name, Dataset dataset, PipelineSpec spec,
       if (top.containsKey("options")) {
         dataset = dataset.withOptions(options(top.get("options")));
       }
-      if (mapParallelismAuto && !threadsGiven) {
-        // Maps run fused with parsing: their num_parallel_calls is the parse workers' count.
-        dataset = dataset.withOptions(resolvedOptions.withThreads(Dataset.AUTO));
-      }
+      dataset = mapParallelism(dataset);
       if (!problems.isEmpty()) {
         throw new ConfigException(problems);
       }
@@ -160,6 +165,57 @@ public record PipelineConfig(String name, Dataset dataset, PipelineSpec spec,
       } catch (IllegalArgumentException e) {
         fail("", root, e.getMessage());
         throw new ConfigException(problems);
+      }
+    }
+
+    /**
+     * Maps on records run fused with parsing, on the parse workers: their {@code
+     * num_parallel_calls} is the workers' count, options.threads. A count sets it where
+     * options.threads is absent and must equal it where given; {@code auto} asks for the tuner
+     * unless options.threads says otherwise. Never ignored: a count that cannot be honoured is
+     * refused, naming both lines.
+     */
+    private Dataset mapParallelism(Dataset dataset) {
+      if (mapCalls == null) {
+        return dataset;
+      }
+      if (mapCalls == Dataset.AUTO) {
+        return threadsGiven ? dataset : dataset.withOptions(resolvedOptions.withThreads(Dataset.AUTO));
+      }
+      if (!threadsGiven) {
+        return dataset.withOptions(resolvedOptions.withThreads((int) (long) mapCalls));
+      }
+      if (threadsGivenValue != mapCalls && threadsGivenValue != Long.MIN_VALUE) {
+        fail(mapCallsPath, mapCallsNode, "num_parallel_calls: " + mapCalls + " differs from"
+            + " options.threads: " + threadsNode.value() + " (line " + threadsNode.line() + "): a map"
+            + " runs fused on the parse workers, whose count is options.threads; give one of them,"
+            + " or the same count in both");
+      }
+      return dataset;
+    }
+
+    /** Notes a map's {@code num_parallel_calls}, refusing one that disagrees with an earlier map. */
+    private void mapCalls(String path, ConfigNode node, boolean afterBatch) {
+      long calls = autoOrAtLeast(path, node, 1, Dataset.AUTO);
+      if (calls == Long.MIN_VALUE) {
+        return; // already refused
+      }
+      if (afterBatch) {
+        if (calls != Dataset.AUTO) {
+          fail(path, node, "a map after the batch stage runs once per batch, on the thread that"
+              + " finishes it, with no calls of its own: remove num_parallel_calls (options.threads"
+              + " sets the parse workers)");
+        }
+        return;
+      }
+      if (mapCalls == null) {
+        mapCalls = calls;
+        mapCallsPath = path;
+        mapCallsNode = node;
+      } else if (mapCalls != calls) {
+        fail(path, node, "num_parallel_calls: " + node.value() + " differs from " + mapCallsPath
+            + ": " + mapCallsNode.value() + " (line " + mapCallsNode.line() + "): maps run fused on"
+            + " the same parse workers, so they share one count");
       }
     }
 
@@ -356,11 +412,7 @@ public record PipelineConfig(String name, Dataset dataset, PipelineSpec spec,
       Map<String, ConfigNode> keys = keys(path, body, map
           ? Set.of("fn", "num_parallel_calls", BURN_CPU_COST) : Set.of("fn"));
       if (keys.containsKey("num_parallel_calls")) {
-        // Row transforms run fused on the parse workers: options.threads sets their parallelism,
-        // and `auto` here asks for the tuner there unless options.threads says otherwise.
-        long calls = autoOrAtLeast(path + ".num_parallel_calls", keys.get("num_parallel_calls"), 1,
-            Dataset.AUTO);
-        mapParallelismAuto |= calls == Dataset.AUTO;
+        mapCalls(path + ".num_parallel_calls", keys.get("num_parallel_calls"), afterBatch);
       }
       ConfigNode fnNode = keys.get("fn");
       if (fnNode == null) {
@@ -656,8 +708,10 @@ public record PipelineConfig(String name, Dataset dataset, PipelineSpec spec,
       }
       // Without the key, one worker per core as before; `auto` hands the count to the tuner.
       threadsGiven = keys.containsKey("threads");
+      threadsNode = keys.get("threads");
       long threads = threadsGiven
           ? autoOrAtLeast("options.threads", keys.get("threads"), 1, AUTO_THREADS) : 0;
+      threadsGivenValue = threads == AUTO_THREADS ? Dataset.AUTO : threads;
       long cpuBudget = autoOrAtLeast("options.cpu_budget", keys.get("cpu_budget"), 1, 0);
       resolvedOptions = new PipelineOptions(seed, deterministic,
           threads == Dataset.AUTO ? Dataset.AUTO : (int) Math.max(threads, 0), memoryBudget,

@@ -2,6 +2,7 @@ package dev.ingest.cli.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 import dev.ingest.BurnCpu;
 import dev.ingest.CorruptionPolicy;
@@ -264,6 +265,11 @@ class PipelineConfigTest {
     }
   }
 
+  public static final class Nothing implements dev.ingest.BatchMapper {
+    @Override
+    public void apply(dev.ingest.MutableBatch batch) {}
+  }
+
   public static final class EvenLabels implements RowFilter {
     @Override
     public boolean keep(Row row) {
@@ -302,6 +308,58 @@ class PipelineConfigTest {
     assertThat(((Transform.MapRows) transforms.get(2)).fn()).isInstanceOf(BurnCpu.class);
     assertThat(((BurnCpu) ((Transform.MapRows) transforms.get(2)).fn()).nanosPerRecord())
         .isEqualTo(12_500);
+  }
+
+  private static String withMaps(String maps, String options) {
+    return """
+        version: 1
+        source: {tfrecord: {files: [a]}}
+        stages:
+          - parse_example: {features: {label: {type: int64}}}
+        %s  - batch: {batch_size: 4}
+        %s""".formatted(maps, options);
+  }
+
+  @Test
+  void aMapsNumParallelCallsSetsTheParseWorkersItRunsOn() throws ConfigException {
+    String one = "  - map: {fn: burn_cpu, micros_per_record: 40, num_parallel_calls: 1}\n";
+    String two = one.replace("calls: 1", "calls: 2");
+    assertThat(parse(withMaps(one, "")).spec().options().threads()).isEqualTo(1);
+    assertThat(parse(withMaps(two + two, "")).spec().options().threads()).isEqualTo(2);
+    assertThat(parse(withMaps(two, "options: {threads: 2}\n")).spec().options().threads())
+        .isEqualTo(2);
+    assertThat(parse(withMaps(one.replace("calls: 1", "calls: auto"), "")).spec().options()
+        .threads()).as("auto: the tuner").isEqualTo(Dataset.AUTO);
+    assertThat(parse(withMaps(one.replace("calls: 1", "calls: auto"), "options: {threads: 3}\n"))
+        .spec().options().threads()).as("auto: options.threads decides").isEqualTo(3);
+    assertThat(parse(withMaps(one, ""), "stages.1.map.num_parallel_calls=3").spec().options()
+        .threads()).isEqualTo(3);
+  }
+
+  @Test
+  void aMapsNumParallelCallsThatCannotBeHonouredIsRefusedWithItsLine() {
+    String one = "  - map: {fn: burn_cpu, micros_per_record: 40, num_parallel_calls: 1}\n";
+    assertThat(problems(withMaps(one, "options: {threads: 4}\n"))).containsExactly(
+        "stages.1.map.num_parallel_calls (line 5, column 68): num_parallel_calls: 1 differs from"
+            + " options.threads: 4 (line 7): a map runs fused on the parse workers, whose count is"
+            + " options.threads; give one of them, or the same count in both");
+    assertThat(problems(withMaps(one + one.replace("calls: 1", "calls: auto"), ""))).containsExactly(
+        "stages.2.map.num_parallel_calls (line 6, column 68): num_parallel_calls: auto differs"
+            + " from stages.1.map.num_parallel_calls: 1 (line 5): maps run fused on the same parse"
+            + " workers, so they share one count");
+    String batchMap = """
+        version: 1
+        source: {tfrecord: {files: [a]}}
+        stages:
+          - parse_example: {features: {label: {type: int64}}}
+          - batch: {batch_size: 4}
+          - map: {fn: dev.ingest.cli.config.PipelineConfigTest$Nothing, num_parallel_calls: 2}
+        """;
+    assertThat(problems(batchMap)).singleElement().asString()
+        .startsWith("stages.2.map.num_parallel_calls (line 6, column 85): a map after the batch"
+            + " stage runs once per batch");
+    assertThat(catchThrowable(() -> parse(batchMap.replace("calls: 2", "calls: auto"))))
+        .as("auto keeps its meaning").isNull();
   }
 
   @Test

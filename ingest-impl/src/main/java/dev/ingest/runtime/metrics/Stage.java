@@ -8,7 +8,10 @@ package dev.ingest.runtime.metrics;
 public enum Stage {
   /** The source thread: files, interleave, cache and shuffle buffer. */
   READ("read"),
-  /** The parse workers: Example parsing and the map and filter functions. */
+  /**
+   * The parse workers: Example parsing. The map and filter functions fused on them are measured
+   * as stages of their own ({@link FusedTransformClocks}).
+   */
   PARSE("parse_example"),
   /** The assembly thread, when filters make batches after parsing. */
   BATCH("batch"),

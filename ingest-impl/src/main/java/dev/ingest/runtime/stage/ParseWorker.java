@@ -33,7 +33,9 @@ import java.util.zip.CRC32C;
  *
  * <p>The user's row transforms run here too, fused with parsing on the rows just parsed (tf.data's
  * map-and-batch fusion); the unit then says which rows the filters kept. Batch transforms run
- * here as well unless a downstream {@link BatchAssemblyTask} makes the final batches.
+ * here as well unless a downstream {@link BatchAssemblyTask} makes the final batches. This
+ * worker's clock counts all of it as busy (the tuner sizes the workers by it); the chain also
+ * times each row transform on a clock of its own, so the report can tell them from parsing.
  */
 public final class ParseWorker implements EventHandler<WorkUnit> {
 

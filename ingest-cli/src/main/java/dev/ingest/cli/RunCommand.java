@@ -17,6 +17,7 @@ import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -117,10 +118,13 @@ final class RunCommand implements Callable<Integer> {
     List<SimulatedAccelerator.Epoch> warmup = warmUp(config);
     SimulatedAccelerator.Run run;
     PipelineState reached = null;
+    // The digest log is written beside its file and moved in once the run ends: a run that fails
+    // midway leaves no log that looks whole.
+    Path partialLog = digestLog == null ? null : partial(digestLog);
     long iteratorAskedAt = System.nanoTime();
     try (BatchIterator batches = limited(from == null ? dataset.iterator() : resume(dataset, from));
-        BufferedWriter log = digestLog == null
-            ? null : Files.newBufferedWriter(digestLog, StandardCharsets.UTF_8);
+        BufferedWriter log = partialLog == null
+            ? null : Files.newBufferedWriter(partialLog, StandardCharsets.UTF_8);
         RunProgress bar = RunProgress.start(spec.commandLine().getErr(), progress, config.name(),
             maxBatches == null ? -1 : maxBatches)) {
       RunDigest runDigest = digest || log != null ? new RunDigest(log) : null;
@@ -134,6 +138,15 @@ final class RunCommand implements Callable<Integer> {
           throw new ParameterException(spec.commandLine(), "--save-state: " + e.getMessage());
         }
       }
+    } catch (RuntimeException | IOException | Error e) {
+      if (partialLog != null) {
+        Files.deleteIfExists(partialLog);
+      }
+      throw e;
+    }
+    if (partialLog != null) {
+      Files.move(partialLog, digestLog.toAbsolutePath(), StandardCopyOption.REPLACE_EXISTING,
+          StandardCopyOption.ATOMIC_MOVE);
     }
     if (reached != null) {
       writeState(reached);
@@ -195,13 +208,19 @@ final class RunCommand implements Callable<Integer> {
     }
   }
 
+  /** Where a file is written before it is moved in whole: beside it, with {@code .partial}. */
+  private static Path partial(Path file) {
+    Path target = file.toAbsolutePath();
+    return target.resolveSibling(target.getFileName() + ".partial");
+  }
+
   /** Writes the state next to its file and moves it in, so a crash never leaves half a state. */
   private void writeState(PipelineState state) throws IOException {
     Path target = saveState.toAbsolutePath();
-    Path partial = target.resolveSibling(target.getFileName() + ".partial");
+    Path partial = partial(saveState);
     Files.write(partial, state.toBytes());
-    Files.move(partial, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
-        java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    Files.move(partial, target, StandardCopyOption.REPLACE_EXISTING,
+        StandardCopyOption.ATOMIC_MOVE);
   }
 
   /** The contract's report (CONTRACTS.md section 3). */

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.ingest.tfrecord.TFRecordReader;
 import java.io.IOException;
 import java.io.RandomAccessFile;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -175,6 +176,34 @@ class CorruptionTest {
     assertThat(problem.get("path").asText()).isEqualTo(first.toString());
     assertThat(count.exitCode()).isEqualTo(3);
     assertThat(count.err()).contains(first.toString(), "bad compression");
+  }
+
+  @Test
+  void aRunThatFailsMidwayLeavesNoDigestLog() throws IOException {
+    // Record 7 of the first shard: the run has handed out batches before it reaches it.
+    flipByte(first, offsets.get(7) + HEADER_BYTES + 5);
+    Path config = dir.resolve("text.yaml");
+    Files.writeString(config, """
+        version: 1
+        source:
+          tfrecord:
+            files: ["%s/*.tfrecord"]
+            shuffle_files: false
+            interleave: {cycle_length: 1, block_length: 1}
+        stages:
+          - parse_example:
+              features:
+                tokens: {type: int64, var_len: true}
+          - batch: {batch_size: 2}
+        """.formatted(dir));
+    Path log = dir.resolve("digests.txt");
+
+    Cli.Outcome run = Cli.run("run", config.toString(), "--digest-log", log.toString());
+
+    assertThat(run.exitCode()).as(run.err()).isEqualTo(3);
+    assertThat(run.err()).contains(first.toString());
+    assertThat(log).doesNotExist();
+    assertThat(dir.resolve("digests.txt.partial")).doesNotExist();
   }
 
   private static void flipByte(Path file, long offset) throws IOException {

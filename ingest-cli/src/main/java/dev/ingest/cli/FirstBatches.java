@@ -2,9 +2,6 @@ package dev.ingest.cli;
 
 import dev.ingest.Batch;
 import dev.ingest.BatchIterator;
-import dev.ingest.IteratorStats;
-import dev.ingest.PipelineMetrics;
-import dev.ingest.PipelineState;
 import java.util.NoSuchElementException;
 
 /**
@@ -14,19 +11,18 @@ import java.util.NoSuchElementException;
  *
  * <p>Delegates everything else; closing it closes the pipeline.
  */
-final class FirstBatches implements BatchIterator {
-  private final BatchIterator batches;
+final class FirstBatches extends ForwardingBatchIterator {
   private final long limit;
   private long taken;
 
   FirstBatches(BatchIterator batches, long limit) {
-    this.batches = batches;
+    super(batches);
     this.limit = limit;
   }
 
   @Override
   public boolean hasNext() {
-    return taken < limit && batches.hasNext();
+    return taken < limit && super.hasNext();
   }
 
   @Override
@@ -34,28 +30,8 @@ final class FirstBatches implements BatchIterator {
     if (taken >= limit) {
       throw new NoSuchElementException("--max-batches " + limit + " reached");
     }
-    Batch batch = batches.next();
+    Batch batch = super.next();
     taken++;
     return batch;
-  }
-
-  @Override
-  public IteratorStats stats() {
-    return batches.stats();
-  }
-
-  @Override
-  public PipelineMetrics metrics() {
-    return batches.metrics();
-  }
-
-  @Override
-  public PipelineState state() {
-    return batches.state();
-  }
-
-  @Override
-  public void close() {
-    batches.close();
   }
 }

@@ -4,9 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ingest.Batch;
 import dev.ingest.BatchIterator;
-import dev.ingest.IteratorStats;
-import dev.ingest.PipelineMetrics;
-import dev.ingest.PipelineState;
 import dev.ingest.cli.config.PipelineConfig;
 import dev.ingest.tfrecord.Compression;
 import dev.ingest.tfrecord.sample.SampleDatasets;
@@ -135,47 +132,21 @@ class SimulatedAcceleratorTest {
   }
 
   /** The pipeline's batches, each of epoch {@code slowEpoch} handed over at least a delay late. */
-  private static final class SlowEpoch implements BatchIterator {
-    private final BatchIterator batches;
+  private static final class SlowEpoch extends ForwardingBatchIterator {
     private final long slowEpoch;
 
     SlowEpoch(BatchIterator batches, long slowEpoch) {
-      this.batches = batches;
+      super(batches);
       this.slowEpoch = slowEpoch;
     }
 
     @Override
-    public boolean hasNext() {
-      return batches.hasNext();
-    }
-
-    @Override
     public Batch next() {
-      Batch batch = batches.next();
-      if (batches.stats().epoch() == slowEpoch) {
+      Batch batch = super.next();
+      if (stats().epoch() == slowEpoch) {
         spin(DELAY_NANOS);
       }
       return batch;
-    }
-
-    @Override
-    public IteratorStats stats() {
-      return batches.stats();
-    }
-
-    @Override
-    public PipelineMetrics metrics() {
-      return batches.metrics();
-    }
-
-    @Override
-    public PipelineState state() {
-      return batches.state();
-    }
-
-    @Override
-    public void close() {
-      batches.close();
     }
   }
 }

@@ -1,6 +1,7 @@
 /**
  * What a run measures and reports: the stages' names ({@code Stage}), busy and wait time per stage
- * ({@code StageClock}), latency histograms ({@code StageLatency}), the bottleneck and its hint
+ * ({@code StageClock}; a fused map's or filter's, one per parse worker, {@code
+ * FusedTransformClocks}), latency histograms ({@code StageLatency}), the bottleneck and its hint
  * ({@code Bottleneck}), and the JDK Flight Recorder events ({@code StageWaitEvent}, {@code
  * StageWorkEvent}, {@code TunerDecisionEvent}, created only once JFR is on: {@code
  * FlightEvents}).

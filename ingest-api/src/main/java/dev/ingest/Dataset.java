@@ -46,7 +46,7 @@ public final class Dataset {
   /** The interleave's block length when none is given (the YAML config's {@code auto}). */
   public static final int DEFAULT_BLOCK_LENGTH = 16;
 
-  /** The interleave's reader threads when none are asked for: none, reading on the source thread. */
+  /** The interleave's reader threads when none are asked for: none, the source thread reads. */
   public static final int DEFAULT_INTERLEAVE_PARALLEL_CALLS = 0;
 
   private static final int DEFAULT_PREFETCH = 4;

@@ -13,7 +13,8 @@ import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.Test;
 
 class DatasetTest {
-  private static final ExampleSpec FEATURES = ExampleSpec.of(FeatureSpec.fixed("label", DType.INT64));
+  private static final ExampleSpec FEATURES =
+      ExampleSpec.of(FeatureSpec.fixed("label", DType.INT64));
   private static final RowMapper MAP = row -> { };
   private static final RowFilter FILTER = row -> true;
   private static final BatchMapper MAP_BATCHES = batch -> { };

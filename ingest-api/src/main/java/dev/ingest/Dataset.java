@@ -4,8 +4,10 @@ import dev.ingest.PipelineSpec.CacheSpec;
 import dev.ingest.PipelineSpec.ShardBy;
 import dev.ingest.PipelineSpec.SourceSpec;
 import dev.ingest.spi.PipelineRuntime;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.ServiceLoader;
+import java.util.function.Consumer;
 
 /**
  * A pipeline built the tf.data way, one call per stage:
@@ -35,43 +37,24 @@ public final class Dataset {
    */
   public static final int AUTO = -1;
 
-  private static final int DEFAULT_CYCLE_LENGTH = 4;
-  private static final int DEFAULT_BLOCK_LENGTH = 16;
+  /**
+   * The interleave's cycle length when none is given, and what {@link #AUTO} means for it: the
+   * YAML config's default too.
+   */
+  public static final int DEFAULT_CYCLE_LENGTH = 4;
+
+  /** The interleave's block length when none is given (the YAML config's {@code auto}). */
+  public static final int DEFAULT_BLOCK_LENGTH = 16;
+
+  /** The interleave's reader threads when none are asked for: none, the source thread reads. */
+  public static final int DEFAULT_INTERLEAVE_PARALLEL_CALLS = 0;
+
   private static final int DEFAULT_PREFETCH = 4;
 
-  private final SourceSpec source;
-  private final ExampleSpec features;
-  private final List<Transform> transforms;
-  private final int shuffleBufferSize;
-  private final boolean reshuffleEachIteration;
-  private final int batchSize;
-  private final boolean dropRemainder;
-  private final PaddingSpec padding;
-  private final int prefetch;
-  private final int epochs;
-  private final long skip;
-  private final long take;
-  private final CacheSpec cache;
-  private final PipelineOptions options;
+  private final Stages stages;
 
-  private Dataset(SourceSpec source, ExampleSpec features, List<Transform> transforms,
-      int shuffleBufferSize,
-      boolean reshuffleEachIteration, int batchSize, boolean dropRemainder, PaddingSpec padding,
-      int prefetch, int epochs, long skip, long take, CacheSpec cache, PipelineOptions options) {
-    this.cache = cache;
-    this.source = source;
-    this.features = features;
-    this.transforms = List.copyOf(transforms);
-    this.shuffleBufferSize = shuffleBufferSize;
-    this.reshuffleEachIteration = reshuffleEachIteration;
-    this.batchSize = batchSize;
-    this.dropRemainder = dropRemainder;
-    this.padding = padding;
-    this.prefetch = prefetch;
-    this.epochs = epochs;
-    this.skip = skip;
-    this.take = take;
-    this.options = options;
+  private Dataset(Stages stages) {
+    this.stages = stages;
   }
 
   /** Records from TFRecord files: paths to files, folders or globs; compression detected. */
@@ -80,25 +63,17 @@ public final class Dataset {
   }
 
   public static Dataset tfrecord(List<String> files) {
-    SourceSpec source = new SourceSpec(files, "auto", true, CorruptionPolicy.FAIL, 1, 0,
-        ShardBy.FILE, true, DEFAULT_CYCLE_LENGTH, DEFAULT_BLOCK_LENGTH);
-    return new Dataset(source, null, List.of(), 0, true, 1, false, PaddingSpec.none(), DEFAULT_PREFETCH, 1,
-        0, -1, CacheSpec.none(), PipelineOptions.defaults());
+    return new Dataset(new Stages(new SourceDraft(files).build()));
   }
 
   /** Reads with this compression: {@code auto} (default), {@code none}, {@code gzip}, {@code zlib}. */
   public Dataset compression(String compression) {
-    return withSource(new SourceSpec(source.files(), compression, source.verifyCrc(),
-        source.onCorrupt(), source.numShards(), source.shardIndex(), source.shardBy(),
-        source.shuffleFiles(), source.cycleLength(), source.blockLength(),
-        source.numParallelCalls()));
+    return withSource(source -> source.compression = compression);
   }
 
   /** Fail on the first corrupt record (default) or skip and count corrupt records. */
   public Dataset onCorrupt(CorruptionPolicy policy) {
-    return withSource(new SourceSpec(source.files(), source.compression(), source.verifyCrc(),
-        policy, source.numShards(), source.shardIndex(), source.shardBy(), source.shuffleFiles(),
-        source.cycleLength(), source.blockLength(), source.numParallelCalls()));
+    return withSource(source -> source.onCorrupt = policy);
   }
 
   /** This trainer's share: every {@code numShards}-th file, starting at {@code index}. */
@@ -111,16 +86,16 @@ public final class Dataset {
    * complete when every trainer uses the same seed.
    */
   public Dataset shard(int numShards, int index, ShardBy by) {
-    return withSource(new SourceSpec(source.files(), source.compression(), source.verifyCrc(),
-        source.onCorrupt(), numShards, index, by, source.shuffleFiles(), source.cycleLength(),
-        source.blockLength(), source.numParallelCalls()));
+    return withSource(source -> {
+      source.numShards = numShards;
+      source.shardIndex = index;
+      source.shardBy = by;
+    });
   }
 
   /** Whether the file order changes every epoch (default true). */
   public Dataset shuffleFiles(boolean shuffle) {
-    return withSource(new SourceSpec(source.files(), source.compression(), source.verifyCrc(),
-        source.onCorrupt(), source.numShards(), source.shardIndex(), source.shardBy(), shuffle,
-        source.cycleLength(), source.blockLength(), source.numParallelCalls()));
+    return withSource(source -> source.shuffleFiles = shuffle);
   }
 
   /**
@@ -129,7 +104,7 @@ public final class Dataset {
    * that the batches (and a saved state's fingerprint) are the same on every machine.
    */
   public Dataset interleave(int cycleLength, int blockLength) {
-    return interleave(cycleLength, blockLength, source.numParallelCalls());
+    return interleave(cycleLength, blockLength, stages.source.numParallelCalls());
   }
 
   /**
@@ -140,16 +115,16 @@ public final class Dataset {
    * PipelineSpec.SourceSpec#readerThreads}). The batches are the same at any value.
    */
   public Dataset interleave(int cycleLength, int blockLength, int numParallelCalls) {
-    return withSource(new SourceSpec(source.files(), source.compression(), source.verifyCrc(),
-        source.onCorrupt(), source.numShards(), source.shardIndex(), source.shardBy(),
-        source.shuffleFiles(), cycleLength == AUTO ? DEFAULT_CYCLE_LENGTH : cycleLength,
-        blockLength, numParallelCalls));
+    return withSource(source -> {
+      source.cycleLength = cycleLength == AUTO ? DEFAULT_CYCLE_LENGTH : cycleLength;
+      source.blockLength = blockLength;
+      source.numParallelCalls = numParallelCalls;
+    });
   }
 
   /** Parses every record as a {@code tf.train.Example} with these features. */
   public Dataset parseExample(ExampleSpec spec) {
-    return new Dataset(source, spec, transforms, shuffleBufferSize, reshuffleEachIteration, batchSize,
-        dropRemainder, padding, prefetch, epochs, skip, take, cache, options);
+    return with(next -> next.features = spec);
   }
 
   /**
@@ -189,20 +164,24 @@ public final class Dataset {
   }
 
   public Dataset shuffle(int bufferSize, boolean reshuffleEachIteration) {
-    return new Dataset(source, features, transforms, bufferSize, reshuffleEachIteration, batchSize,
-        dropRemainder, padding, prefetch, epochs, skip, take, cache, options);
+    return with(next -> {
+      next.shuffleBufferSize = bufferSize;
+      next.reshuffleEachIteration = reshuffleEachIteration;
+    });
   }
 
   /** Groups {@code size} records per batch; an epoch's short last batch is kept unless dropped. */
   public Dataset batch(int size, boolean dropRemainder) {
-    return new Dataset(source, features, transforms, shuffleBufferSize, reshuffleEachIteration, size,
-        dropRemainder, PaddingSpec.none(), prefetch, epochs, skip, take, cache, options);
+    return paddedBatch(size, PaddingSpec.none(), dropRemainder);
   }
 
   /** As {@link #batch}, padding var-len features as {@code padding} says. */
   public Dataset paddedBatch(int size, PaddingSpec padding, boolean dropRemainder) {
-    return new Dataset(source, features, transforms, shuffleBufferSize, reshuffleEachIteration, size,
-        dropRemainder, padding, prefetch, epochs, skip, take, cache, options);
+    return with(next -> {
+      next.batchSize = size;
+      next.padding = padding;
+      next.dropRemainder = dropRemainder;
+    });
   }
 
   /**
@@ -210,26 +189,22 @@ public final class Dataset {
    * move the depth while the pipeline runs, within the memory budget.
    */
   public Dataset prefetch(int batches) {
-    return new Dataset(source, features, transforms, shuffleBufferSize, reshuffleEachIteration, batchSize,
-        dropRemainder, padding, batches, epochs, skip, take, cache, options);
+    return with(next -> next.prefetch = batches);
   }
 
   /** Passes over the data; -1 repeats forever. */
   public Dataset repeat(int epochs) {
-    return new Dataset(source, features, transforms, shuffleBufferSize, reshuffleEachIteration, batchSize,
-        dropRemainder, padding, prefetch, epochs, skip, take, cache, options);
+    return with(next -> next.epochs = epochs);
   }
 
   /** Drops the first {@code batches} batches (counted across epochs). */
   public Dataset skip(long batches) {
-    return new Dataset(source, features, transforms, shuffleBufferSize, reshuffleEachIteration, batchSize,
-        dropRemainder, padding, prefetch, epochs, batches, take, cache, options);
+    return with(next -> next.skip = batches);
   }
 
   /** At most {@code batches} batches in all, after any skipped ones. */
   public Dataset take(long batches) {
-    return new Dataset(source, features, transforms, shuffleBufferSize, reshuffleEachIteration, batchSize,
-        dropRemainder, padding, prefetch, epochs, skip, batches, cache, options);
+    return with(next -> next.take = batches);
   }
 
   /**
@@ -239,7 +214,7 @@ public final class Dataset {
    * budget for the pipeline's life.
    */
   public Dataset cache() {
-    return withCache(CacheSpec.memory());
+    return with(next -> next.cache = CacheSpec.memory());
   }
 
   /**
@@ -256,26 +231,17 @@ public final class Dataset {
    *     cache/train.manifest}, {@code cache/train.00000.tfrecord}, ...
    */
   public Dataset cache(String pathPrefix) {
-    return withCache(CacheSpec.files(pathPrefix));
-  }
-
-  private Dataset withCache(CacheSpec newCache) {
-    return new Dataset(source, features, transforms, shuffleBufferSize, reshuffleEachIteration,
-        batchSize, dropRemainder, padding, prefetch, epochs, skip, take, newCache, options);
+    CacheSpec files = CacheSpec.files(pathPrefix);
+    return with(next -> next.cache = files);
   }
 
   public Dataset withOptions(PipelineOptions newOptions) {
-    return new Dataset(source, features, transforms, shuffleBufferSize, reshuffleEachIteration, batchSize,
-        dropRemainder, padding, prefetch, epochs, skip, take, cache, newOptions);
+    return with(next -> next.options = newOptions);
   }
 
   /** The immutable spec; {@link IllegalArgumentException} if a stage is missing or invalid. */
   public PipelineSpec spec() {
-    if (features == null) {
-      throw new IllegalArgumentException("the pipeline needs a parse_example stage");
-    }
-    return new PipelineSpec(source, features, transforms, shuffleBufferSize, reshuffleEachIteration,
-        batchSize, dropRemainder, padding, prefetch, epochs, skip, take, cache, options);
+    return stages.spec();
   }
 
   /**
@@ -313,14 +279,110 @@ public final class Dataset {
   }
 
   private Dataset withTransform(Transform transform) {
-    List<Transform> more = new java.util.ArrayList<>(transforms);
+    List<Transform> more = new ArrayList<>(stages.transforms);
     more.add(transform);
-    return new Dataset(source, features, more, shuffleBufferSize, reshuffleEachIteration,
-        batchSize, dropRemainder, padding, prefetch, epochs, skip, take, cache, options);
+    List<Transform> transforms = List.copyOf(more);
+    return with(next -> next.transforms = transforms);
   }
 
-  private Dataset withSource(SourceSpec newSource) {
-    return new Dataset(newSource, features, transforms, shuffleBufferSize, reshuffleEachIteration, batchSize,
-        dropRemainder, padding, prefetch, epochs, skip, take, cache, options);
+  /**
+   * A dataset whose source differs as {@code change} says. The source is checked here, at the
+   * call that changed it, as every other call's stage is checked by {@link #spec()}.
+   */
+  private Dataset withSource(Consumer<SourceDraft> change) {
+    SourceDraft draft = new SourceDraft(stages.source);
+    change.accept(draft);
+    SourceSpec source = draft.build();
+    return with(next -> next.source = source);
+  }
+
+  /** A dataset with a copy of this one's stages, changed as {@code change} says. */
+  private Dataset with(Consumer<Stages> change) {
+    Stages next = stages.copy();
+    change.accept(next);
+    return new Dataset(next);
+  }
+
+  /**
+   * Everything a dataset holds, with the defaults of a fresh {@link #tfrecord} source. A dataset
+   * never changes its own: each call changes a fresh copy before a new dataset holds it, so every
+   * field is an immutable value and a new stage setting is one field here and one call above.
+   * Stages are checked only by {@link #spec()}, so that calls may come in any order.
+   */
+  private static final class Stages implements Cloneable {
+    private SourceSpec source;
+    private ExampleSpec features;
+    private List<Transform> transforms = List.of();
+    private int shuffleBufferSize = 0;
+    private boolean reshuffleEachIteration = true;
+    private int batchSize = 1;
+    private boolean dropRemainder = false;
+    private PaddingSpec padding = PaddingSpec.none();
+    private int prefetch = DEFAULT_PREFETCH;
+    private int epochs = 1;
+    private long skip = 0;
+    private long take = -1;
+    private CacheSpec cache = CacheSpec.none();
+    private PipelineOptions options = PipelineOptions.defaults();
+
+    Stages(SourceSpec source) {
+      this.source = source;
+    }
+
+    /** A field-for-field copy: every field holds an immutable value, so sharing them is safe. */
+    Stages copy() {
+      try {
+        return (Stages) clone();
+      } catch (CloneNotSupportedException e) {
+        throw new AssertionError("Stages is Cloneable", e);
+      }
+    }
+
+    PipelineSpec spec() {
+      if (features == null) {
+        throw new IllegalArgumentException("the pipeline needs a parse_example stage");
+      }
+      return new PipelineSpec(source, features, transforms, shuffleBufferSize,
+          reshuffleEachIteration, batchSize, dropRemainder, padding, prefetch, epochs, skip, take,
+          cache, options);
+    }
+  }
+
+  /** A {@link SourceSpec} being changed, with the defaults of a fresh {@link #tfrecord} source. */
+  private static final class SourceDraft {
+    private final List<String> files;
+    private String compression = "auto";
+    private boolean verifyCrc = true;
+    private CorruptionPolicy onCorrupt = CorruptionPolicy.FAIL;
+    private int numShards = 1;
+    private int shardIndex = 0;
+    private ShardBy shardBy = ShardBy.FILE;
+    private boolean shuffleFiles = true;
+    private int cycleLength = DEFAULT_CYCLE_LENGTH;
+    private int blockLength = DEFAULT_BLOCK_LENGTH;
+    private int numParallelCalls = DEFAULT_INTERLEAVE_PARALLEL_CALLS;
+
+    SourceDraft(List<String> files) {
+      this.files = files;
+    }
+
+    SourceDraft(SourceSpec source) {
+      files = source.files();
+      compression = source.compression();
+      verifyCrc = source.verifyCrc();
+      onCorrupt = source.onCorrupt();
+      numShards = source.numShards();
+      shardIndex = source.shardIndex();
+      shardBy = source.shardBy();
+      shuffleFiles = source.shuffleFiles();
+      cycleLength = source.cycleLength();
+      blockLength = source.blockLength();
+      numParallelCalls = source.numParallelCalls();
+    }
+
+    SourceSpec build() {
+      return new SourceSpec(files, compression, verifyCrc, onCorrupt, numShards, shardIndex,
+          shardBy, shuffleFiles, cycleLength, blockLength, numParallelCalls);
+    }
   }
 }

@@ -55,10 +55,9 @@ public record PipelineConfig(String name, Dataset dataset, PipelineSpec spec,
   }
 
   // What `auto` means where tf.data accepts AUTOTUNE. Threads and prefetch: the engine's tuner
-  // (Dataset.AUTO). Cycle and block length decide the order of the records, so the batches: a
-  // fixed default, the same on every machine.
-  static final int AUTO_CYCLE_LENGTH = 4;
-  static final int AUTO_BLOCK_LENGTH = 16;
+  // (Dataset.AUTO). Cycle and block length decide the order of the records, so the batches: the
+  // Java API's fixed defaults (Dataset.DEFAULT_CYCLE_LENGTH, DEFAULT_BLOCK_LENGTH), the same on
+  // every machine and the same as a pipeline built in Java without them.
   static final int AUTO_PREFETCH = Dataset.AUTO;
   static final int AUTO_THREADS = Dataset.AUTO;
 
@@ -289,12 +288,13 @@ public record PipelineConfig(String name, Dataset dataset, PipelineSpec spec,
         Map<String, ConfigNode> interleave = keys(path, keys.get("interleave"),
             Set.of("cycle_length", "block_length", "num_parallel_calls"));
         long cycle = autoOrAtLeast(path + ".cycle_length", interleave.get("cycle_length"), 1,
-            AUTO_CYCLE_LENGTH);
+            Dataset.DEFAULT_CYCLE_LENGTH);
         long block = autoOrAtLeast(path + ".block_length", interleave.get("block_length"), 1,
-            AUTO_BLOCK_LENGTH);
-        // Reader threads: a count, auto (one per four cores), or none when the key is absent.
+            Dataset.DEFAULT_BLOCK_LENGTH);
+        // Reader threads: a count, auto (one per four cores), or the API's default (none: the
+        // source thread reads) when the key is absent.
         ConfigNode calls = interleave.get("num_parallel_calls");
-        long readers = calls == null ? 0
+        long readers = calls == null ? Dataset.DEFAULT_INTERLEAVE_PARALLEL_CALLS
             : autoOrAtLeast(path + ".num_parallel_calls", calls, 1, Dataset.AUTO);
         if (cycle >= 1 && block >= 1 && readers >= -1) {
           dataset = dataset.interleave((int) cycle, (int) block, (int) readers);

@@ -6,7 +6,10 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 
 import dev.ingest.BurnCpu;
 import dev.ingest.CorruptionPolicy;
+import dev.ingest.DType;
 import dev.ingest.Dataset;
+import dev.ingest.ExampleSpec;
+import dev.ingest.FeatureSpec;
 import dev.ingest.PaddingSpec;
 import dev.ingest.PipelineSpec;
 import dev.ingest.PipelineSpec.ShardBy;
@@ -56,6 +59,40 @@ class PipelineConfigTest {
     throw new AssertionError("expected the config to be refused");
   }
 
+  /**
+   * The YAML's interleave defaults are the Java API's: a pipeline that leaves cycle length, block
+   * length or reader threads out (or says auto for the lengths) is the one {@link Dataset} builds
+   * without calling interleave, down to the fingerprint a saved state is checked against.
+   */
+  @Test
+  void interleaveLeftOutOrAutoIsTheJavaApisDefaultInterleave() throws ConfigException {
+    String yaml = """
+        version: 1
+        source:
+          tfrecord:
+            files: ["data/train"]
+        INTERLEAVE
+        stages:
+          - parse_example:
+              features:
+                label: {type: int64}
+          - batch: {batch_size: 32, drop_remainder: false}
+        """;
+    PipelineSpec javaDefault = Dataset.tfrecord("data/train")
+        .parseExample(ExampleSpec.of(FeatureSpec.fixed("label", DType.INT64)))
+        .batch(32, false)
+        .spec();
+
+    for (String interleave : List.of("", "    interleave: {}",
+        "    interleave: {cycle_length: auto, block_length: auto}",
+        "    interleave: {block_length: auto}", "    interleave: {cycle_length: auto}")) {
+      PipelineSpec fromYaml = parse(yaml.replace("INTERLEAVE\n", interleave.isEmpty() ? ""
+          : interleave + "\n")).spec();
+      assertThat(fromYaml).as(interleave).isEqualTo(javaDefault);
+      assertThat(fromYaml.fingerprint()).as(interleave).isEqualTo(javaDefault.fingerprint());
+    }
+  }
+
   @Test
   void interleaveNumParallelCallsStartsReaderThreadsOnlyWhenGiven() throws ConfigException {
     String given = "num_parallel_calls: auto}";
@@ -77,7 +114,7 @@ class PipelineConfigTest {
     assertThat(config.name()).isEqualTo("cifar-like");
     assertThat(spec.source()).isEqualTo(new PipelineSpec.SourceSpec(
         List.of("data/image/*.tfrecord"), "gzip", true, CorruptionPolicy.SKIP, 4, 3,
-        ShardBy.RECORD, false, 2, PipelineConfig.AUTO_BLOCK_LENGTH, Dataset.AUTO));
+        ShardBy.RECORD, false, 2, Dataset.DEFAULT_BLOCK_LENGTH, Dataset.AUTO));
     assertThat(spec.features().features()).hasSize(2);
     assertThat(spec.shuffleBufferSize()).isEqualTo(1000);
     assertThat(spec.reshuffleEachIteration()).isFalse();

@@ -41,7 +41,7 @@ public final class WorkUnit {
     BATCH,
     /** The end of the stream: nothing more comes after it. */
     END,
-    /** A stage failed: {@link #failedStage} and {@link #error} say which and why. */
+    /** A stage failed: {@link WorkUnit#failedStage()} says which, {@link WorkUnit#error()} why. */
     FAILED
   }
 

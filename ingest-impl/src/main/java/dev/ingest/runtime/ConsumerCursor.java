@@ -73,7 +73,7 @@ final class ConsumerCursor {
         continue;
       }
       WorkUnit unit = ring.get(sequence);
-      if ((unit.end || unit.error != null) && sequence != next) {
+      if (unit.kind() != WorkUnit.Kind.BATCH && sequence != next) {
         continue; // the end, or a failure, waits for every batch before it
       }
       return sequence;

@@ -345,32 +345,35 @@ final class RunningPipeline implements BatchIterator {
     }
     sampleQueues();
     WorkUnit unit = prefetchRing.get(sequence);
-    if (unit.error != null) {
-      finished = true;
-      throw new IngestException(unit.failedStage, unit.error);
+    switch (unit.kind()) {
+      case FAILED -> {
+        finished = true;
+        throw new IngestException(unit.failedStage(), unit.error());
+      }
+      case END -> {
+        finished = true;
+        cursor.take(sequence);
+        return false;
+      }
+      case BATCH -> {
+        // taken below
+      }
     }
-    if (unit.end) {
-      finished = true;
-      cursor.take(sequence);
-      return false;
-    }
-    if (unit.recordBytes + unit.reservedBytes > largestUnitBytes) {
-      largestUnitBytes = unit.recordBytes + unit.reservedBytes;
+    if (unit.recordBytes() + unit.reservedBytes() > largestUnitBytes) {
+      largestUnitBytes = unit.recordBytes() + unit.reservedBytes();
     }
     consumerClock.addElements(1);
     lastTakeNanos = now;
     // The batch is the consumer's now: it no longer counts against the pipeline's budget.
-    budget.release(unit.reservedBytes);
-    unit.reservedBytes = 0;
-    ready = unit.batch;
-    readyEpoch = unit.epoch;
-    readyBatchInEpoch = unit.batchInEpoch;
-    if (unit.checkpoint != null) {
-      checkpointInEffect = unit.checkpoint;
+    ready = unit.takeBatch(budget);
+    // Where it sits stays readable until the slot is handed back (cursor.take).
+    readyEpoch = unit.epoch();
+    readyBatchInEpoch = unit.batchInEpoch();
+    if (unit.checkpoint() != null) {
+      checkpointInEffect = unit.checkpoint();
     }
-    readyRowsAfterCheckpoint = unit.rowsAfterCheckpoint;
-    readyBytes = unit.recordBytes;
-    unit.batch = null;
+    readyRowsAfterCheckpoint = unit.rowsAfterCheckpoint();
+    readyBytes = unit.recordBytes();
     cursor.take(sequence);
     return true;
   }

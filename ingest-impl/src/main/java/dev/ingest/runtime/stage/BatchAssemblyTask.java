@@ -145,53 +145,54 @@ public final class BatchAssemblyTask implements Runnable {
         event.begin();
       }
       try {
-        if (unit.error != null) {
-          publishFailure(unit.failedStage, unit.error);
-          return;
-        }
-        if (unit.end) {
-          if (flushEpoch()) {
-            publishEnd();
+        switch (unit.kind()) {
+          case FAILED -> {
+            publishFailure(unit.failedStage(), unit.error());
+            return;
           }
-          return;
+          case END -> {
+            if (flushEpoch()) {
+              publishEnd();
+            }
+            return;
+          }
+          case BATCH -> {
+            // assembled below
+          }
         }
-        if (unit.epoch != epoch) {
+        if (unit.epoch() != epoch) {
           if (!flushEpoch()) {
             return;
           }
           batchInEpoch = 0;
         }
-        epoch = unit.epoch;
-        pendingBytes += unit.recordBytes;
-        if (unit.checkpoint != null) {
-          checkpoint = unit.checkpoint;
+        epoch = unit.epoch();
+        pendingBytes += unit.recordBytes();
+        if (unit.checkpoint() != null) {
+          checkpoint = unit.checkpoint();
           keptSinceCheckpoint = 0;
         }
-        for (int i = 0; i < unit.keptCount; i++) {
+        for (int i = 0, kept = unit.keptCount(); i < kept; i++) {
           keptSinceCheckpoint++;
           if (rowsToDrop > 0) {
             rowsToDrop--;
             continue;
           }
-          assembler.append(unit.batch, unit.keptRows == null ? i : unit.keptRows[i]);
+          assembler.append(unit.batch(), unit.keptRow(i));
           if (assembler.full() && !emit()) {
             return;
           }
         }
       } finally {
-        if (unit.batch != null) {
-          unit.batch.release();
-          unit.batch = null;
-        }
-        budget.release(unit.reservedBytes);
-        unit.reservedBytes = 0;
+        // The kept rows are copied: the chunk's batch and budget go back before its slot does.
+        unit.releaseBatch(budget);
         chunksConsumed.set(sequence);
         if (event != null) {
           event.end();
           if (event.shouldCommit()) {
             event.stage = Stage.BATCH.label();
             event.sequence = sequence;
-            event.rows = unit.keptCount;
+            event.rows = unit.keptCount();
             event.commit();
           }
         }
@@ -244,18 +245,8 @@ public final class BatchAssemblyTask implements Runnable {
       return false;
     }
     WorkUnit slot = batches.get(sequence);
-    // Never waits for room (only the source does): the prefetch ring bounds these batches.
-    slot.reservedBytes = batch.memoryBytes();
-    budget.adjust(slot.reservedBytes);
-    slot.batch = batch;
-    slot.epoch = epoch;
-    slot.batchInEpoch = index;
-    slot.checkpoint = checkpoint;
-    slot.rowsAfterCheckpoint = keptSinceCheckpoint;
-    slot.recordBytes = bytes;
-    slot.error = null;
-    slot.failedStage = null;
-    slot.end = false;
+    slot.markPosition(epoch, index, checkpoint, keptSinceCheckpoint);
+    slot.loadBatch(batch, bytes, budget);
     publish(sequence);
     emitted++;
     if (take != -1 && emitted >= take) {
@@ -268,11 +259,7 @@ public final class BatchAssemblyTask implements Runnable {
   private void publishEnd() {
     long sequence = claim();
     if (sequence >= 0) {
-      WorkUnit slot = batches.get(sequence);
-      slot.batch = null;
-      slot.error = null;
-      slot.failedStage = null;
-      slot.end = true;
+      batches.get(sequence).markEnd();
       publish(sequence);
     }
   }
@@ -280,11 +267,7 @@ public final class BatchAssemblyTask implements Runnable {
   private void publishFailure(String stage, Throwable error) {
     long sequence = claim();
     if (sequence >= 0) {
-      WorkUnit slot = batches.get(sequence);
-      slot.batch = null;
-      slot.error = error;
-      slot.failedStage = stage;
-      slot.end = false;
+      batches.get(sequence).markFailed(stage, error);
       publish(sequence);
     }
   }

@@ -95,7 +95,7 @@ public final class ParseWorker implements EventHandler<WorkUnit> {
       progress.set(sequence);
       return;
     }
-    if (unit.end || unit.error != null) {
+    if (unit.kind() != WorkUnit.Kind.BATCH) {
       finished(unit, sequence); // nothing to parse, but the consumer may be waiting for it
       return;
     }
@@ -107,28 +107,20 @@ public final class ParseWorker implements EventHandler<WorkUnit> {
     }
     try {
       // Data CRCs the source left to the workers (see SourceTask): a bad one fails the read stage.
-      CorruptRecordException corrupt = unit.records.checkDataCrcs(dataCrc);
+      CorruptRecordException corrupt = unit.records().checkDataCrcs(dataCrc);
       if (corrupt != null) {
         fail(unit, Stage.READ.label(), corrupt);
         return;
       }
-      MutableBatch batch = parser.parse(unit.records.records());
-      unit.batch = batch;
-      unit.keptCount = batch.rows();
+      MutableBatch batch = parser.parse(unit.records().records());
+      unit.attachParsed(batch);
       if (transforms.hasRowTransforms()) {
-        if (unit.keptRows == null || unit.keptRows.length < batch.rows()) {
-          unit.keptRows = new int[batch.rows()];
-        }
-        unit.keptCount = transforms.applyToRows(batch, unit.records.records(), unit.keptRows);
+        unit.applyRowTransforms(transforms);
       }
       if (batchTransformsHere) {
         transforms.applyToBatch(batch);
       }
-      // The staged records are done with: the unit now holds the parsed batch instead.
-      long parsedBytes = batch.memoryBytes();
-      budget.observeParsed(unit.recordBytes, parsedBytes);
-      budget.adjust(parsedBytes - unit.reservedBytes);
-      unit.reservedBytes = parsedBytes;
+      unit.chargeParsedBatch(budget);
     } catch (StageFailure e) {
       fail(unit, e.stage(), e.getCause());
     } catch (Throwable e) {
@@ -139,11 +131,11 @@ public final class ParseWorker implements EventHandler<WorkUnit> {
         if (event.shouldCommit()) {
           event.stage = Stage.PARSE.label();
           event.sequence = sequence;
-          event.rows = unit.batch == null ? 0 : unit.batch.rows();
+          event.rows = unit.batch() == null ? 0 : unit.batch().rows();
           event.commit();
         }
       }
-      unit.records.clear();
+      unit.records().clear();
       idleSince = System.nanoTime();
       clock.addBusy(idleSince - start);
       latency.record(idleSince - start);
@@ -162,14 +154,9 @@ public final class ParseWorker implements EventHandler<WorkUnit> {
     }
   }
 
+  /** Gives back the batch and budget the unit held and passes the failure on in its place. */
   private void fail(WorkUnit unit, String stage, Throwable error) {
-    budget.release(unit.reservedBytes);
-    unit.reservedBytes = 0;
-    if (unit.batch != null) {
-      unit.batch.release();
-      unit.batch = null;
-    }
-    unit.error = error;
-    unit.failedStage = stage;
+    unit.releaseBatch(budget);
+    unit.markFailed(stage, error);
   }
 }

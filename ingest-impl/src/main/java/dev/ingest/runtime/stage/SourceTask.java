@@ -524,21 +524,12 @@ public final class SourceTask implements Runnable {
       return false;
     }
     WorkUnit unit = ring.get(sequence);
-    unit.reservedBytes = staged + parsedEstimate;
+    // The unit holds the reservation from here: its parse worker or consumer gives it back.
     ownBytes -= staged + parsedEstimate;
-    StagedRecords empty = unit.records;
-    unit.epoch = epoch;
-    unit.batchInEpoch = index;
-    unit.checkpoint = pendingCheckpoint;
-    unit.rowsAfterCheckpoint = 0;
+    unit.markPosition(epoch, index, pendingCheckpoint, 0);
     pendingCheckpoint = null;
-    unit.recordBytes = staging.bytes();
-    unit.records = staging;
-    unit.batch = null;
-    unit.error = null;
-    unit.end = false;
+    staging = unit.loadRecords(staging, staged + parsedEstimate);
     unit.openForClaims();
-    staging = empty;
     ring.publish(sequence);
     publishedBatches++;
     return take == -1 || publishedBatches < take;
@@ -562,11 +553,11 @@ public final class SourceTask implements Runnable {
       return;
     }
     WorkUnit unit = ring.get(sequence);
-    unit.batch = null;
-    unit.reservedBytes = 0;
-    unit.error = failure;
-    unit.failedStage = failure == null ? null : Stage.READ.label();
-    unit.end = failure == null;
+    if (failure == null) {
+      unit.markEnd();
+    } else {
+      unit.markFailed(Stage.READ.label(), failure);
+    }
     unit.openForClaims();
     ring.publish(sequence);
   }

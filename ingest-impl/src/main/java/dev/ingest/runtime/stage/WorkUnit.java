@@ -1,7 +1,9 @@
 package dev.ingest.runtime.stage;
 
 import dev.ingest.Batch;
+import dev.ingest.MutableBatch;
 import dev.ingest.SourceCheckpoint;
+import dev.ingest.runtime.memory.MemoryBudget;
 import dev.ingest.tfrecord.DirectMemory;
 import io.netty.buffer.ByteBufAllocator;
 import java.lang.invoke.MethodHandles;
@@ -14,6 +16,13 @@ import java.lang.invoke.VarHandle;
  * hand-off is ordered by a sequence (a write before a sequence is published, or before {@link
  * #finishedSequence} is stamped, is visible to whoever waited for it), so the other fields need
  * no locks or volatiles.
+ *
+ * <p><b>Ownership</b>, in Netty's manner: whoever writes a unit hands it over whole by one of
+ * {@link #loadRecords}, {@link #loadBatch}, {@link #markEnd} or {@link #markFailed} (each sets
+ * every field its {@link Kind} is read by), and whoever reads it gives back what it holds by
+ * {@link #takeBatch} (the consumer, which then owns the batch) or {@link #releaseBatch} (a stage
+ * done with it). A unit holds the memory budget's bytes for what it carries ({@link
+ * #reservedBytes}) until one of those two gives them back.
  */
 public final class WorkUnit {
   private static final VarHandle CLAIMED;
@@ -26,30 +35,40 @@ public final class WorkUnit {
     }
   }
 
+  /** What a published unit carries: what its reader looks at, and whether there is a batch. */
+  public enum Kind {
+    /** A batch: its serialized records until a worker parses them, then the parsed batch. */
+    BATCH,
+    /** The end of the stream: nothing more comes after it. */
+    END,
+    /** A stage failed: {@link WorkUnit#failedStage()} says which, {@link WorkUnit#error()} why. */
+    FAILED
+  }
+
   /** The batch's records, copied into the unit's own reusable arena. */
-  StagedRecords records;
-  public Batch batch;
+  private StagedRecords records;
+  private MutableBatch batch;
   /**
    * The rows of {@link #batch} that every filter kept, in order: the first {@link #keptCount}
    * entries (grown once to the batch size, then reused). Without row transforms every row is
    * kept and the array is not used.
    */
-  int[] keptRows;
-  int keptCount;
+  private int[] keptRows;
+  private int keptCount;
   /** The epoch the records come from, and their serialized bytes. */
-  public long epoch;
-  public long recordBytes;
+  private long epoch;
+  private long recordBytes;
   /** The batch's index in its epoch, counting batches {@code skip} drops (for resuming). */
-  public long batchInEpoch;
+  private long batchInEpoch;
   /**
    * The source's checkpoint taken just before this unit's first record, when it took one since the
    * last unit it published; on an assembled batch, the last one before the batch's end.
    */
-  public SourceCheckpoint checkpoint;
+  private SourceCheckpoint checkpoint;
   /** On an assembled batch: rows the filters kept after {@link #checkpoint}, through this batch. */
-  public long rowsAfterCheckpoint;
+  private long rowsAfterCheckpoint;
   /** Bytes of the memory budget this unit holds (its staged records or its parsed batch). */
-  public long reservedBytes;
+  private long reservedBytes;
   /** 0 when published; 1 once a parse worker claimed it (see {@link #tryClaim}). */
   private volatile int claimed;
   /**
@@ -58,9 +77,9 @@ public final class WorkUnit {
    * round never equals the sequence the consumer waits for, so it is never reset.
    */
   public volatile long finishedSequence = -1;
-  public Throwable error;
-  public String failedStage;
-  public boolean end;
+  private Kind kind = Kind.BATCH;
+  private Throwable error;
+  private String failedStage;
 
   /** @param readBuffers where the buffers of borrowed records go back to (see StagedRecords) */
   public WorkUnit(ByteBufAllocator allocator, DirectMemory readBuffers, int batchSize) {
@@ -72,14 +91,210 @@ public final class WorkUnit {
     records = null;
   }
 
+  // ---- Written by the stage that publishes the unit, before it publishes it. ----
+
+  /**
+   * Where the unit's batch sits in the stream (for resuming and the consumer's position). Set
+   * with {@link #loadRecords} or {@link #loadBatch}.
+   *
+   * @param rowsAfterCheckpoint rows kept after {@code checkpoint} through this batch (0 for a
+   *     unit of records, whose checkpoint comes before its first record)
+   */
+  void markPosition(long epoch, long batchInEpoch, SourceCheckpoint checkpoint,
+      long rowsAfterCheckpoint) {
+    this.epoch = epoch;
+    this.batchInEpoch = batchInEpoch;
+    this.checkpoint = checkpoint;
+    this.rowsAfterCheckpoint = rowsAfterCheckpoint;
+  }
+
+  /**
+   * Makes this a unit of records to parse (the source's publish). The unit takes {@code staged}
+   * and the {@code reservedBytes} of the budget the caller reserved for it and its parsed batch;
+   * in exchange the caller owns the returned records, the unit's earlier arena (emptied by the
+   * worker that parsed it), and fills them next.
+   */
+  StagedRecords loadRecords(StagedRecords staged, long reservedBytes) {
+    StagedRecords empty = records;
+    this.reservedBytes = reservedBytes;
+    recordBytes = staged.bytes();
+    records = staged;
+    batch = null;
+    error = null;
+    kind = Kind.BATCH;
+    return empty;
+  }
+
+  /**
+   * Makes this a unit of a finished batch (the batch stage's publish): the unit takes ownership
+   * of {@code batch} and charges its bytes to {@code budget} until it is taken.
+   *
+   * @param recordBytes the serialized bytes the batch was parsed from
+   */
+  void loadBatch(MutableBatch batch, long recordBytes, MemoryBudget budget) {
+    // Never waits for room (only the source does): the ring the unit belongs to bounds these.
+    reservedBytes = batch.memoryBytes();
+    budget.adjust(reservedBytes);
+    this.batch = batch;
+    this.recordBytes = recordBytes;
+    error = null;
+    failedStage = null;
+    kind = Kind.BATCH;
+  }
+
+  /**
+   * Makes this the end of the stream. The unit holds no batch and no budget: a batch it still
+   * names was taken by the consumer, which owns it, and is only forgotten here.
+   */
+  void markEnd() {
+    batch = null;
+    reservedBytes = 0;
+    error = null;
+    failedStage = null;
+    kind = Kind.END;
+  }
+
+  /**
+   * Makes this a failure of {@code stage}. Like {@link #markEnd}, the unit holds no batch and no
+   * budget afterwards; a parse worker gives back what the unit held first ({@link
+   * #releaseBatch}).
+   */
+  void markFailed(String stage, Throwable error) {
+    batch = null;
+    reservedBytes = 0;
+    this.error = error;
+    failedStage = stage;
+    kind = Kind.FAILED;
+  }
+
   /** Called by the source before it publishes the unit: no worker has claimed it yet. */
   void openForClaims() {
     claimed = 0;
   }
 
+  // ---- The parse worker that claimed the unit. ----
+
   /** Whether the calling parse worker is the one that parses this unit: the first to ask is. */
   boolean tryClaim() {
     return CLAIMED.compareAndSet(this, 0, 1);
+  }
+
+  /** The staged records, still owned by the unit: the caller reads them, and keeps no reference. */
+  StagedRecords records() {
+    return records;
+  }
+
+  /**
+   * Takes ownership of the batch parsed from the unit's records, every row kept until {@link
+   * #applyRowTransforms} says otherwise. The worker attaches it before running any transform, so
+   * a failure from then on gives it back with the unit ({@link #releaseBatch}).
+   */
+  void attachParsed(MutableBatch parsed) {
+    batch = parsed;
+    keptCount = parsed.rows();
+  }
+
+  /** Runs the row transforms on the attached batch; the unit remembers which rows they kept. */
+  void applyRowTransforms(TransformChain transforms) {
+    if (keptRows == null || keptRows.length < batch.rows()) {
+      keptRows = new int[batch.rows()];
+    }
+    keptCount = transforms.applyToRows(batch, records.records(), keptRows);
+  }
+
+  /**
+   * The staged records are done with: from here the unit's reservation is its parsed batch's
+   * true size instead of the estimate the source reserved for the records and the batch.
+   */
+  void chargeParsedBatch(MemoryBudget budget) {
+    long parsedBytes = batch.memoryBytes();
+    budget.observeParsed(recordBytes, parsedBytes);
+    budget.adjust(parsedBytes - reservedBytes);
+    reservedBytes = parsedBytes;
+  }
+
+  // ---- Whoever reads the published unit. ----
+
+  /** What the unit carries; the rest of its fields mean something only for what this says. */
+  public Kind kind() {
+    return kind;
+  }
+
+  /** On a {@link Kind#FAILED} unit: the stage that failed, and why. */
+  public String failedStage() {
+    return failedStage;
+  }
+
+  public Throwable error() {
+    return error;
+  }
+
+  public long epoch() {
+    return epoch;
+  }
+
+  public long batchInEpoch() {
+    return batchInEpoch;
+  }
+
+  /** The checkpoint the unit carries, or {@code null} when the one in effect still holds. */
+  public SourceCheckpoint checkpoint() {
+    return checkpoint;
+  }
+
+  public long rowsAfterCheckpoint() {
+    return rowsAfterCheckpoint;
+  }
+
+  /** The serialized bytes the unit's batch was parsed from. */
+  public long recordBytes() {
+    return recordBytes;
+  }
+
+  /** The budget's bytes the unit holds now. */
+  public long reservedBytes() {
+    return reservedBytes;
+  }
+
+  /** The parsed batch, still owned by the unit: the caller reads it, and keeps no reference. */
+  Batch batch() {
+    return batch;
+  }
+
+  /** How many of the parsed batch's rows every filter kept. */
+  int keptCount() {
+    return keptCount;
+  }
+
+  /** The index in the parsed batch of the {@code i}th row every filter kept. */
+  int keptRow(int i) {
+    return keptRows == null ? i : keptRows[i];
+  }
+
+  /**
+   * The consumer's take: the caller owns the returned batch and must release it; the unit holds
+   * neither it nor any budget afterwards (a taken batch no longer counts against the pipeline's
+   * budget).
+   */
+  public Batch takeBatch(MemoryBudget budget) {
+    budget.release(reservedBytes);
+    reservedBytes = 0;
+    Batch taken = batch;
+    batch = null;
+    return taken;
+  }
+
+  /**
+   * Gives back the batch, if any, and the budget the unit holds: its reader (the batch stage
+   * once it copied the kept rows, or a parse worker that failed) is done with them.
+   */
+  void releaseBatch(MemoryBudget budget) {
+    if (batch != null) {
+      batch.release();
+      batch = null;
+    }
+    budget.release(reservedBytes);
+    reservedBytes = 0;
   }
 
   /** Gives back everything the unit holds (on shutdown). */

@@ -72,8 +72,9 @@ public final class Bottleneck {
           fused.isEmpty() ? "" : ", the rest in the map and filter functions"));
     }
     return new PipelineMetrics(stages, read.name(), String.format(
-        "%s is the bottleneck (%.0f%% busy): raise interleave cycle_length, read uncompressed files"
-            + " or use faster storage", read.name(), 100 * read.busyFraction()));
+        "%s is the bottleneck (%.0f%% busy): give interleave reader threads (num_parallel_calls)"
+            + " where cores are free, raise its cycle_length, read uncompressed files or use faster"
+            + " storage", read.name(), 100 * read.busyFraction()));
   }
 
   private static String threads(int count) {

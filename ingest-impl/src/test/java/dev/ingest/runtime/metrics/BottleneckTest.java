@@ -65,6 +65,15 @@ class BottleneckTest {
   }
 
   @Test
+  void aBusyReadIsToldOfReaderThreads() {
+    PipelineMetrics metrics = name(0.9, 0.2, stage("map burn_cpu", 2, 0.1));
+
+    assertThat(metrics.bottleneck()).isEqualTo("read");
+    assertThat(metrics.hint()).startsWith("read is the bottleneck (90% busy)")
+        .contains("num_parallel_calls", "cycle_length");
+  }
+
+  @Test
   void batchMustBeBusierThanTheWholeParseGroup() {
     List<StageMetrics> fused = List.of(stage("map burn_cpu", 2, 0.5));
     List<StageMetrics> stages = List.of(stage("read", 1, 0.1), stage("parse_example", 2, 0.2),

@@ -16,19 +16,14 @@ import dev.ingest.PipelineMetrics;
 import dev.ingest.PipelineSpec;
 import dev.ingest.PipelineState;
 import dev.ingest.SourceCheckpoint;
-import dev.ingest.StageMetrics;
 import dev.ingest.StateMismatchException;
 import dev.ingest.Tuning;
 import dev.ingest.runtime.concurrent.Wakeup;
 import dev.ingest.runtime.memory.AllocatorWarmup;
 import dev.ingest.runtime.memory.MemoryBudget;
 import dev.ingest.runtime.memory.RecycledColumns;
-import dev.ingest.runtime.metrics.Bottleneck;
 import dev.ingest.runtime.metrics.FlightEvents;
-import dev.ingest.runtime.metrics.FusedTransformClocks;
 import dev.ingest.runtime.metrics.Stage;
-import dev.ingest.runtime.metrics.StageClock;
-import dev.ingest.runtime.metrics.StageLatency;
 import dev.ingest.runtime.metrics.StageWaitEvent;
 import dev.ingest.runtime.stage.BatchAssemblyTask;
 import dev.ingest.runtime.stage.ParseWorker;
@@ -37,7 +32,6 @@ import dev.ingest.runtime.stage.SourceTask;
 import dev.ingest.runtime.stage.TransformChain;
 import dev.ingest.runtime.stage.WorkUnit;
 import dev.ingest.runtime.tune.AutoTuner;
-import dev.ingest.runtime.tune.PipelineSample;
 import dev.ingest.runtime.tune.TunedSettings;
 import dev.ingest.runtime.tune.TuningLoop;
 import io.netty.buffer.ByteBufAllocator;
@@ -97,7 +91,6 @@ final class RunningPipeline implements BatchIterator {
   /** AUTO prefetch where it is not tuned (after a batch stage). */
   static final int AUTO_UNTUNED_PREFETCH = 4;
 
-  private final long startNanos = System.nanoTime();
   /** Units of records from the source to the parse workers. */
   private final RingBuffer<WorkUnit> ring;
   /** The ring the consumer reads: {@link #ring} itself, or the assembled batches' ring. */
@@ -109,20 +102,14 @@ final class RunningPipeline implements BatchIterator {
   private final Sequence[] readyGates;
   private final boolean assembling;
   private final Thread assemblyThread;
-  private final StageClock assemblyClock = new StageClock();
   private final MemoryBudget budget;
   /**
    * The batches' column buffers and the readers' read buffers, reused instead of given back to
    * Netty (see RecycledColumns).
    */
   private final RecycledColumns columns;
-  private final StageLatency parseLatency = new StageLatency();
-  private final StageLatency assemblyLatency = new StageLatency();
-  private final StageLatency consumerWaits = new StageLatency();
-  /** Sums of the queue fills sampled at each batch taken, and how many samples. */
-  private double parseQueueFill;
-  private double readyQueueFill;
-  private long fillSamples;
+  /** The stages' clocks, and the metrics and tuner samples made of them. */
+  private final PipelineMeter meter;
   private final ConsumerCursor cursor;
   private final SourceTask source;
   private final PipelineSpec spec;
@@ -153,15 +140,6 @@ final class RunningPipeline implements BatchIterator {
   private final Wakeup wakeup = new Wakeup();
   private final AtomicLong skippedRecords = new AtomicLong();
   private final AtomicLong skippedFiles = new AtomicLong();
-  private final StageClock sourceClock = new StageClock();
-  private final List<StageClock> parseClocks = new ArrayList<>();
-  /** The row transforms fused on the parse workers, each measured as a stage of its own. */
-  private final List<FusedTransformClocks> fusedTransforms;
-  /** The consumer's batches taken and time waiting, readable by the tuner's thread. */
-  private final StageClock consumerClock = new StageClock();
-  private volatile long lastTakeNanos;
-  /** The most bytes one unit held (records and parsed batch), for the tuner's memory check. */
-  private volatile long largestUnitBytes;
   private final TunedSettings tuned;
   /** The tuner, or {@code null} when nothing is AUTO. */
   private final TuningLoop tuning;
@@ -177,14 +155,13 @@ final class RunningPipeline implements BatchIterator {
   private long epoch = -1;
   private long readyEpoch;
   private long readyBytes;
-  private long firstBatchNanos = -1;
-  private long waitNanos;
 
   /**
    * Starts {@code spec} over {@code files} from {@code from}, or from the beginning when {@code
    * from} is {@code null}.
    */
   RunningPipeline(PipelineSpec spec, List<Path> files, PipelineState from) {
+    long startNanos = System.nanoTime();
     this.spec = spec;
     this.from = from;
     this.resume = from == null ? ResumePoint.beginning(spec) : ResumePoint.of(spec, from);
@@ -233,15 +210,13 @@ final class RunningPipeline implements BatchIterator {
     // The soft in-flight limit counts from the consumer's sequence, so only without a batch stage.
     tuned = new TunedSettings(workerCount, activeWorkers, firstDepth,
         (autoWorkers || tunesDepth) && !assembling ? consumed : null);
+    meter = new PipelineMeter(startNanos, spec.transforms(), workerCount, assembling, tuned, budget);
     workerSequences = new Sequence[workerCount];
-    fusedTransforms = FusedTransformClocks.of(spec.transforms(), workerCount);
     for (int i = 0; i < workerCount; i++) {
-      StageClock clock = new StageClock();
-      parseClocks.add(clock);
       ParseWorker handler = new ParseWorker(i, spec.features(),
-          assembling ? PaddingSpec.none() : spec.padding(), columns, clock, startNanos,
-          new TransformChain(spec.transforms(), fusedTransforms, i), !assembling, budget, parseLatency,
-          assembling ? null : wakeup, tuned);
+          assembling ? PaddingSpec.none() : spec.padding(), columns, meter.parseClock(i), startNanos,
+          new TransformChain(spec.transforms(), meter.fusedTransforms(), i), !assembling, budget,
+          meter.parseLatency(), assembling ? null : wakeup, tuned);
       BatchEventProcessor<WorkUnit> processor =
           new BatchEventProcessorBuilder().build(ring, published, handler);
       workers.add(processor);
@@ -258,8 +233,8 @@ final class RunningPipeline implements BatchIterator {
           Util.ceilingNextPowerOfTwo(firstDepth), new BlockingWaitStrategy());
       prefetchRing.addGatingSequences(consumed);
       BatchAssemblyTask assembly = new BatchAssemblyTask(spec, ring, workerSequences, prefetchRing,
-          columns, new TransformChain(spec.transforms()), () -> halted, assemblyClock, budget,
-          resume, assemblyLatency, wakeup);
+          columns, new TransformChain(spec.transforms()), () -> halted, meter.assemblyClock(),
+          budget, resume, meter.assemblyLatency(), wakeup);
       ring.addGatingSequences(assembly.chunksConsumed());
       readyGates = new Sequence[] {assembly.batchesPublished()};
       assemblyThread = new DefaultThreadFactory("ingest-batch", true).newThread(assembly);
@@ -277,7 +252,7 @@ final class RunningPipeline implements BatchIterator {
         assembling ? ConsumerCursor.passed(readyGates[0]) : ConsumerCursor.parsed(ring), consumed,
         spec.options().deterministic() || assembling);
     SourceTask source = new SourceTask(spec, files, ring, allocator, columns, () -> halted,
-        skippedRecords, skippedFiles, sourceClock, assembling, budget, resume, filesDigest, tuned);
+        skippedRecords, skippedFiles, meter.sourceClock(), assembling, budget, resume, filesDigest, tuned);
     this.source = source;
     sourceThread = new DefaultThreadFactory("ingest-source", true).newThread(source);
     threads.addAll(workerThreads);
@@ -288,7 +263,7 @@ final class RunningPipeline implements BatchIterator {
     if (autoWorkers || tunesDepth) {
       AutoTuner tuner = new AutoTuner(autoWorkers, activeWorkers, workerCount, tunesDepth,
           firstDepth, prefetchDepthLimit, spec.options().cpuCores());
-      tuning = new TuningLoop(tuner, tuned, this::sample, startNanos, prefetchDepthLimit);
+      tuning = new TuningLoop(tuner, tuned, meter::sample, startNanos, prefetchDepthLimit);
       threads.add(new DefaultThreadFactory("ingest-tune", true).newThread(tuning));
     } else {
       tuning = null;
@@ -336,13 +311,7 @@ final class RunningPipeline implements BatchIterator {
       waitEvent.finish(Stage.CONSUMER.label(), StageWaitEvent.INPUT);
     }
     long now = System.nanoTime();
-    if (firstBatchNanos < 0) {
-      firstBatchNanos = now - startNanos;
-    } else {
-      waitNanos += now - waitStart;
-      consumerWaits.record(now - waitStart);
-      consumerClock.addInputWait(now - waitStart);
-    }
+    meter.consumerWaited(waitStart, now);
     sampleQueues();
     WorkUnit unit = prefetchRing.get(sequence);
     switch (unit.kind()) {
@@ -359,11 +328,7 @@ final class RunningPipeline implements BatchIterator {
         // taken below
       }
     }
-    if (unit.recordBytes() + unit.reservedBytes() > largestUnitBytes) {
-      largestUnitBytes = unit.recordBytes() + unit.reservedBytes();
-    }
-    consumerClock.addElements(1);
-    lastTakeNanos = now;
+    meter.batchTaken(unit, now);
     // The batch is the consumer's now: it no longer counts against the pipeline's budget.
     ready = unit.takeBatch(budget);
     // Where it sits stays readable until the slot is handed back (cursor.take).
@@ -386,10 +351,9 @@ final class RunningPipeline implements BatchIterator {
     long published = ring.getCursor();
     long parsed = Util.getMinimumSequence(workerSequences);
     double slots = ring.getBufferSize();
-    parseQueueFill += Math.max(0, published - parsed) / slots;
     long ready = Util.getMinimumSequence(readyGates);
-    readyQueueFill += Math.max(0, ready - consumed.get()) / (double) prefetchRing.getBufferSize();
-    fillSamples++;
+    meter.sampleQueues(Math.max(0, published - parsed) / slots,
+        Math.max(0, ready - consumed.get()) / (double) prefetchRing.getBufferSize());
   }
 
   /**
@@ -454,63 +418,13 @@ final class RunningPipeline implements BatchIterator {
 
   @Override
   public IteratorStats stats() {
-    return new IteratorStats(batches, records, recordBytes, epoch, Math.max(firstBatchNanos, 0),
-        waitNanos, skippedRecords.get(), skippedFiles.get(), budget.limit(), budget.peak());
+    return new IteratorStats(batches, records, recordBytes, epoch, Math.max(meter.firstBatchNanos(), 0),
+        meter.waitNanos(), skippedRecords.get(), skippedFiles.get(), budget.limit(), budget.peak());
   }
 
   @Override
   public PipelineMetrics metrics() {
-    double elapsed = Math.max(1, System.nanoTime() - startNanos);
-    List<StageMetrics> stages = new ArrayList<>();
-    double sourceOutputWait = sourceClock.outputWaitNanos() / elapsed;
-    // The source is busy whenever it runs and does not wait; once it has read everything, neither.
-    double sourceActive = Math.max(0, sourceClock.activeUntil(System.nanoTime()) - startNanos);
-    double sourceBusy = Math.max(0, sourceActive - sourceClock.outputWaitNanos()) / elapsed;
-    stages.add(new StageMetrics(Stage.READ.label(), 1, sourceClock.elements(),
-        Math.min(1, sourceBusy), 0, sourceOutputWait));
-    long parsed = 0;
-    double busy = 0;
-    double inputWait = 0;
-    for (StageClock clock : parseClocks) {
-      parsed += clock.elements();
-      busy += clock.busyNanos() / elapsed;
-      inputWait += clock.inputWaitNanos() / elapsed;
-    }
-    // Averaged over the active workers: the idle ones the tuner parked are no part of the stage.
-    int workerCount = tuned.activeWorkers();
-    double samples = Math.max(1, fillSamples);
-    // The fused transforms share the workers' threads, and so their waits; each worker's clock
-    // counts their time as busy too (the tuner sizes the workers by it), so parse_example's own
-    // row is what is left of it.
-    double inputWaitShare = Math.min(1, inputWait / workerCount);
-    List<StageMetrics> fused = new ArrayList<>();
-    double fusedBusy = 0;
-    for (FusedTransformClocks transform : fusedTransforms) {
-      double transformBusy = transform.busyNanos() / elapsed;
-      fusedBusy += transformBusy;
-      fused.add(new StageMetrics(transform.label(), workerCount, transform.elements(),
-          Math.min(1, transformBusy / workerCount), inputWaitShare, 0,
-          transform.latency().percentileMicros(50), transform.latency().percentileMicros(99), 0));
-    }
-    stages.add(new StageMetrics(Stage.PARSE.label(), workerCount, parsed,
-        Math.min(1, Math.max(0, busy - fusedBusy) / workerCount), inputWaitShare, 0,
-        parseLatency.percentileMicros(50), parseLatency.percentileMicros(99),
-        parseQueueFill / samples));
-    stages.addAll(fused);
-    if (assembling) {
-      stages.add(new StageMetrics(Stage.BATCH.label(), 1, assemblyClock.elements(),
-          assemblyClock.busyNanos() / elapsed, assemblyClock.inputWaitNanos() / elapsed,
-          assemblyClock.outputWaitNanos() / elapsed, assemblyLatency.percentileMicros(50),
-          assemblyLatency.percentileMicros(99), 0));
-    }
-    // As the run report's idle fraction: the wait for the first batch is start-up, not idling.
-    double sinceFirstBatch = firstBatchNanos < 0 ? elapsed : Math.max(1, elapsed - firstBatchNanos);
-    double consumerWait = firstBatchNanos < 0 ? 1 : Math.min(1, waitNanos / sinceFirstBatch);
-    stages.add(new StageMetrics(Stage.CONSUMER.label(), 1, batches,
-        Math.max(0, 1 - consumerWait), consumerWait,
-        0, consumerWaits.percentileMicros(50), consumerWaits.percentileMicros(99),
-        readyQueueFill / samples));
-    return Bottleneck.name(stages, fused).withTuning(tuning());
+    return meter.snapshot(batches, tuning());
   }
 
   /** What the tuner chose and why; fixed settings when nothing is AUTO. */
@@ -522,18 +436,6 @@ final class RunningPipeline implements BatchIterator {
   /** The settings the tuner moves (tests move them by hand to show the output never changes). */
   TunedSettings tunedSettings() {
     return tuned;
-  }
-
-  /** The totals the tuner measures its windows from; called on the tuner's thread. */
-  private PipelineSample sample() {
-    long busy = 0;
-    for (StageClock clock : parseClocks) {
-      busy += clock.busyNanos();
-    }
-    return new PipelineSample(System.nanoTime(), consumerClock.elements(), lastTakeNanos,
-        consumerClock.inputWaitNanos(), busy, tuned.activeWorkers(),
-        sourceClock.outputWaitNanos(), sourceClock.finished(), budget.used(), budget.limit(),
-        largestUnitBytes);
   }
 
   /**

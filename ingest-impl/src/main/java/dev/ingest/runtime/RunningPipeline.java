@@ -15,7 +15,6 @@ import dev.ingest.PaddingSpec;
 import dev.ingest.PipelineMetrics;
 import dev.ingest.PipelineSpec;
 import dev.ingest.PipelineState;
-import dev.ingest.SourceCheckpoint;
 import dev.ingest.StateMismatchException;
 import dev.ingest.Tuning;
 import dev.ingest.runtime.concurrent.Wakeup;
@@ -121,15 +120,10 @@ final class RunningPipeline implements BatchIterator {
    */
   private final PipelineState from;
   private String specFingerprint;
-  /** Where the last batch handed out lies, for {@link #state()} (once a batch was). */
-  private long handedEpoch;
-  private long handedBatchInEpoch;
-  private SourceCheckpoint handedCheckpoint;
-  private long handedRowsAfterCheckpoint;
-  private long readyBatchInEpoch;
-  /** The source's last checkpoint before the batch being handed out, and rows kept after it. */
-  private SourceCheckpoint checkpointInEffect;
-  private long readyRowsAfterCheckpoint;
+  /** Where the batch taken from the ring and not yet handed out lies (see BatchPosition). */
+  private final BatchPosition readyPosition;
+  /** Where the last batch handed out lies, for {@link #state()} and the stats' epoch. */
+  private final BatchPosition handedPosition = new BatchPosition(-1, null);
   private final List<BatchEventProcessor<WorkUnit>> workers = new ArrayList<>();
   private final List<Thread> threads = new ArrayList<>();
   private final List<Thread> workerThreads = new ArrayList<>();
@@ -152,8 +146,6 @@ final class RunningPipeline implements BatchIterator {
   private long batches;
   private long records;
   private long recordBytes;
-  private long epoch = -1;
-  private long readyEpoch;
   private long readyBytes;
 
   /**
@@ -165,7 +157,7 @@ final class RunningPipeline implements BatchIterator {
     this.spec = spec;
     this.from = from;
     this.resume = from == null ? ResumePoint.beginning(spec) : ResumePoint.of(spec, from);
-    this.checkpointInEffect = resume.checkpoint();
+    this.readyPosition = new BatchPosition(0, resume.checkpoint());
     String filesDigest = FilesDigest.of(files);
     if (from != null && from.checkpoint() != null
         && !from.checkpoint().filesDigest().equals(filesDigest)) {
@@ -332,12 +324,8 @@ final class RunningPipeline implements BatchIterator {
     // The batch is the consumer's now: it no longer counts against the pipeline's budget.
     ready = unit.takeBatch(budget);
     // Where it sits stays readable until the slot is handed back (cursor.take).
-    readyEpoch = unit.epoch();
-    readyBatchInEpoch = unit.batchInEpoch();
-    if (unit.checkpoint() != null) {
-      checkpointInEffect = unit.checkpoint();
-    }
-    readyRowsAfterCheckpoint = unit.rowsAfterCheckpoint();
+    readyPosition.advanceTo(unit.epoch(), unit.batchInEpoch(), unit.checkpoint(),
+        unit.rowsAfterCheckpoint());
     readyBytes = unit.recordBytes();
     cursor.take(sequence);
     return true;
@@ -391,12 +379,8 @@ final class RunningPipeline implements BatchIterator {
     batches++;
     records += batch.rows();
     recordBytes += readyBytes;
-    epoch = readyEpoch;
     // Where this batch lies, for state() (which an unordered pipeline refuses to give).
-    handedEpoch = readyEpoch;
-    handedBatchInEpoch = readyBatchInEpoch;
-    handedCheckpoint = checkpointInEffect;
-    handedRowsAfterCheckpoint = readyRowsAfterCheckpoint;
+    handedPosition.copyFrom(readyPosition);
     return batch;
   }
 
@@ -412,14 +396,14 @@ final class RunningPipeline implements BatchIterator {
     if (batches == 0) {
       return from != null ? from : new PipelineState(specFingerprint, 0, -1, 0);
     }
-    return new PipelineState(specFingerprint, handedEpoch, handedBatchInEpoch,
-        resume.delivered() + batches, handedCheckpoint, handedRowsAfterCheckpoint);
+    return handedPosition.toState(specFingerprint, resume.delivered() + batches);
   }
 
   @Override
   public IteratorStats stats() {
-    return new IteratorStats(batches, records, recordBytes, epoch, Math.max(meter.firstBatchNanos(), 0),
-        meter.waitNanos(), skippedRecords.get(), skippedFiles.get(), budget.limit(), budget.peak());
+    return new IteratorStats(batches, records, recordBytes, handedPosition.epoch(),
+        Math.max(meter.firstBatchNanos(), 0), meter.waitNanos(), skippedRecords.get(),
+        skippedFiles.get(), budget.limit(), budget.peak());
   }
 
   @Override

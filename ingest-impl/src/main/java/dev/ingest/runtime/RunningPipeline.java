@@ -78,17 +78,6 @@ final class RunningPipeline implements BatchIterator {
   private static final long SHUTDOWN_WAIT_MILLIS = 10_000;
   /** How many times the consumer looks before it sleeps until a stage wakes it. */
   private static final int CONSUMER_SPINS = 200;
-  /**
-   * The prefetch depth a tuned AUTO prefetch starts from, and the deepest the tuner may take it.
-   * It starts shallow because it only ever deepens: fewer batches in flight stay in the caches
-   * (on image records without a map, depth 2 beat 8 by about a fifth; PipelineBenchmark in
-   * benchmarks measures a pipeline end to end), and a consumer that waits for bursts gets the
-   * depth doubled.
-   */
-  static final int AUTO_FIRST_PREFETCH = 2;
-  static final int AUTO_MAX_PREFETCH = 32;
-  /** AUTO prefetch where it is not tuned (after a batch stage). */
-  static final int AUTO_UNTUNED_PREFETCH = 4;
 
   /** Units of records from the source to the parse workers. */
   private final RingBuffer<WorkUnit> ring;
@@ -158,84 +147,33 @@ final class RunningPipeline implements BatchIterator {
     this.from = from;
     this.resume = from == null ? ResumePoint.beginning(spec) : ResumePoint.of(spec, from);
     this.readyPosition = new BatchPosition(0, resume.checkpoint());
+    // Validate.
     String filesDigest = FilesDigest.of(files);
-    if (from != null && from.checkpoint() != null
-        && !from.checkpoint().filesDigest().equals(filesDigest)) {
-      throw new StateMismatchException("the state was saved over other files: the names or"
-          + " sizes of " + spec.source().files() + " changed (file list digest "
-          + from.checkpoint().filesDigest() + " then, " + filesDigest + " now)");
-    }
-    // Under AUTO threads every worker the CPU budget allows starts, and the tuner keeps some
-    // active: it starts with a core left to the read stage, which otherwise competes with them.
-    int workerCount = spec.options().workerThreads();
-    boolean autoWorkers = spec.options().autoThreads();
-    int activeWorkers = autoWorkers ? Math.max(1, Math.min(workerCount,
-        spec.options().cpuCores() - 1)) : workerCount;
-    // The first Netty class this thread touches (see AllocatorWarmup).
+    requireSameFiles(filesDigest);
+    // Size. The first Netty class this thread touches (see AllocatorWarmup).
     ByteBufAllocator allocator = AllocatorWarmup.allocator();
+    PipelineSizes sizes = PipelineSizes.of(spec);
+    assembling = sizes.assembling();
+    prefetchDepthLimit = sizes.prefetchDepthLimit();
     budget = MemoryBudget.of(spec.options());
-    // Filters make batches of records that pass: the workers then parse chunks, unpadded, and an
-    // assembly stage fills and pads the batches. Row maps with padded_batch need it too, so that
-    // they see rows before padding, as tf.data's map before padded_batch does.
-    assembling = spec.filters() || (new TransformChain(spec.transforms()).hasRowTransforms()
-        && !spec.padding().lengths().isEmpty());
-    // With the batch stage the prefetch ring is its own (AUTO there is the first depth, untuned).
-    boolean tunesDepth = spec.autoPrefetch() && !assembling;
-    int firstDepth = !spec.autoPrefetch() ? spec.prefetch()
-        : tunesDepth ? AUTO_FIRST_PREFETCH : AUTO_UNTUNED_PREFETCH;
-    prefetchDepthLimit = tunesDepth ? AUTO_MAX_PREFETCH : firstDepth;
-    int slots = Util.ceilingNextPowerOfTwo(
-        assembling ? 2 * workerCount : prefetchDepthLimit + workerCount);
-    // A batch has at most three buffers per feature (values, row splits, byte offsets); the rings
-    // and the consumer's batch bound how many batches are alive at once. The source's readers
-    // take their read buffers from here too: one per file open in the cycle (one more while a
-    // resumed shuffle buffer is read back), and the records a unit borrows hold theirs until the
-    // unit is parsed, a buffer or two per file in the cycle.
-    int batchesAlive = slots + (assembling ? Util.ceilingNextPowerOfTwo(firstDepth) : 0) + 1;
-    int cycle = spec.source().cycleLength();
-    columns = new RecycledColumns(allocator,
-        batchesAlive * 3 * Math.max(1, spec.features().features().size())
-            + (slots + 2) * 2 * cycle);
+    columns = new RecycledColumns(allocator, sizes.recycledBuffers());
+    // Wire. No thread starts before every part is built, so a part that fails to build leaves
+    // no thread to stop.
     ring = RingBuffer.createSingleProducer(() -> new WorkUnit(allocator, columns, spec.batchSize()),
-        slots, new BlockingWaitStrategy());
-    SequenceBarrier published = ring.newBarrier();
-    // The soft in-flight limit counts from the consumer's sequence, so only without a batch stage.
-    tuned = new TunedSettings(workerCount, activeWorkers, firstDepth,
-        (autoWorkers || tunesDepth) && !assembling ? consumed : null);
-    meter = new PipelineMeter(startNanos, spec.transforms(), workerCount, assembling, tuned, budget);
-    workerSequences = new Sequence[workerCount];
-    for (int i = 0; i < workerCount; i++) {
-      ParseWorker handler = new ParseWorker(i, spec.features(),
-          assembling ? PaddingSpec.none() : spec.padding(), columns, meter.parseClock(i), startNanos,
-          new TransformChain(spec.transforms(), meter.fusedTransforms(), i), !assembling, budget,
-          meter.parseLatency(), assembling ? null : wakeup, tuned);
-      BatchEventProcessor<WorkUnit> processor =
-          new BatchEventProcessorBuilder().build(ring, published, handler);
-      workers.add(processor);
-      workerSequences[i] = processor.getSequence();
-    }
-
-    // Netty's thread factory makes FastThreadLocalThreads, which get the pooled allocator's caches.
-    ThreadFactory parseThreads = new DefaultThreadFactory("ingest-parse", true);
-    for (BatchEventProcessor<WorkUnit> processor : workers) {
-      workerThreads.add(parseThreads.newThread(processor));
-    }
+        sizes.slots(), new BlockingWaitStrategy());
+    tuned = tunedSettings(sizes);
+    meter = new PipelineMeter(startNanos, spec.transforms(), sizes.workers(), assembling, tuned,
+        budget);
+    workerSequences = parseWorkers(sizes.workers(), startNanos);
     if (assembling) {
-      prefetchRing = RingBuffer.createSingleProducer(WorkUnit::new,
-          Util.ceilingNextPowerOfTwo(firstDepth), new BlockingWaitStrategy());
-      prefetchRing.addGatingSequences(consumed);
-      BatchAssemblyTask assembly = new BatchAssemblyTask(spec, ring, workerSequences, prefetchRing,
-          columns, new TransformChain(spec.transforms()), () -> halted, meter.assemblyClock(),
-          budget, resume, meter.assemblyLatency(), wakeup);
-      ring.addGatingSequences(assembly.chunksConsumed());
+      prefetchRing = RingBuffer.createSingleProducer(WorkUnit::new, sizes.assembledSlots(),
+          new BlockingWaitStrategy());
+      BatchAssemblyTask assembly = batchStage(prefetchRing);
       readyGates = new Sequence[] {assembly.batchesPublished()};
       assemblyThread = new DefaultThreadFactory("ingest-batch", true).newThread(assembly);
     } else {
       prefetchRing = ring;
-      ring.addGatingSequences(consumed);
-      // The consumer takes a unit once the worker that claimed it stamps it finished; the other
-      // workers, still walking past it, gate too, so that a slot is never reused under a walker.
-      ring.addGatingSequences(workerSequences);
+      gateOnConsumerAndWorkers();
       readyGates = workerSequences;
       assemblyThread = null;
     }
@@ -243,22 +181,93 @@ final class RunningPipeline implements BatchIterator {
     cursor = new ConsumerCursor(prefetchRing,
         assembling ? ConsumerCursor.passed(readyGates[0]) : ConsumerCursor.parsed(ring), consumed,
         spec.options().deterministic() || assembling);
-    SourceTask source = new SourceTask(spec, files, ring, allocator, columns, () -> halted,
-        skippedRecords, skippedFiles, meter.sourceClock(), assembling, budget, resume, filesDigest, tuned);
-    this.source = source;
+    source = new SourceTask(spec, files, ring, allocator, columns, () -> halted, skippedRecords,
+        skippedFiles, meter.sourceClock(), assembling, budget, resume, filesDigest, tuned);
     sourceThread = new DefaultThreadFactory("ingest-source", true).newThread(source);
+    tuning = sizes.tuned() ? tuningLoop(sizes, startNanos) : null;
+    // Start.
+    startThreads();
+  }
+
+  /** Refuses a state saved over other files than {@code filesDigest} names. */
+  private void requireSameFiles(String filesDigest) {
+    if (from != null && from.checkpoint() != null
+        && !from.checkpoint().filesDigest().equals(filesDigest)) {
+      throw new StateMismatchException("the state was saved over other files: the names or"
+          + " sizes of " + spec.source().files() + " changed (file list digest "
+          + from.checkpoint().filesDigest() + " then, " + filesDigest + " now)");
+    }
+  }
+
+  /** The settings the tuner moves, at their starting values. */
+  private TunedSettings tunedSettings(PipelineSizes sizes) {
+    // The soft in-flight limit counts from the consumer's sequence, so only without a batch stage.
+    return new TunedSettings(sizes.workers(), sizes.activeWorkers(), sizes.firstDepth(),
+        sizes.tuned() && !assembling ? consumed : null);
+  }
+
+  /**
+   * Builds {@code count} parse workers walking {@link #ring}, and their threads (not started);
+   * returns their sequences.
+   */
+  private Sequence[] parseWorkers(int count, long startNanos) {
+    SequenceBarrier published = ring.newBarrier();
+    Sequence[] sequences = new Sequence[count];
+    for (int i = 0; i < count; i++) {
+      ParseWorker handler = new ParseWorker(i, spec.features(),
+          assembling ? PaddingSpec.none() : spec.padding(), columns, meter.parseClock(i), startNanos,
+          new TransformChain(spec.transforms(), meter.fusedTransforms(), i), !assembling, budget,
+          meter.parseLatency(), assembling ? null : wakeup, tuned);
+      BatchEventProcessor<WorkUnit> processor =
+          new BatchEventProcessorBuilder().build(ring, published, handler);
+      workers.add(processor);
+      sequences[i] = processor.getSequence();
+    }
+    // Netty's thread factory makes FastThreadLocalThreads, which get the pooled allocator's caches.
+    ThreadFactory parseThreads = new DefaultThreadFactory("ingest-parse", true);
+    for (BatchEventProcessor<WorkUnit> processor : workers) {
+      workerThreads.add(parseThreads.newThread(processor));
+    }
+    return sequences;
+  }
+
+  /**
+   * The batch stage between the workers and the consumer: it reads the parsed chunks of {@link
+   * #ring} and publishes exact batches to {@code batches}, the ring the consumer reads.
+   */
+  private BatchAssemblyTask batchStage(RingBuffer<WorkUnit> batches) {
+    batches.addGatingSequences(consumed);
+    BatchAssemblyTask assembly = new BatchAssemblyTask(spec, ring, workerSequences, batches,
+        columns, new TransformChain(spec.transforms()), () -> halted, meter.assemblyClock(),
+        budget, resume, meter.assemblyLatency(), wakeup);
+    ring.addGatingSequences(assembly.chunksConsumed());
+    return assembly;
+  }
+
+  /** Without a batch stage, the consumer reads the unit ring itself. */
+  private void gateOnConsumerAndWorkers() {
+    ring.addGatingSequences(consumed);
+    // The consumer takes a unit once the worker that claimed it stamps it finished; the other
+    // workers, still walking past it, gate too, so that a slot is never reused under a walker.
+    ring.addGatingSequences(workerSequences);
+  }
+
+  /** The tuner and its thread (not started), for a pipeline with something AUTO. */
+  private TuningLoop tuningLoop(PipelineSizes sizes, long startNanos) {
+    AutoTuner tuner = new AutoTuner(sizes.autoWorkers(), sizes.activeWorkers(), sizes.workers(),
+        sizes.tunesDepth(), sizes.firstDepth(), prefetchDepthLimit, spec.options().cpuCores());
+    return new TuningLoop(tuner, tuned, meter::sample, startNanos, prefetchDepthLimit);
+  }
+
+  /** Starts the workers, the batch stage, the source, then the tuner. */
+  private void startThreads() {
     threads.addAll(workerThreads);
     if (assemblyThread != null) {
       threads.add(assemblyThread);
     }
     threads.add(sourceThread);
-    if (autoWorkers || tunesDepth) {
-      AutoTuner tuner = new AutoTuner(autoWorkers, activeWorkers, workerCount, tunesDepth,
-          firstDepth, prefetchDepthLimit, spec.options().cpuCores());
-      tuning = new TuningLoop(tuner, tuned, meter::sample, startNanos, prefetchDepthLimit);
+    if (tuning != null) {
       threads.add(new DefaultThreadFactory("ingest-tune", true).newThread(tuning));
-    } else {
-      tuning = null;
     }
     threads.forEach(Thread::start);
   }

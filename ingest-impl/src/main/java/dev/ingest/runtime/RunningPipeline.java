@@ -15,20 +15,14 @@ import dev.ingest.PaddingSpec;
 import dev.ingest.PipelineMetrics;
 import dev.ingest.PipelineSpec;
 import dev.ingest.PipelineState;
-import dev.ingest.SourceCheckpoint;
-import dev.ingest.StageMetrics;
 import dev.ingest.StateMismatchException;
 import dev.ingest.Tuning;
 import dev.ingest.runtime.concurrent.Wakeup;
 import dev.ingest.runtime.memory.AllocatorWarmup;
 import dev.ingest.runtime.memory.MemoryBudget;
 import dev.ingest.runtime.memory.RecycledColumns;
-import dev.ingest.runtime.metrics.Bottleneck;
 import dev.ingest.runtime.metrics.FlightEvents;
-import dev.ingest.runtime.metrics.FusedTransformClocks;
 import dev.ingest.runtime.metrics.Stage;
-import dev.ingest.runtime.metrics.StageClock;
-import dev.ingest.runtime.metrics.StageLatency;
 import dev.ingest.runtime.metrics.StageWaitEvent;
 import dev.ingest.runtime.stage.BatchAssemblyTask;
 import dev.ingest.runtime.stage.ParseWorker;
@@ -37,7 +31,6 @@ import dev.ingest.runtime.stage.SourceTask;
 import dev.ingest.runtime.stage.TransformChain;
 import dev.ingest.runtime.stage.WorkUnit;
 import dev.ingest.runtime.tune.AutoTuner;
-import dev.ingest.runtime.tune.PipelineSample;
 import dev.ingest.runtime.tune.TunedSettings;
 import dev.ingest.runtime.tune.TuningLoop;
 import io.netty.buffer.ByteBufAllocator;
@@ -85,19 +78,7 @@ final class RunningPipeline implements BatchIterator {
   private static final long SHUTDOWN_WAIT_MILLIS = 10_000;
   /** How many times the consumer looks before it sleeps until a stage wakes it. */
   private static final int CONSUMER_SPINS = 200;
-  /**
-   * The prefetch depth a tuned AUTO prefetch starts from, and the deepest the tuner may take it.
-   * It starts shallow because it only ever deepens: fewer batches in flight stay in the caches
-   * (on image records without a map, depth 2 beat 8 by about a fifth; PipelineBenchmark in
-   * benchmarks measures a pipeline end to end), and a consumer that waits for bursts gets the
-   * depth doubled.
-   */
-  static final int AUTO_FIRST_PREFETCH = 2;
-  static final int AUTO_MAX_PREFETCH = 32;
-  /** AUTO prefetch where it is not tuned (after a batch stage). */
-  static final int AUTO_UNTUNED_PREFETCH = 4;
 
-  private final long startNanos = System.nanoTime();
   /** Units of records from the source to the parse workers. */
   private final RingBuffer<WorkUnit> ring;
   /** The ring the consumer reads: {@link #ring} itself, or the assembled batches' ring. */
@@ -109,20 +90,14 @@ final class RunningPipeline implements BatchIterator {
   private final Sequence[] readyGates;
   private final boolean assembling;
   private final Thread assemblyThread;
-  private final StageClock assemblyClock = new StageClock();
   private final MemoryBudget budget;
   /**
    * The batches' column buffers and the readers' read buffers, reused instead of given back to
    * Netty (see RecycledColumns).
    */
   private final RecycledColumns columns;
-  private final StageLatency parseLatency = new StageLatency();
-  private final StageLatency assemblyLatency = new StageLatency();
-  private final StageLatency consumerWaits = new StageLatency();
-  /** Sums of the queue fills sampled at each batch taken, and how many samples. */
-  private double parseQueueFill;
-  private double readyQueueFill;
-  private long fillSamples;
+  /** The stages' clocks, and the metrics and tuner samples made of them. */
+  private final PipelineMeter meter;
   private final ConsumerCursor cursor;
   private final SourceTask source;
   private final PipelineSpec spec;
@@ -134,15 +109,10 @@ final class RunningPipeline implements BatchIterator {
    */
   private final PipelineState from;
   private String specFingerprint;
-  /** Where the last batch handed out lies, for {@link #state()} (once a batch was). */
-  private long handedEpoch;
-  private long handedBatchInEpoch;
-  private SourceCheckpoint handedCheckpoint;
-  private long handedRowsAfterCheckpoint;
-  private long readyBatchInEpoch;
-  /** The source's last checkpoint before the batch being handed out, and rows kept after it. */
-  private SourceCheckpoint checkpointInEffect;
-  private long readyRowsAfterCheckpoint;
+  /** Where the batch taken from the ring and not yet handed out lies (see BatchPosition). */
+  private final BatchPosition readyPosition;
+  /** Where the last batch handed out lies, for {@link #state()} and the stats' epoch. */
+  private final BatchPosition handedPosition = new BatchPosition(-1, null);
   private final List<BatchEventProcessor<WorkUnit>> workers = new ArrayList<>();
   private final List<Thread> threads = new ArrayList<>();
   private final List<Thread> workerThreads = new ArrayList<>();
@@ -153,15 +123,6 @@ final class RunningPipeline implements BatchIterator {
   private final Wakeup wakeup = new Wakeup();
   private final AtomicLong skippedRecords = new AtomicLong();
   private final AtomicLong skippedFiles = new AtomicLong();
-  private final StageClock sourceClock = new StageClock();
-  private final List<StageClock> parseClocks = new ArrayList<>();
-  /** The row transforms fused on the parse workers, each measured as a stage of its own. */
-  private final List<FusedTransformClocks> fusedTransforms;
-  /** The consumer's batches taken and time waiting, readable by the tuner's thread. */
-  private final StageClock consumerClock = new StageClock();
-  private volatile long lastTakeNanos;
-  /** The most bytes one unit held (records and parsed batch), for the tuner's memory check. */
-  private volatile long largestUnitBytes;
   private final TunedSettings tuned;
   /** The tuner, or {@code null} when nothing is AUTO. */
   private final TuningLoop tuning;
@@ -174,101 +135,45 @@ final class RunningPipeline implements BatchIterator {
   private long batches;
   private long records;
   private long recordBytes;
-  private long epoch = -1;
-  private long readyEpoch;
   private long readyBytes;
-  private long firstBatchNanos = -1;
-  private long waitNanos;
 
   /**
    * Starts {@code spec} over {@code files} from {@code from}, or from the beginning when {@code
    * from} is {@code null}.
    */
   RunningPipeline(PipelineSpec spec, List<Path> files, PipelineState from) {
+    long startNanos = System.nanoTime();
     this.spec = spec;
     this.from = from;
     this.resume = from == null ? ResumePoint.beginning(spec) : ResumePoint.of(spec, from);
-    this.checkpointInEffect = resume.checkpoint();
+    this.readyPosition = new BatchPosition(0, resume.checkpoint());
+    // Validate.
     String filesDigest = FilesDigest.of(files);
-    if (from != null && from.checkpoint() != null
-        && !from.checkpoint().filesDigest().equals(filesDigest)) {
-      throw new StateMismatchException("the state was saved over other files: the names or"
-          + " sizes of " + spec.source().files() + " changed (file list digest "
-          + from.checkpoint().filesDigest() + " then, " + filesDigest + " now)");
-    }
-    // Under AUTO threads every worker the CPU budget allows starts, and the tuner keeps some
-    // active: it starts with a core left to the read stage, which otherwise competes with them.
-    int workerCount = spec.options().workerThreads();
-    boolean autoWorkers = spec.options().autoThreads();
-    int activeWorkers = autoWorkers ? Math.max(1, Math.min(workerCount,
-        spec.options().cpuCores() - 1)) : workerCount;
-    // The first Netty class this thread touches (see AllocatorWarmup).
+    requireSameFiles(filesDigest);
+    // Size. The first Netty class this thread touches (see AllocatorWarmup).
     ByteBufAllocator allocator = AllocatorWarmup.allocator();
+    PipelineSizes sizes = PipelineSizes.of(spec);
+    assembling = sizes.assembling();
+    prefetchDepthLimit = sizes.prefetchDepthLimit();
     budget = MemoryBudget.of(spec.options());
-    // Filters make batches of records that pass: the workers then parse chunks, unpadded, and an
-    // assembly stage fills and pads the batches. Row maps with padded_batch need it too, so that
-    // they see rows before padding, as tf.data's map before padded_batch does.
-    assembling = spec.filters() || (new TransformChain(spec.transforms()).hasRowTransforms()
-        && !spec.padding().lengths().isEmpty());
-    // With the batch stage the prefetch ring is its own (AUTO there is the first depth, untuned).
-    boolean tunesDepth = spec.autoPrefetch() && !assembling;
-    int firstDepth = !spec.autoPrefetch() ? spec.prefetch()
-        : tunesDepth ? AUTO_FIRST_PREFETCH : AUTO_UNTUNED_PREFETCH;
-    prefetchDepthLimit = tunesDepth ? AUTO_MAX_PREFETCH : firstDepth;
-    int slots = Util.ceilingNextPowerOfTwo(
-        assembling ? 2 * workerCount : prefetchDepthLimit + workerCount);
-    // A batch has at most three buffers per feature (values, row splits, byte offsets); the rings
-    // and the consumer's batch bound how many batches are alive at once. The source's readers
-    // take their read buffers from here too: one per file open in the cycle (one more while a
-    // resumed shuffle buffer is read back), and the records a unit borrows hold theirs until the
-    // unit is parsed, a buffer or two per file in the cycle.
-    int batchesAlive = slots + (assembling ? Util.ceilingNextPowerOfTwo(firstDepth) : 0) + 1;
-    int cycle = spec.source().cycleLength();
-    columns = new RecycledColumns(allocator,
-        batchesAlive * 3 * Math.max(1, spec.features().features().size())
-            + (slots + 2) * 2 * cycle);
+    columns = new RecycledColumns(allocator, sizes.recycledBuffers());
+    // Wire. No thread starts before every part is built, so a part that fails to build leaves
+    // no thread to stop.
     ring = RingBuffer.createSingleProducer(() -> new WorkUnit(allocator, columns, spec.batchSize()),
-        slots, new BlockingWaitStrategy());
-    SequenceBarrier published = ring.newBarrier();
-    // The soft in-flight limit counts from the consumer's sequence, so only without a batch stage.
-    tuned = new TunedSettings(workerCount, activeWorkers, firstDepth,
-        (autoWorkers || tunesDepth) && !assembling ? consumed : null);
-    workerSequences = new Sequence[workerCount];
-    fusedTransforms = FusedTransformClocks.of(spec.transforms(), workerCount);
-    for (int i = 0; i < workerCount; i++) {
-      StageClock clock = new StageClock();
-      parseClocks.add(clock);
-      ParseWorker handler = new ParseWorker(i, spec.features(),
-          assembling ? PaddingSpec.none() : spec.padding(), columns, clock, startNanos,
-          new TransformChain(spec.transforms(), fusedTransforms, i), !assembling, budget, parseLatency,
-          assembling ? null : wakeup, tuned);
-      BatchEventProcessor<WorkUnit> processor =
-          new BatchEventProcessorBuilder().build(ring, published, handler);
-      workers.add(processor);
-      workerSequences[i] = processor.getSequence();
-    }
-
-    // Netty's thread factory makes FastThreadLocalThreads, which get the pooled allocator's caches.
-    ThreadFactory parseThreads = new DefaultThreadFactory("ingest-parse", true);
-    for (BatchEventProcessor<WorkUnit> processor : workers) {
-      workerThreads.add(parseThreads.newThread(processor));
-    }
+        sizes.slots(), new BlockingWaitStrategy());
+    tuned = tunedSettings(sizes);
+    meter = new PipelineMeter(startNanos, spec.transforms(), sizes.workers(), assembling, tuned,
+        budget);
+    workerSequences = parseWorkers(sizes.workers(), startNanos);
     if (assembling) {
-      prefetchRing = RingBuffer.createSingleProducer(WorkUnit::new,
-          Util.ceilingNextPowerOfTwo(firstDepth), new BlockingWaitStrategy());
-      prefetchRing.addGatingSequences(consumed);
-      BatchAssemblyTask assembly = new BatchAssemblyTask(spec, ring, workerSequences, prefetchRing,
-          columns, new TransformChain(spec.transforms()), () -> halted, assemblyClock, budget,
-          resume, assemblyLatency, wakeup);
-      ring.addGatingSequences(assembly.chunksConsumed());
+      prefetchRing = RingBuffer.createSingleProducer(WorkUnit::new, sizes.assembledSlots(),
+          new BlockingWaitStrategy());
+      BatchAssemblyTask assembly = batchStage(prefetchRing);
       readyGates = new Sequence[] {assembly.batchesPublished()};
       assemblyThread = new DefaultThreadFactory("ingest-batch", true).newThread(assembly);
     } else {
       prefetchRing = ring;
-      ring.addGatingSequences(consumed);
-      // The consumer takes a unit once the worker that claimed it stamps it finished; the other
-      // workers, still walking past it, gate too, so that a slot is never reused under a walker.
-      ring.addGatingSequences(workerSequences);
+      gateOnConsumerAndWorkers();
       readyGates = workerSequences;
       assemblyThread = null;
     }
@@ -276,22 +181,93 @@ final class RunningPipeline implements BatchIterator {
     cursor = new ConsumerCursor(prefetchRing,
         assembling ? ConsumerCursor.passed(readyGates[0]) : ConsumerCursor.parsed(ring), consumed,
         spec.options().deterministic() || assembling);
-    SourceTask source = new SourceTask(spec, files, ring, allocator, columns, () -> halted,
-        skippedRecords, skippedFiles, sourceClock, assembling, budget, resume, filesDigest, tuned);
-    this.source = source;
+    source = new SourceTask(spec, files, ring, allocator, columns, () -> halted, skippedRecords,
+        skippedFiles, meter.sourceClock(), assembling, budget, resume, filesDigest, tuned);
     sourceThread = new DefaultThreadFactory("ingest-source", true).newThread(source);
+    tuning = sizes.tuned() ? tuningLoop(sizes, startNanos) : null;
+    // Start.
+    startThreads();
+  }
+
+  /** Refuses a state saved over other files than {@code filesDigest} names. */
+  private void requireSameFiles(String filesDigest) {
+    if (from != null && from.checkpoint() != null
+        && !from.checkpoint().filesDigest().equals(filesDigest)) {
+      throw new StateMismatchException("the state was saved over other files: the names or"
+          + " sizes of " + spec.source().files() + " changed (file list digest "
+          + from.checkpoint().filesDigest() + " then, " + filesDigest + " now)");
+    }
+  }
+
+  /** The settings the tuner moves, at their starting values. */
+  private TunedSettings tunedSettings(PipelineSizes sizes) {
+    // The soft in-flight limit counts from the consumer's sequence, so only without a batch stage.
+    return new TunedSettings(sizes.workers(), sizes.activeWorkers(), sizes.firstDepth(),
+        sizes.tuned() && !assembling ? consumed : null);
+  }
+
+  /**
+   * Builds {@code count} parse workers walking {@link #ring}, and their threads (not started);
+   * returns their sequences.
+   */
+  private Sequence[] parseWorkers(int count, long startNanos) {
+    SequenceBarrier published = ring.newBarrier();
+    Sequence[] sequences = new Sequence[count];
+    for (int i = 0; i < count; i++) {
+      ParseWorker handler = new ParseWorker(i, spec.features(),
+          assembling ? PaddingSpec.none() : spec.padding(), columns, meter.parseClock(i), startNanos,
+          new TransformChain(spec.transforms(), meter.fusedTransforms(), i), !assembling, budget,
+          meter.parseLatency(), assembling ? null : wakeup, tuned);
+      BatchEventProcessor<WorkUnit> processor =
+          new BatchEventProcessorBuilder().build(ring, published, handler);
+      workers.add(processor);
+      sequences[i] = processor.getSequence();
+    }
+    // Netty's thread factory makes FastThreadLocalThreads, which get the pooled allocator's caches.
+    ThreadFactory parseThreads = new DefaultThreadFactory("ingest-parse", true);
+    for (BatchEventProcessor<WorkUnit> processor : workers) {
+      workerThreads.add(parseThreads.newThread(processor));
+    }
+    return sequences;
+  }
+
+  /**
+   * The batch stage between the workers and the consumer: it reads the parsed chunks of {@link
+   * #ring} and publishes exact batches to {@code batches}, the ring the consumer reads.
+   */
+  private BatchAssemblyTask batchStage(RingBuffer<WorkUnit> batches) {
+    batches.addGatingSequences(consumed);
+    BatchAssemblyTask assembly = new BatchAssemblyTask(spec, ring, workerSequences, batches,
+        columns, new TransformChain(spec.transforms()), () -> halted, meter.assemblyClock(),
+        budget, resume, meter.assemblyLatency(), wakeup);
+    ring.addGatingSequences(assembly.chunksConsumed());
+    return assembly;
+  }
+
+  /** Without a batch stage, the consumer reads the unit ring itself. */
+  private void gateOnConsumerAndWorkers() {
+    ring.addGatingSequences(consumed);
+    // The consumer takes a unit once the worker that claimed it stamps it finished; the other
+    // workers, still walking past it, gate too, so that a slot is never reused under a walker.
+    ring.addGatingSequences(workerSequences);
+  }
+
+  /** The tuner and its thread (not started), for a pipeline with something AUTO. */
+  private TuningLoop tuningLoop(PipelineSizes sizes, long startNanos) {
+    AutoTuner tuner = new AutoTuner(sizes.autoWorkers(), sizes.activeWorkers(), sizes.workers(),
+        sizes.tunesDepth(), sizes.firstDepth(), prefetchDepthLimit, spec.options().cpuCores());
+    return new TuningLoop(tuner, tuned, meter::sample, startNanos, prefetchDepthLimit);
+  }
+
+  /** Starts the workers, the batch stage, the source, then the tuner. */
+  private void startThreads() {
     threads.addAll(workerThreads);
     if (assemblyThread != null) {
       threads.add(assemblyThread);
     }
     threads.add(sourceThread);
-    if (autoWorkers || tunesDepth) {
-      AutoTuner tuner = new AutoTuner(autoWorkers, activeWorkers, workerCount, tunesDepth,
-          firstDepth, prefetchDepthLimit, spec.options().cpuCores());
-      tuning = new TuningLoop(tuner, tuned, this::sample, startNanos, prefetchDepthLimit);
+    if (tuning != null) {
       threads.add(new DefaultThreadFactory("ingest-tune", true).newThread(tuning));
-    } else {
-      tuning = null;
     }
     threads.forEach(Thread::start);
   }
@@ -336,13 +312,7 @@ final class RunningPipeline implements BatchIterator {
       waitEvent.finish(Stage.CONSUMER.label(), StageWaitEvent.INPUT);
     }
     long now = System.nanoTime();
-    if (firstBatchNanos < 0) {
-      firstBatchNanos = now - startNanos;
-    } else {
-      waitNanos += now - waitStart;
-      consumerWaits.record(now - waitStart);
-      consumerClock.addInputWait(now - waitStart);
-    }
+    meter.consumerWaited(waitStart, now);
     sampleQueues();
     WorkUnit unit = prefetchRing.get(sequence);
     switch (unit.kind()) {
@@ -359,20 +329,12 @@ final class RunningPipeline implements BatchIterator {
         // taken below
       }
     }
-    if (unit.recordBytes() + unit.reservedBytes() > largestUnitBytes) {
-      largestUnitBytes = unit.recordBytes() + unit.reservedBytes();
-    }
-    consumerClock.addElements(1);
-    lastTakeNanos = now;
+    meter.batchTaken(unit, now);
     // The batch is the consumer's now: it no longer counts against the pipeline's budget.
     ready = unit.takeBatch(budget);
     // Where it sits stays readable until the slot is handed back (cursor.take).
-    readyEpoch = unit.epoch();
-    readyBatchInEpoch = unit.batchInEpoch();
-    if (unit.checkpoint() != null) {
-      checkpointInEffect = unit.checkpoint();
-    }
-    readyRowsAfterCheckpoint = unit.rowsAfterCheckpoint();
+    readyPosition.advanceTo(unit.epoch(), unit.batchInEpoch(), unit.checkpoint(),
+        unit.rowsAfterCheckpoint());
     readyBytes = unit.recordBytes();
     cursor.take(sequence);
     return true;
@@ -386,10 +348,9 @@ final class RunningPipeline implements BatchIterator {
     long published = ring.getCursor();
     long parsed = Util.getMinimumSequence(workerSequences);
     double slots = ring.getBufferSize();
-    parseQueueFill += Math.max(0, published - parsed) / slots;
     long ready = Util.getMinimumSequence(readyGates);
-    readyQueueFill += Math.max(0, ready - consumed.get()) / (double) prefetchRing.getBufferSize();
-    fillSamples++;
+    meter.sampleQueues(Math.max(0, published - parsed) / slots,
+        Math.max(0, ready - consumed.get()) / (double) prefetchRing.getBufferSize());
   }
 
   /**
@@ -427,12 +388,8 @@ final class RunningPipeline implements BatchIterator {
     batches++;
     records += batch.rows();
     recordBytes += readyBytes;
-    epoch = readyEpoch;
     // Where this batch lies, for state() (which an unordered pipeline refuses to give).
-    handedEpoch = readyEpoch;
-    handedBatchInEpoch = readyBatchInEpoch;
-    handedCheckpoint = checkpointInEffect;
-    handedRowsAfterCheckpoint = readyRowsAfterCheckpoint;
+    handedPosition.copyFrom(readyPosition);
     return batch;
   }
 
@@ -448,69 +405,19 @@ final class RunningPipeline implements BatchIterator {
     if (batches == 0) {
       return from != null ? from : new PipelineState(specFingerprint, 0, -1, 0);
     }
-    return new PipelineState(specFingerprint, handedEpoch, handedBatchInEpoch,
-        resume.delivered() + batches, handedCheckpoint, handedRowsAfterCheckpoint);
+    return handedPosition.toState(specFingerprint, resume.delivered() + batches);
   }
 
   @Override
   public IteratorStats stats() {
-    return new IteratorStats(batches, records, recordBytes, epoch, Math.max(firstBatchNanos, 0),
-        waitNanos, skippedRecords.get(), skippedFiles.get(), budget.limit(), budget.peak());
+    return new IteratorStats(batches, records, recordBytes, handedPosition.epoch(),
+        Math.max(meter.firstBatchNanos(), 0), meter.waitNanos(), skippedRecords.get(),
+        skippedFiles.get(), budget.limit(), budget.peak());
   }
 
   @Override
   public PipelineMetrics metrics() {
-    double elapsed = Math.max(1, System.nanoTime() - startNanos);
-    List<StageMetrics> stages = new ArrayList<>();
-    double sourceOutputWait = sourceClock.outputWaitNanos() / elapsed;
-    // The source is busy whenever it runs and does not wait; once it has read everything, neither.
-    double sourceActive = Math.max(0, sourceClock.activeUntil(System.nanoTime()) - startNanos);
-    double sourceBusy = Math.max(0, sourceActive - sourceClock.outputWaitNanos()) / elapsed;
-    stages.add(new StageMetrics(Stage.READ.label(), 1, sourceClock.elements(),
-        Math.min(1, sourceBusy), 0, sourceOutputWait));
-    long parsed = 0;
-    double busy = 0;
-    double inputWait = 0;
-    for (StageClock clock : parseClocks) {
-      parsed += clock.elements();
-      busy += clock.busyNanos() / elapsed;
-      inputWait += clock.inputWaitNanos() / elapsed;
-    }
-    // Averaged over the active workers: the idle ones the tuner parked are no part of the stage.
-    int workerCount = tuned.activeWorkers();
-    double samples = Math.max(1, fillSamples);
-    // The fused transforms share the workers' threads, and so their waits; each worker's clock
-    // counts their time as busy too (the tuner sizes the workers by it), so parse_example's own
-    // row is what is left of it.
-    double inputWaitShare = Math.min(1, inputWait / workerCount);
-    List<StageMetrics> fused = new ArrayList<>();
-    double fusedBusy = 0;
-    for (FusedTransformClocks transform : fusedTransforms) {
-      double transformBusy = transform.busyNanos() / elapsed;
-      fusedBusy += transformBusy;
-      fused.add(new StageMetrics(transform.label(), workerCount, transform.elements(),
-          Math.min(1, transformBusy / workerCount), inputWaitShare, 0,
-          transform.latency().percentileMicros(50), transform.latency().percentileMicros(99), 0));
-    }
-    stages.add(new StageMetrics(Stage.PARSE.label(), workerCount, parsed,
-        Math.min(1, Math.max(0, busy - fusedBusy) / workerCount), inputWaitShare, 0,
-        parseLatency.percentileMicros(50), parseLatency.percentileMicros(99),
-        parseQueueFill / samples));
-    stages.addAll(fused);
-    if (assembling) {
-      stages.add(new StageMetrics(Stage.BATCH.label(), 1, assemblyClock.elements(),
-          assemblyClock.busyNanos() / elapsed, assemblyClock.inputWaitNanos() / elapsed,
-          assemblyClock.outputWaitNanos() / elapsed, assemblyLatency.percentileMicros(50),
-          assemblyLatency.percentileMicros(99), 0));
-    }
-    // As the run report's idle fraction: the wait for the first batch is start-up, not idling.
-    double sinceFirstBatch = firstBatchNanos < 0 ? elapsed : Math.max(1, elapsed - firstBatchNanos);
-    double consumerWait = firstBatchNanos < 0 ? 1 : Math.min(1, waitNanos / sinceFirstBatch);
-    stages.add(new StageMetrics(Stage.CONSUMER.label(), 1, batches,
-        Math.max(0, 1 - consumerWait), consumerWait,
-        0, consumerWaits.percentileMicros(50), consumerWaits.percentileMicros(99),
-        readyQueueFill / samples));
-    return Bottleneck.name(stages, fused).withTuning(tuning());
+    return meter.snapshot(batches, tuning());
   }
 
   /** What the tuner chose and why; fixed settings when nothing is AUTO. */
@@ -522,18 +429,6 @@ final class RunningPipeline implements BatchIterator {
   /** The settings the tuner moves (tests move them by hand to show the output never changes). */
   TunedSettings tunedSettings() {
     return tuned;
-  }
-
-  /** The totals the tuner measures its windows from; called on the tuner's thread. */
-  private PipelineSample sample() {
-    long busy = 0;
-    for (StageClock clock : parseClocks) {
-      busy += clock.busyNanos();
-    }
-    return new PipelineSample(System.nanoTime(), consumerClock.elements(), lastTakeNanos,
-        consumerClock.inputWaitNanos(), busy, tuned.activeWorkers(),
-        sourceClock.outputWaitNanos(), sourceClock.finished(), budget.used(), budget.limit(),
-        largestUnitBytes);
   }
 
   /**

@@ -1,7 +1,9 @@
 /**
  * The runtime's entry and wiring: {@code DisruptorRuntime} (the {@code PipelineRuntime} service)
- * resolves a spec's files and starts a {@code RunningPipeline}, which sizes the rings and budgets,
- * starts the stages' threads and the tuner, and is the consumer's {@code BatchIterator}.
+ * resolves a spec's files and starts a {@code RunningPipeline}, which wires the rings and the
+ * stages ({@code PipelineSizes} sizes them), starts the stages' threads and the tuner, and is the
+ * consumer's {@code BatchIterator}; {@code PipelineMeter} holds the stages' clocks and makes the
+ * metrics of them, and two {@code BatchPosition}s say where the ready and the handed batch lie.
  *
  * <p><b>Threads:</b> the caller's thread builds a pipeline; the consumer's thread (whoever calls
  * {@code next()}) runs {@code RunningPipeline.next} and {@code ConsumerCursor}; {@code close()}

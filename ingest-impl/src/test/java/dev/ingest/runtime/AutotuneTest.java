@@ -140,7 +140,7 @@ class AutotuneTest {
           digests.add(BatchDigest.hex(batch));
         }
         settings.setActiveWorkers(1 + random.nextInt(settings.maxWorkers()));
-        settings.setPrefetchDepth(1 + random.nextInt(RunningPipeline.AUTO_MAX_PREFETCH));
+        settings.setPrefetchDepth(1 + random.nextInt(PipelineSizes.AUTO_MAX_PREFETCH));
       }
     }
     return digests;
@@ -160,7 +160,7 @@ class AutotuneTest {
           assertThat(pipeline.stats().peakMemoryBytes()).isLessThanOrEqualTo(budget);
         }
         assertThat(pipeline.metrics().tuning().prefetch())
-            .isLessThanOrEqualTo(RunningPipeline.AUTO_MAX_PREFETCH);
+            .isLessThanOrEqualTo(PipelineSizes.AUTO_MAX_PREFETCH);
       }
     });
   }

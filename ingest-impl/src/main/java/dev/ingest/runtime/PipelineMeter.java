@@ -47,7 +47,6 @@ final class PipelineMeter {
   private double readyQueueFill;
   private long fillSamples;
   private long firstBatchNanos = -1;
-  private long waitNanos;
 
   /**
    * Clocks for {@code workerCount} parse workers running {@code transforms}, and for a batch
@@ -101,7 +100,6 @@ final class PipelineMeter {
     if (firstBatchNanos < 0) {
       firstBatchNanos = now - startNanos;
     } else {
-      waitNanos += now - waitStart;
       consumerWaits.record(now - waitStart);
       consumerClock.addInputWait(now - waitStart);
     }
@@ -130,7 +128,7 @@ final class PipelineMeter {
 
   /** Nanoseconds the consumer waited for batches after the first. */
   long waitNanos() {
-    return waitNanos;
+    return consumerClock.inputWaitNanos();
   }
 
   /** One row per stage, from the start until now, with {@code batches} handed to the consumer. */
@@ -180,7 +178,7 @@ final class PipelineMeter {
     }
     // As the run report's idle fraction: the wait for the first batch is start-up, not idling.
     double sinceFirstBatch = firstBatchNanos < 0 ? elapsed : Math.max(1, elapsed - firstBatchNanos);
-    double consumerWait = firstBatchNanos < 0 ? 1 : Math.min(1, waitNanos / sinceFirstBatch);
+    double consumerWait = firstBatchNanos < 0 ? 1 : Math.min(1, waitNanos() / sinceFirstBatch);
     stages.add(new StageMetrics(Stage.CONSUMER.label(), 1, batches,
         Math.max(0, 1 - consumerWait), consumerWait,
         0, consumerWaits.percentileMicros(50), consumerWaits.percentileMicros(99),

@@ -2,7 +2,7 @@ package dev.ingest.runtime;
 
 import com.lmax.disruptor.util.Util;
 import dev.ingest.PipelineSpec;
-import dev.ingest.runtime.stage.TransformChain;
+import dev.ingest.Transform;
 
 /**
  * How big a pipeline's parts are: its parse workers, its prefetch depth, its rings' slots and the
@@ -44,8 +44,8 @@ record PipelineSizes(int workers, boolean autoWorkers, int activeWorkers, boolea
     // Filters make batches of records that pass: the workers then parse chunks, unpadded, and an
     // assembly stage fills and pads the batches. Row maps with padded_batch need it too, so that
     // they see rows before padding, as tf.data's map before padded_batch does.
-    boolean assembling = spec.filters() || (new TransformChain(spec.transforms()).hasRowTransforms()
-        && !spec.padding().lengths().isEmpty());
+    boolean rowMaps = spec.transforms().stream().anyMatch(t -> t instanceof Transform.MapRows);
+    boolean assembling = spec.filters() || rowMaps && !spec.padding().lengths().isEmpty();
     // With the batch stage the prefetch ring is its own (AUTO there is the first depth, untuned).
     boolean tunesDepth = spec.autoPrefetch() && !assembling;
     int firstDepth = !spec.autoPrefetch() ? spec.prefetch()

@@ -70,7 +70,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * One consumer thread. Parse workers block on the ring (Disruptor's blocking strategy, woken by
  * each publish); the consumer spins briefly, then sleeps until the stage that finishes its batch
  * wakes it ({@link Wakeup}); the batch thread and a source facing a full ring wait with {@link
- * Backoff} (spin, then park for doubling times). Idle threads leave the cores to the work, and to
+ * dev.ingest.runtime.concurrent.Backoff} (spin, then park for doubling times). Idle threads leave the cores to the work, and to
  * the trainer's own host threads, on a small machine. {@link #close()} halts every thread, waits
  * for them (bounded), then releases every record and batch still in the rings.
  */

@@ -121,6 +121,7 @@ public final class WorkUnit {
     records = staged;
     batch = null;
     error = null;
+    failedStage = null;
     kind = Kind.BATCH;
     return empty;
   }

@@ -45,7 +45,7 @@ public final class SourceCheckpoint {
   private final ShufflePositions shuffled;
 
   /**
-   * Copies the cycle's arrays; the shuffle buffer's positions are packed into {@link
+   * Takes ownership of the cycle's arrays; the shuffle buffer's positions are packed into {@link
    * ShufflePositions}.
    *
    * @param epoch the epoch being read
@@ -75,10 +75,8 @@ public final class SourceCheckpoint {
   }
 
   /**
-   * Copies the cycle's arrays, so that a caller reusing them cannot change a checkpoint a state
-   * already names: they hold one entry per cycle slot and the source takes a checkpoint once
-   * every few shuffle buffers' worth of records, so the copy costs nothing that shows. The
-   * shuffle buffer's record positions come as {@link ShufflePositions}.
+   * Takes ownership of the cycle's arrays (the runtime builds them fresh for each checkpoint),
+   * with the shuffle buffer's record positions as {@link ShufflePositions}.
    *
    * @param shuffled per buffered record, its file, byte offset and index in the file, sorted
    * @see #SourceCheckpoint(long, long, String, int, int, int, int, int[], long[], long[], long,
@@ -94,9 +92,9 @@ public final class SourceCheckpoint {
     this.slot = slot;
     this.takenFromSlot = takenFromSlot;
     this.shardTurn = shardTurn;
-    this.cycleFiles = cycleFiles.clone();
-    this.cycleOffsets = cycleOffsets.clone();
-    this.cycleRecords = cycleRecords.clone();
+    this.cycleFiles = cycleFiles;
+    this.cycleOffsets = cycleOffsets;
+    this.cycleRecords = cycleRecords;
     this.shuffleRandom = shuffleRandom;
     this.shuffled = Objects.requireNonNull(shuffled, "shuffled");
     if (epoch < 0 || unitInEpoch < 0 || nextFile < 0 || slot < 0 || takenFromSlot < 0

@@ -175,9 +175,7 @@ final class RunCommand implements Callable<Integer> {
     try (BatchIterator batches = config.dataset().repeat(warmupEpochs).iterator()) {
       return new SimulatedAccelerator(stepMillis)
           .consume(batches, iteratorAskedAt, batch -> {}, null)
-          .epochs().stream()
-          .map(SimulatedAccelerator.Epoch::asWarmup)
-          .toList();
+          .epochs();
     }
   }
 
@@ -223,6 +221,21 @@ final class RunCommand implements Callable<Integer> {
         StandardCopyOption.ATOMIC_MOVE);
   }
 
+  /**
+   * One entry of the report's {@code epochs}; beyond the contract's keys, the epoch's own idle
+   * fraction and whether it belongs to the --warmup-epochs pass (left out of every total).
+   */
+  private static void addEpoch(ArrayNode epochs, SimulatedAccelerator.Epoch epoch,
+      boolean warmup) {
+    epochs.addObject()
+        .put("epoch", epoch.epoch())
+        .put("records", epoch.records())
+        .put("seconds", epoch.seconds())
+        .put("records_per_second", epoch.recordsPerSecond())
+        .put("idle_fraction", epoch.idleFraction())
+        .put("warmup", warmup);
+  }
+
   /** The contract's report (CONTRACTS.md section 3). */
   static ObjectNode report(SimulatedAccelerator.Run run) {
     ObjectNode node = Json.object();
@@ -254,17 +267,8 @@ final class RunCommand implements Callable<Integer> {
     }
     node.put("bottleneck", run.metrics().bottleneck());
     ArrayNode epochs = node.putArray("epochs");
-    for (SimulatedAccelerator.Epoch epoch : run.allEpochs()) {
-      epochs.addObject()
-          .put("epoch", epoch.epoch())
-          .put("records", epoch.records())
-          .put("seconds", epoch.seconds())
-          .put("records_per_second", epoch.recordsPerSecond())
-          // Beyond the contract's keys: the epoch's own idle fraction, and whether it belongs to
-          // the --warmup-epochs pass (left out of every total).
-          .put("idle_fraction", epoch.idleFraction())
-          .put("warmup", epoch.warmup());
-    }
+    run.warmupEpochs().forEach(epoch -> addEpoch(epochs, epoch, true));
+    run.epochs().forEach(epoch -> addEpoch(epochs, epoch, false));
     ObjectNode skipped = node.putObject("skipped");
     skipped.put("corrupt_records", run.skippedRecords());
     skipped.put("files", run.skippedFiles());

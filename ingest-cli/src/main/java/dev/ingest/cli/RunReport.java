@@ -66,14 +66,20 @@ final class RunReport {
    * warmed epoch's throughput and idle time can be told from the first's.
    */
   static void printEpochs(PrintWriter out, SimulatedAccelerator.Run run) {
-    if (run.allEpochs().size() < 2) {
+    if (run.warmupEpochs().size() + run.epochs().size() < 2) {
       return;
     }
     out.printf("  %-9s %10s %9s %12s %8s%n", "epoch", "records", "seconds", "records/s", "idle");
-    for (SimulatedAccelerator.Epoch epoch : run.allEpochs()) {
-      out.printf("  %-9s %10d %9.3f %,12.0f %7.2f%%%n",
-          (epoch.warmup() ? "warm-up " : "") + epoch.epoch(), epoch.records(), epoch.seconds(),
-          epoch.recordsPerSecond(), 100 * epoch.idleFraction());
+    for (SimulatedAccelerator.Epoch epoch : run.warmupEpochs()) {
+      printEpoch(out, "warm-up " + epoch.epoch(), epoch);
     }
+    for (SimulatedAccelerator.Epoch epoch : run.epochs()) {
+      printEpoch(out, Long.toString(epoch.epoch()), epoch);
+    }
+  }
+
+  private static void printEpoch(PrintWriter out, String label, SimulatedAccelerator.Epoch epoch) {
+    out.printf("  %-9s %10d %9.3f %,12.0f %7.2f%%%n", label, epoch.records(), epoch.seconds(),
+        epoch.recordsPerSecond(), 100 * epoch.idleFraction());
   }
 }

@@ -70,23 +70,15 @@ final class SimulatedAccelerator {
           totalStepNanos, digest, digestNanos, metrics, epochs, List.copyOf(warmup),
           skippedRecords, skippedFiles, memoryBudgetBytes, peakMemoryBytes);
     }
-
-    /** The warm-up epochs, then this run's own, in the order they ran. */
-    List<Epoch> allEpochs() {
-      List<Epoch> all = new ArrayList<>(warmupEpochs);
-      all.addAll(epochs);
-      return all;
-    }
   }
 
   /**
    * One epoch as the consumer saw it: from asking for its first batch to the end of the step
    * after its last. {@code waitNanos} are its batches' waits in {@code next()} (the run's first
    * batch's wait is not among them, as for the run's idle fraction) and {@code stepNanos} its
-   * steps. {@code warmup}: the epoch belongs to a warm-up pass, outside the run's totals.
+   * steps.
    */
-  record Epoch(long epoch, long records, double seconds, long waitNanos, long stepNanos,
-      boolean warmup) {
+  record Epoch(long epoch, long records, double seconds, long waitNanos, long stepNanos) {
     double recordsPerSecond() {
       return seconds == 0 ? 0 : records / seconds;
     }
@@ -98,7 +90,7 @@ final class SimulatedAccelerator {
 
     /**
      * Consecutive epochs as one: their records, seconds, waits and steps summed, numbered as the
-     * first; warm-up if the first is.
+     * first.
      */
     static Epoch merged(List<Epoch> epochs) {
       long records = 0;
@@ -111,13 +103,7 @@ final class SimulatedAccelerator {
         waits += epoch.waitNanos();
         steps += epoch.stepNanos();
       }
-      return new Epoch(epochs.get(0).epoch(), records, seconds, waits, steps,
-          epochs.get(0).warmup());
-    }
-
-    /** The same epoch, marked as part of a warm-up pass. */
-    Epoch asWarmup() {
-      return new Epoch(epoch, records, seconds, waitNanos, stepNanos, true);
+      return new Epoch(epochs.get(0).epoch(), records, seconds, waits, steps);
     }
   }
 
@@ -188,7 +174,7 @@ final class SimulatedAccelerator {
         if (batchEpoch != epoch) {
           if (epoch >= 0) {
             epochs.add(new Epoch(epoch, epochRecords, (epochEnd - epochStart) / 1e9, epochWait,
-                epochSteps, false));
+                epochSteps));
           }
           epoch = batchEpoch;
           epochRecords = 0;
@@ -220,7 +206,7 @@ final class SimulatedAccelerator {
     }
     if (epoch >= 0) {
       epochs.add(new Epoch(epoch, epochRecords, (epochEnd - epochStart) / 1e9, epochWait,
-          epochSteps, false));
+          epochSteps));
     }
     double seconds = (System.nanoTime() - hashing - start) / 1e9;
     IteratorStats stats = batches.stats();

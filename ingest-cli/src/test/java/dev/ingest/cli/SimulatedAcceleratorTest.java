@@ -68,8 +68,6 @@ class SimulatedAcceleratorTest {
     assertThat(first.waitNanos() + second.waitNanos())
         .isEqualTo(Arrays.stream(run.waitNanos()).sum());
     assertThat(first.stepNanos() + second.stepNanos()).isEqualTo(run.totalStepNanos());
-    assertThat(second.idleFraction()).isEqualTo(
-        (double) second.waitNanos() / (second.waitNanos() + second.stepNanos()));
   }
 
   @Test

@@ -28,11 +28,6 @@ public final class ConfigException extends Exception {
     return new ConfigException(file, problems);
   }
 
-  /** The config file as the user named it; null for a config parsed from text. */
-  public String file() {
-    return file;
-  }
-
   public List<Problem> problems() {
     return problems;
   }

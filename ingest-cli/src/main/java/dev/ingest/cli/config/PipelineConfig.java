@@ -108,8 +108,7 @@ public record PipelineConfig(String name, Dataset dataset, PipelineSpec spec,
     private Long mapCalls;
     private String mapCallsPath;
     private ConfigNode mapCallsNode;
-    /** Whether options.threads is set, to what, and where. */
-    private boolean threadsGiven;
+    /** options.threads as given ({@link Dataset#AUTO} or a count), and its node (null: absent). */
     private long threadsGivenValue;
     private ConfigNode threadsNode;
     private PipelineOptions resolvedOptions = PipelineOptions.defaults();
@@ -179,9 +178,10 @@ public record PipelineConfig(String name, Dataset dataset, PipelineSpec spec,
         return dataset;
       }
       if (mapCalls == Dataset.AUTO) {
-        return threadsGiven ? dataset : dataset.withOptions(resolvedOptions.withThreads(Dataset.AUTO));
+        return threadsNode != null ? dataset
+            : dataset.withOptions(resolvedOptions.withThreads(Dataset.AUTO));
       }
-      if (!threadsGiven) {
+      if (threadsNode == null) {
         return dataset.withOptions(resolvedOptions.withThreads((int) (long) mapCalls));
       }
       if (threadsGivenValue != mapCalls && threadsGivenValue != Long.MIN_VALUE) {
@@ -707,11 +707,10 @@ public record PipelineConfig(String name, Dataset dataset, PipelineSpec spec,
         }
       }
       // Without the key, one worker per core as before; `auto` hands the count to the tuner.
-      threadsGiven = keys.containsKey("threads");
       threadsNode = keys.get("threads");
-      long threads = threadsGiven
-          ? autoOrAtLeast("options.threads", keys.get("threads"), 1, AUTO_THREADS) : 0;
-      threadsGivenValue = threads == AUTO_THREADS ? Dataset.AUTO : threads;
+      long threads = threadsNode != null
+          ? autoOrAtLeast("options.threads", threadsNode, 1, AUTO_THREADS) : 0;
+      threadsGivenValue = threads;
       long cpuBudget = autoOrAtLeast("options.cpu_budget", keys.get("cpu_budget"), 1, 0);
       resolvedOptions = new PipelineOptions(seed, deterministic,
           threads == Dataset.AUTO ? Dataset.AUTO : (int) Math.max(threads, 0), memoryBudget,

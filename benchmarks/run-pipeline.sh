@@ -116,12 +116,11 @@ if [[ "${PUBLISH:-0}" == 1 ]]; then
       echo "# The pipeline suite's published run: the figures benchmarks/README.md quotes, and from which"
       echo "# docs/images/ is drawn (PublishedCharts). Written by PUBLISH=1 benchmarks/run-pipeline.sh."
       echo "# measured: $started to $(date -u '+%H:%M UTC') at commit $(git -C "$repo_root" rev-parse --short HEAD 2>/dev/null || echo unknown)"
-      echo "# command: ${QUICK:+QUICK=$QUICK }ROUNDS=$rounds benchmarks/run-pipeline.sh${*:+ $*} (${data_mib} MiB of shards per kind; idle ${iterations[*]}, throughput ${throughput_iterations[*]}, 1 s iterations)"
+      echo "# command: ROUNDS=$rounds benchmarks/run-pipeline.sh${*:+ $*} (${data_mib} MiB of shards per kind; idle ${iterations[*]}, throughput ${throughput_iterations[*]}, 1 s iterations)"
       echo "# machine: $(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo 2>/dev/null | cut -d: -f2- | sed 's/^ //')), $("$java" -version 2>&1 | head -1), ${loads[*]}"
       cat "$results/pipeline.csv"
     } > "$published"
-    "$java" -Djava.awt.headless=true -cp "$classpath" dev.ingest.bench.PublishedCharts \
-      "$published" "$repo_root/docs/images"
+    JAVA="$java" "$module_dir/draw-charts.sh" "$published" "$repo_root/docs/images"
     echo "# published: $published and the charts in docs/images/"
   fi
 fi

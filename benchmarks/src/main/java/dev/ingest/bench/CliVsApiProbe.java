@@ -10,12 +10,10 @@ import dev.ingest.cli.IngestCommand;
 import dev.ingest.cli.config.ConfigException;
 import dev.ingest.cli.config.PipelineConfig;
 import dev.ingest.tfrecord.Compression;
-import dev.ingest.tfrecord.sample.SampleDatasets;
 import dev.ingest.tfrecord.sample.SampleKind;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -61,8 +59,6 @@ import picocli.CommandLine;
  */
 public final class CliVsApiProbe {
   static final int EPOCHS = 3;
-  static final int SHARDS = 8;
-  static final long SEED = 42;
   private static final ObjectMapper MAPPER = new ObjectMapper();
   private static final Map<String, String> EXAMPLES = Map.of(
       "image", "quickstart.yaml", "tabular", "tabular.yaml", "text", "text-padded.yaml");
@@ -128,9 +124,9 @@ public final class CliVsApiProbe {
   /** The kind's shards under {@code data}, written once for each record count. */
   static Path shards(Path data, String kind, long records) throws IOException {
     Path folder = data.resolve(kind + "-" + records);
-    if (!Files.isRegularFile(folder.resolve(SampleDatasets.shardName(SHARDS - 1, SHARDS)))) {
-      SampleDatasets.write(SampleKind.valueOf(kind.toUpperCase(Locale.ROOT)), folder, records,
-          SHARDS, Compression.NONE, SEED);
+    if (!Files.isDirectory(folder)) {
+      SampleShards.writeOnce(SampleKind.valueOf(kind.toUpperCase(Locale.ROOT)), folder, records,
+          Compression.NONE);
     }
     return folder;
   }
@@ -233,11 +229,8 @@ public final class CliVsApiProbe {
   }
 
   private static void warmPageCache(Path shards) throws IOException {
-    ByteBuffer scratch = ByteBuffer.allocateDirect(1 << 20);
     try (Stream<Path> files = Files.list(shards)) {
-      for (Path file : files.sorted().toList()) {
-        BenchmarkFiles.readThrough(file, scratch);
-      }
+      SampleShards.readThrough(files.sorted().toList());
     }
   }
 

@@ -65,7 +65,7 @@ public class SampleShards {
       String suffix = compression() == Compression.NONE ? "" : "-" + compression;
       directory = Path.of(kept).resolve(kind + "-" + dataMiB + "MiB" + suffix);
       if (!Files.isDirectory(directory)) {
-        writeOnce(sampleKind, directory);
+        writeOnce(sampleKind, directory, records, compression());
       }
     }
     try (Stream<Path> listed = Files.list(directory)) {
@@ -82,17 +82,26 @@ public class SampleShards {
 
   @Setup(Level.Iteration)
   public void warmPageCache() throws IOException {
+    readThrough(files);
+  }
+
+  /** Reads {@code files} through once, so that a timed pass finds them in the page cache. */
+  static void readThrough(List<Path> files) throws IOException {
     ByteBuffer scratch = ByteBuffer.allocateDirect(BenchmarkDefaults.READ_CHUNK_BYTES);
     for (Path file : files) {
       BenchmarkFiles.readThrough(file, scratch);
     }
   }
 
-  /** Writes beside {@code target} and renames, so a run cut short leaves no half-written data. */
-  private void writeOnce(SampleKind sampleKind, Path target) throws IOException {
+  /**
+   * Writes {@link #SHARDS} shards of {@code records} records of {@code sampleKind} beside {@code
+   * target} and renames them in, so a run cut short leaves no half-written data.
+   */
+  static void writeOnce(SampleKind sampleKind, Path target, long records,
+      Compression compression) throws IOException {
     Files.createDirectories(target.getParent());
     Path partial = Files.createTempDirectory(target.getParent(), target.getFileName() + ".partial-");
-    SampleDatasets.write(sampleKind, partial, records, SHARDS, compression(), SEED);
+    SampleDatasets.write(sampleKind, partial, records, SHARDS, compression, SEED);
     try {
       Files.move(partial, target, StandardCopyOption.ATOMIC_MOVE);
     } catch (IOException raced) {

@@ -73,10 +73,16 @@ final class DemoCommand implements Callable<Integer> {
     }
     PrintWriter out = spec.commandLine().getOut();
     Path data = shortest(Path.of(System.getProperty(HOME_PROPERTY, "")).resolve("data/demo/image"));
-    long existing = hasFiles(data)
-        ? CountCommand.total(CountCommand.count(InputFiles.resolve(List.of(data.toString())),
-            Compression.AUTO))
-        : -1;
+    // Data already there is listed and counted once: when it is the demo's, that count is the
+    // one printed below; only data generated now is listed and counted again.
+    List<Path> files = null;
+    List<CountCommand.FileCount> counts = null;
+    long existing = -1;
+    if (hasFiles(data)) {
+      files = InputFiles.resolve(List.of(data.toString()));
+      counts = CountCommand.count(files, Compression.AUTO);
+      existing = CountCommand.total(counts);
+    }
     if (existing == RECORDS) {
       out.println(
           "Using the sample data already in " + data + " (delete it to generate it again).");
@@ -92,11 +98,12 @@ final class DemoCommand implements Callable<Integer> {
           out,
           SampleDatasets.write(SampleKind.IMAGE, data, RECORDS, SHARDS, Compression.NONE, SEED),
           false);
+      files = InputFiles.resolve(List.of(data.toString()));
+      counts = CountCommand.count(files, Compression.AUTO);
     }
-    List<Path> files = InputFiles.resolve(List.of(data.toString()));
     out.println();
     out.println("Counting records (ingest count " + data + "):");
-    CountCommand.print(out, CountCommand.count(files, Compression.AUTO), false);
+    CountCommand.print(out, counts, false);
     out.println();
     out.println("Validating every record (ingest validate " + data + "):");
     ValidateCommand.Report report = ValidateCommand.validate(files, Compression.AUTO);

@@ -10,6 +10,7 @@ import dev.ingest.PipelineSpec;
 import dev.ingest.Transform;
 import dev.ingest.cli.config.ConfigException;
 import dev.ingest.cli.config.PipelineConfig;
+import dev.ingest.tfrecord.Compression;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
@@ -58,6 +59,8 @@ final class ExplainCommand implements Callable<Integer> {
   public Integer call() throws IOException, ConfigException {
     PipelineConfig config = PipelineConfig.load(pipeline, settings);
     SourceFiles.Found sources = SourceFiles.find(config, pipeline.toString());
+    // Only explain says each file's compression, so only it opens every file to detect it.
+    Map<Compression, Integer> compressions = SourceFiles.compressions(sources);
     ObjectNode resolved = canonical(config.spec());
     List<String> plan = plan(config.spec());
     String hash = hash(resolved);
@@ -69,7 +72,7 @@ final class ExplainCommand implements Callable<Integer> {
       ArrayNode stages = node.putArray("plan");
       plan.forEach(stages::add);
       node.put("hash", hash);
-      node.set("sources", sources(sources));
+      node.set("sources", sources(sources, compressions));
       Json.print(out, node);
       return ExitCode.OK;
     }
@@ -85,7 +88,7 @@ final class ExplainCommand implements Callable<Integer> {
     out.println();
     out.println("Spec hash: sha256:" + hash);
     out.println();
-    printSources(out, sources);
+    printSources(out, sources, compressions);
     out.flush();
     return ExitCode.OK;
   }
@@ -94,13 +97,13 @@ final class ExplainCommand implements Callable<Integer> {
    * The files the source reads as they are now (not part of the spec or its hash): in all, by
    * compression, and per entry of {@code source.tfrecord.files}.
    */
-  static ObjectNode sources(SourceFiles.Found found) {
+  static ObjectNode sources(SourceFiles.Found found, Map<Compression, Integer> byCompression) {
     ObjectNode node = Json.object();
     node.put("files", found.files().size());
     node.put("bytes", found.bytes());
     node.put("empty_files", found.emptyFiles().size());
     ObjectNode compressions = node.putObject("compression");
-    found.compressions().forEach((compression, files) ->
+    byCompression.forEach((compression, files) ->
         compressions.put(compression.wireName(), files));
     node.put("compression_detected", found.detected());
     ArrayNode entries = node.putArray("entries");
@@ -113,14 +116,15 @@ final class ExplainCommand implements Callable<Integer> {
     return node;
   }
 
-  private static void printSources(PrintWriter out, SourceFiles.Found found) {
+  private static void printSources(PrintWriter out, SourceFiles.Found found,
+      Map<Compression, Integer> byCompression) {
     out.println("Source files, as found now:");
     for (SourceFiles.Entry entry : found.entries()) {
       out.printf("  %s: %d file(s), %d bytes%n", entry.entry().pattern(), entry.files().size(),
           entry.bytes());
     }
     List<String> compressions = new ArrayList<>();
-    found.compressions().forEach((compression, files) ->
+    byCompression.forEach((compression, files) ->
         compressions.add(compression.wireName() + " (" + files + ")"));
     out.printf("  in all: %d file(s), %d bytes, compression %s%s%s%n", found.files().size(),
         found.bytes(), String.join(", ", compressions),

@@ -4,6 +4,7 @@ import dev.ingest.tfrecord.RecordFiles;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -15,14 +16,19 @@ final class InputFiles {
   private InputFiles() {}
 
   static List<Path> resolve(List<String> arguments) throws IOException {
+    // One by one, to name the argument that matches nothing, then combined as
+    // RecordFiles.resolve(arguments) would: each argument is listed once.
+    List<List<Path>> matches = new ArrayList<>();
     for (String argument : arguments) {
       try {
-        RecordFiles.resolve(List.of(argument));
+        matches.add(RecordFiles.resolve(List.of(argument)));
       } catch (IllegalArgumentException e) {
         throw new UsageException(SourceFiles.whyNothingMatches(argument));
       }
     }
-    List<Path> files = RecordFiles.resolve(arguments);
+    List<Path> files = RecordFiles.merge(matches);
+    // Checked here, not left to the reader's AccessDeniedException (which Failure says as
+    // "FILE: permission denied"), so that the message keeps saying "cannot read FILE".
     for (Path file : files) {
       if (!Files.isReadable(file)) {
         throw new UsageException("cannot read " + file + ": permission denied");

@@ -1,5 +1,6 @@
 package dev.ingest.cli;
 
+import dev.ingest.tfrecord.RecordFiles;
 import dev.ingest.tfrecord.sample.SampleKind;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
@@ -88,7 +89,7 @@ final class SampleDataHints {
   /** The folder a pattern reads: the part before its first glob segment, without a last slash. */
   static String folderOf(String pattern) {
     String folder = pattern;
-    int glob = firstGlobCharacter(pattern);
+    int glob = RecordFiles.firstGlobIndex(pattern);
     if (glob >= 0) {
       int slash = pattern.lastIndexOf('/', glob);
       folder = slash < 0 ? "" : pattern.substring(0, slash);
@@ -97,14 +98,5 @@ final class SampleDataHints {
       folder = folder.substring(0, folder.length() - 1);
     }
     return folder;
-  }
-
-  private static int firstGlobCharacter(String pattern) {
-    for (int i = 0; i < pattern.length(); i++) {
-      if ("*?[{".indexOf(pattern.charAt(i)) >= 0) {
-        return i;
-      }
-    }
-    return -1;
   }
 }

@@ -8,12 +8,11 @@ import dev.ingest.tfrecord.Compression;
 import dev.ingest.tfrecord.RecordFiles;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -34,25 +33,36 @@ final class SourceFiles {
 
   /**
    * What the whole source reads: each entry's matches, the files the engine reads (each once),
-   * their total size, those that are empty, and how many files have each compression (detected
-   * from the first bytes under {@code auto}, else as configured).
+   * their total size, those that are empty, and the configured compression. Which compression
+   * each file has is {@link #compressions}'s to say: only {@code explain} prints it, and under
+   * {@code auto} it opens every file.
    */
   record Found(List<Entry> entries, List<Path> files, long bytes, List<Path> emptyFiles,
-      Map<Compression, Integer> compressions, boolean detected) {}
+      Compression configured) {
+    /** True when each file's compression is detected from its first bytes. */
+    boolean detected() {
+      return configured == Compression.AUTO;
+    }
+  }
 
   private SourceFiles() {}
 
   /**
-   * Finds the files of {@code config}'s source.
+   * Finds the files of {@code config}'s source. Each entry is resolved and each file sized once:
+   * the files the engine reads are those matches combined as {@link RecordFiles#resolve} would.
    *
    * @param configFile the config file as the user named it, for the messages
    * @throws ConfigException naming each entry that matches nothing or a file that cannot be read
-   * @throws IOException if a folder cannot be listed or a file's first bytes cannot be read
+   * @throws IOException if a folder cannot be listed or a file cannot be sized
    */
   static Found find(PipelineConfig config, String configFile)
       throws ConfigException, IOException {
     List<Problem> problems = new ArrayList<>();
     List<Entry> entries = new ArrayList<>();
+    // Keyed by the path as matched: RecordFiles.merge keeps one of these very spellings per file,
+    // the first entry's, which is also the entry a problem with that file names.
+    Map<Path, Long> sizes = new HashMap<>();
+    Map<Path, FilesEntry> entryOf = new HashMap<>();
     for (FilesEntry entry : config.sourceFiles()) {
       List<Path> matches = matches(entry.pattern());
       if (matches.isEmpty()) {
@@ -61,33 +71,31 @@ final class SourceFiles {
       }
       long bytes = 0;
       for (Path file : matches) {
-        bytes += Files.size(file);
+        Long size = sizes.get(file);
+        if (size == null) {
+          size = Files.size(file);
+          sizes.put(file, size);
+        }
+        bytes += size;
+        entryOf.putIfAbsent(file, entry);
       }
       entries.add(new Entry(entry, matches, bytes));
     }
     if (!problems.isEmpty()) {
       throw new ConfigException(configFile, problems);
     }
-    List<Path> files = RecordFiles.resolve(
-        config.sourceFiles().stream().map(FilesEntry::pattern).toList());
-    Compression configured = Compression.parse(config.spec().source().compression());
-    Map<Compression, Integer> compressions = new TreeMap<>();
+    List<Path> files = RecordFiles.merge(entries.stream().map(Entry::files).toList());
     List<Path> empty = new ArrayList<>();
     long bytes = 0;
     for (Path file : files) {
-      long size = Files.size(file);
+      long size = sizes.get(file);
       bytes += size;
       if (size == 0) {
         empty.add(file);
       }
-      Compression compression;
-      try {
-        compression = compressionOf(file, configured);
-      } catch (AccessDeniedException e) {
-        problems.add(entryOf(entries, file).problem("cannot read " + file + ": permission denied"));
-        continue;
+      if (!Files.isReadable(file)) {
+        problems.add(entryOf.get(file).problem("cannot read " + file + ": permission denied"));
       }
-      compressions.merge(compression, 1, Integer::sum);
     }
     if (problems.isEmpty() && empty.size() == files.size()) {
       FilesEntry first = config.sourceFiles().get(0);
@@ -99,8 +107,22 @@ final class SourceFiles {
     if (!problems.isEmpty()) {
       throw new ConfigException(configFile, problems);
     }
-    return new Found(List.copyOf(entries), files, bytes, List.copyOf(empty), compressions,
-        configured == Compression.AUTO);
+    return new Found(List.copyOf(entries), files, bytes, List.copyOf(empty),
+        Compression.parse(config.spec().source().compression()));
+  }
+
+  /**
+   * How many of {@code found}'s files have each compression: the configured one, or under
+   * {@code auto} the one the reader detects from each file's first bytes.
+   *
+   * @throws IOException if a file's first bytes cannot be read
+   */
+  static Map<Compression, Integer> compressions(Found found) throws IOException {
+    Map<Compression, Integer> compressions = new TreeMap<>();
+    for (Path file : found.files()) {
+      compressions.merge(compressionOf(file, found.configured()), 1, Integer::sum);
+    }
+    return compressions;
   }
 
   /** One stderr line when some (not all) files are empty, so a half-written shard is noticed. */
@@ -141,28 +163,13 @@ final class SourceFiles {
     }
   }
 
-  private static FilesEntry entryOf(List<Entry> entries, Path file) {
-    return entries.stream().filter(entry -> entry.files().contains(file)).findFirst()
-        .orElse(entries.get(0)).entry();
-  }
-
-  /**
-   * The configured compression, or under {@code auto} the one the reader detects from the file's
-   * first bytes; either way the file must be readable.
-   */
-  private static Compression compressionOf(Path file, Compression configured) throws IOException {
+  private static Compression compressionOf(Path file, Compression configured)
+      throws IOException {
     if (configured != Compression.AUTO) {
-      if (!Files.isReadable(file)) {
-        throw new AccessDeniedException(file.toString());
-      }
       return configured;
     }
     try (FileChannel channel = FileChannel.open(file)) {
-      ByteBuffer head = ByteBuffer.allocate(Compression.DETECTION_BYTES);
-      while (head.hasRemaining() && channel.read(head) >= 0) {
-        // a short read is not the end of the file
-      }
-      return Compression.detect(head.flip());
+      return Compression.detect(channel);
     }
   }
 }

@@ -24,6 +24,12 @@ import org.junit.jupiter.params.provider.MethodSource;
 class SampleDataHintsTest {
   // Surefire runs in the module's folder; the examples and README are at the repository root.
   private static final Path ROOT = Path.of("").toAbsolutePath().getParent();
+  /**
+   * A files entry's folder in an example's text: the whole path segments after
+   * {@code ${INGEST_DATA:data}} up to the closing quote or the segment with a glob character.
+   */
+  private static final Pattern DATA_FOLDER =
+      Pattern.compile("\\$\\{INGEST_DATA:data}((?:/[^/\"*?\\[{]+)+)(?=/|\")");
   private static final Pattern GEN = Pattern.compile("ingest gen [^\\n`]*?--out (\\S+)[^\\n`]*");
 
   static Stream<Path> examples() throws IOException {
@@ -41,10 +47,17 @@ class SampleDataHintsTest {
         Map.<String, String>of()::get, "example");
 
     assertThat(config.sourceFiles()).isNotEmpty();
-    for (PipelineConfig.FilesEntry entry : config.sourceFiles()) {
-      String folder = SampleDataHints.folderOf(entry.pattern());
-      assertThat(SampleDataHints.genCommand(entry.pattern()))
-          .as("the gen command for %s", entry.pattern())
+    // The folders as the example writes them, not as SampleDataHints.folderOf computes them:
+    // the hint must agree with the file, not with the code that makes it.
+    List<String> folders = DATA_FOLDER.matcher(Files.readString(example)).results()
+        .map(match -> "data" + match.group(1)).toList();
+    assertThat(folders).as("the ${INGEST_DATA:data}/... files of %s", example)
+        .hasSameSizeAs(config.sourceFiles());
+    for (int i = 0; i < folders.size(); i++) {
+      String pattern = config.sourceFiles().get(i).pattern();
+      String folder = folders.get(i);
+      assertThat(SampleDataHints.genCommand(pattern))
+          .as("the gen command for %s", pattern)
           .hasValueSatisfying(command -> assertThat(command).contains(" --out " + folder + " "));
     }
   }

@@ -1,7 +1,9 @@
 package dev.ingest.tfrecord;
 
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
 import java.util.Locale;
 import java.util.zip.CRC32C;
 
@@ -43,6 +45,24 @@ public enum Compression {
   /** The lower-case name used in YAML, JSON and on the command line. */
   public String wireName() {
     return name().toLowerCase(Locale.ROOT);
+  }
+
+  /**
+   * Detects the compression of an open file from its first bytes, read at absolute positions so
+   * that the channel's position is left where it was. The one detector the reader and the CLI
+   * share, so that {@code ingest explain} says what a read would find.
+   */
+  public static Compression detect(FileChannel channel) throws IOException {
+    ByteBuffer head = ByteBuffer.allocate(DETECTION_BYTES);
+    long position = 0;
+    while (head.hasRemaining()) {
+      int read = channel.read(head, position);
+      if (read < 0) {
+        break;
+      }
+      position += read;
+    }
+    return detect(head.flip());
   }
 
   /**

@@ -41,12 +41,26 @@ public final class RecordFiles {
    * @throws IOException if a folder cannot be listed
    */
   public static List<Path> resolve(List<String> arguments) throws IOException {
-    Map<Path, Path> byRealLocation = new LinkedHashMap<>();
+    List<List<Path>> matchesPerArgument = new ArrayList<>();
     for (String argument : arguments) {
       List<Path> matches = resolveOne(argument);
       if (matches.isEmpty()) {
         throw new IllegalArgumentException("no record file matches '" + argument + "'");
       }
+      matchesPerArgument.add(matches);
+    }
+    return merge(matchesPerArgument);
+  }
+
+  /**
+   * The one list {@link #resolve} makes of each argument's matches, in the arguments' order:
+   * sorted by path, each file once (the first spelling kept). Public so that a caller that
+   * resolved the arguments one by one (to say which matches nothing, or to size each) combines
+   * them as {@code resolve} would instead of resolving them all again.
+   */
+  public static List<Path> merge(List<List<Path>> matchesPerArgument) {
+    Map<Path, Path> byRealLocation = new LinkedHashMap<>();
+    for (List<Path> matches : matchesPerArgument) {
       for (Path match : matches) {
         byRealLocation.putIfAbsent(match.toAbsolutePath().normalize(), match);
       }
@@ -59,6 +73,20 @@ public final class RecordFiles {
   /** True when {@code argument} holds a glob character. */
   public static boolean isGlob(String argument) {
     return firstGlobIndex(argument) >= 0;
+  }
+
+  /**
+   * The index of {@code pattern}'s first glob character ({@code *}, {@code ?}, {@code [} or
+   * <code>{</code>), or -1 when it has none; public so that code that names a glob's folder
+   * agrees with what {@link #resolve} takes for a glob.
+   */
+  public static int firstGlobIndex(String pattern) {
+    for (int i = 0; i < pattern.length(); i++) {
+      if (GLOB_CHARACTERS.indexOf(pattern.charAt(i)) >= 0) {
+        return i;
+      }
+    }
+    return -1;
   }
 
   private static List<Path> resolveOne(String argument) throws IOException {
@@ -102,15 +130,6 @@ public final class RecordFiles {
           .sorted()
           .toList();
     }
-  }
-
-  private static int firstGlobIndex(String pattern) {
-    for (int i = 0; i < pattern.length(); i++) {
-      if (GLOB_CHARACTERS.indexOf(pattern.charAt(i)) >= 0) {
-        return i;
-      }
-    }
-    return -1;
   }
 
   private static boolean isVisibleRegularFile(Path path) {

@@ -103,8 +103,8 @@ public final class TFRecordReader implements AutoCloseable {
     this.fileChannel = FileChannel.open(file, StandardOpenOption.READ);
     boolean opened = false;
     try {
-      this.compression =
-          options.compression() == Compression.AUTO ? detect(fileChannel) : options.compression();
+      this.compression = options.compression() == Compression.AUTO
+          ? Compression.detect(fileChannel) : options.compression();
       this.source = CompressedStreams.readable(fileChannel, compression);
       // A lead of up to a page shortens a read by at most 1/16 from read buffers of 64 KiB up.
       // In smaller ones it would take much of each read.
@@ -565,21 +565,5 @@ public final class TFRecordReader implements AutoCloseable {
     if (closed) {
       throw new IllegalStateException("reader of " + file + " is closed");
     }
-  }
-
-  // ---- opening -----------------------------------------------------------------------------
-
-  private static Compression detect(FileChannel channel) throws IOException {
-    ByteBuffer head = ByteBuffer.allocate(Compression.DETECTION_BYTES);
-    long position = 0;
-    while (head.hasRemaining()) {
-      int read = channel.read(head, position);
-      if (read < 0) {
-        break;
-      }
-      position += read;
-    }
-    head.flip();
-    return Compression.detect(head);
   }
 }

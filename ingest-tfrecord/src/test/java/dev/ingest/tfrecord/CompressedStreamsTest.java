@@ -13,6 +13,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -191,5 +192,22 @@ class CompressedStreamsTest {
       zlib.write(bytes);
     }
     return out.toByteArray();
+  }
+
+  @Test
+  void detectingAnOpenFilesCompressionLeavesItsPosition() throws IOException {
+    Path gzip = dir.resolve("g.tfrecord.gz");
+    try (GZIPOutputStream out = new GZIPOutputStream(Files.newOutputStream(gzip))) {
+      out.write(new byte[100]);
+    }
+    Path empty = Files.createFile(dir.resolve("empty.tfrecord"));
+    try (FileChannel channel = FileChannel.open(gzip)) {
+      channel.position(3);
+      assertThat(Compression.detect(channel)).isEqualTo(Compression.GZIP);
+      assertThat(channel.position()).isEqualTo(3);
+    }
+    try (FileChannel channel = FileChannel.open(empty)) {
+      assertThat(Compression.detect(channel)).isEqualTo(Compression.NONE);
+    }
   }
 }

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -87,5 +88,31 @@ class RecordFilesTest {
         .hasMessageContaining("empty");
     assertThatThrownBy(() -> RecordFiles.resolve(List.of(dir + "/nope/*.tfrecord")))
         .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
+  void mergingEachArgumentsMatchesIsResolvingThemTogether() throws IOException {
+    Files.createDirectories(dir.resolve("sub"));
+    for (String name : List.of("b.tfrecord", "a.tfrecord", "sub/c.tfrecord")) {
+      Files.writeString(dir.resolve(name), name);
+    }
+    // Overlapping arguments, one file spelled two ways, in an order that is not sorted.
+    List<String> arguments = List.of(dir.resolve("sub/../b.tfrecord").toString(),
+        dir + "/*.tfrecord", dir.resolve("sub").toString(), dir.resolve("a.tfrecord").toString());
+    List<List<Path>> perArgument = new ArrayList<>();
+    for (String argument : arguments) {
+      perArgument.add(RecordFiles.resolve(List.of(argument)));
+    }
+
+    assertThat(RecordFiles.merge(perArgument)).isEqualTo(RecordFiles.resolve(arguments));
+  }
+
+  @Test
+  void firstGlobIndexFindsEachGlobCharacter() {
+    assertThat(RecordFiles.firstGlobIndex("data/tabular")).isEqualTo(-1);
+    assertThat(RecordFiles.firstGlobIndex("data/*.tfrecord")).isEqualTo(5);
+    assertThat(RecordFiles.firstGlobIndex("d?/[ab]/{x,y}")).isEqualTo(1);
+    assertThat(RecordFiles.firstGlobIndex("data/{a,b}/x")).isEqualTo(5);
+    assertThat(RecordFiles.firstGlobIndex("data/[ab]")).isEqualTo(5);
   }
 }

@@ -4,4 +4,5 @@ module dev.ingest.api {
   exports dev.ingest.spi;
 
   uses dev.ingest.spi.PipelineRuntime;
+  uses dev.ingest.spi.RowFileFormat;
 }

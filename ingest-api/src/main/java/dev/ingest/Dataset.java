@@ -158,13 +158,21 @@ public final class Dataset {
     return withTransform(new Transform.MapBatches(name, fn));
   }
 
-  /** Shuffles records through a buffer of {@code bufferSize}, a new order every epoch. */
+  /**
+   * Shuffles records through a buffer of {@code bufferSize}, a new order every epoch. Called after
+   * a {@link #cache()} of rows, it is instead a seeded permutation of all cached rows each epoch
+   * (every row may land anywhere; {@code bufferSize} only needs to be positive).
+   */
   public Dataset shuffle(int bufferSize) {
     return shuffle(bufferSize, true);
   }
 
   public Dataset shuffle(int bufferSize, boolean reshuffleEachIteration) {
     return with(next -> {
+      if (next.cache.holdsRows()) {
+        // After a cache of rows, the shuffle draws from all of them: bufferSize is not needed.
+        next.cache = next.cache.ofRows(next.cache.transformsBefore(), true);
+      }
       next.shuffleBufferSize = bufferSize;
       next.reshuffleEachIteration = reshuffleEachIteration;
     });
@@ -208,31 +216,33 @@ public final class Dataset {
   }
 
   /**
-   * Keeps every record read in memory (tf.data's {@code cache()}): from the second epoch on, no
-   * file is read twice. The records are kept as read, before shuffle and parse, so the batches are
-   * exactly those without the cache, every epoch reshuffled; their bytes count against the memory
-   * budget for the pipeline's life.
+   * tf.data's {@code cache()}, in memory for the pipeline's life. Unlike the other calls, where it
+   * is called matters, as in tf.data: called before {@link #parseExample} it keeps every record
+   * read, before shuffle and parse (no file is read twice; the batches are exactly those without
+   * it, every epoch reshuffled); called after, it keeps the parsed rows that reach it, after the
+   * maps and filters called before it, as off-heap columns, and later epochs start from them: no
+   * reading, parsing or those transforms again. A {@link #shuffle} called after a cache of rows is
+   * a seeded permutation of all cached rows each epoch. What the cache holds counts against the
+   * memory budget for the pipeline's life. See docs/engine.md, "Cache".
    */
   public Dataset cache() {
-    return with(next -> next.cache = CacheSpec.memory());
+    return cacheAt(CacheSpec.memory());
   }
 
   /**
-   * Keeps every record read in files whose paths start with {@code pathPrefix} (tf.data's {@code
-   * cache(filename)}): the first epoch writes them, later epochs and later runs of the same
-   * pipeline read them instead of the sources, with no decompression. As with {@link #cache()},
-   * the batches are exactly those without the cache, every epoch reshuffled. A cache written by a
-   * pipeline that reads different sources (other files, sizes or modification times, another
-   * compression, shard or corruption policy) is refused with a {@link CacheMismatchException};
-   * a fill cut short (closed early, or the process killed) is completed by the next run. See
-   * {@code docs/engine.md} for the files and their format.
+   * As {@link #cache()}, kept in files whose paths start with {@code pathPrefix} (tf.data's {@code
+   * cache(filename)}) for later epochs and later runs of the same pipeline. Records are kept as
+   * plain TFRecord files, rows as an Apache Arrow IPC file (which needs {@code ingest-arrow} on
+   * the class path). A cache filled by another pipeline (other source files, parsing or
+   * transforms before it) is refused with a {@link CacheMismatchException}; a fill cut short
+   * (closed early, or the process killed) is done again by the next run. See {@code
+   * docs/engine.md} for the files and their format.
    *
    * @param pathPrefix such as {@code cache/train}: the cache's files are {@code
-   *     cache/train.manifest}, {@code cache/train.00000.tfrecord}, ...
+   *     cache/train.manifest}, ...
    */
   public Dataset cache(String pathPrefix) {
-    CacheSpec files = CacheSpec.files(pathPrefix);
-    return with(next -> next.cache = files);
+    return cacheAt(CacheSpec.files(pathPrefix));
   }
 
   public Dataset withOptions(PipelineOptions newOptions) {
@@ -276,6 +286,12 @@ public final class Dataset {
   private static String nameOf(String kind, Object fn) {
     Class<?> type = fn.getClass();
     return type.isHidden() || type.isSynthetic() || type.isAnonymousClass() ? kind : type.getName();
+  }
+
+  /** A dataset with {@code cache}, holding what reaches it where it is called (see {@link #cache()}). */
+  private Dataset cacheAt(CacheSpec cache) {
+    return with(next -> next.cache = next.features == null ? cache
+        : cache.ofRows(next.transforms.size(), false));
   }
 
   private Dataset withTransform(Transform transform) {

@@ -23,9 +23,9 @@ import java.util.Objects;
  * @param epochs passes over the data; -1 forever
  * @param skip batches to drop at the start (tf.data's {@code skip}, before {@code take})
  * @param take at most this many batches in all after the skipped ones; -1 for no limit
- * @param cache where every record read is kept so that later epochs (and, in files, later runs)
- *     read no source file twice: nowhere, in memory, or in files at a path prefix (the batches
- *     are the same in every case)
+ * @param cache what is kept so that later epochs (and, in files, later runs) need not read or
+ *     compute it again: nothing, the records read, or the rows that reach the cache's position,
+ *     in memory or in files at a path prefix
  * @param options seed, determinism, threads, memory budget
  */
 public record PipelineSpec(
@@ -58,6 +58,15 @@ public record PipelineSpec(
     require(epochs == -1 || epochs >= 1, "repeat must be -1 (forever) or at least 1, got " + epochs);
     require(skip >= 0, "skip must be at least 0, got " + skip);
     require(take == -1 || take >= 0, "take must be -1 (all) or at least 0, got " + take);
+    if (cache.holdsRows()) {
+      require(cache.transformsBefore() <= transforms.size(), "the cache comes after "
+          + cache.transformsBefore() + " transforms, but the pipeline has " + transforms.size());
+      for (Transform transform : transforms.subList(0, cache.transformsBefore())) {
+        require(!(transform instanceof Transform.MapBatches), "cache is listed after map_batches '"
+            + transform.name() + "': a cache keeps rows, not batches; list cache before batch (the"
+            + " batch functions then run on the cached rows every epoch)");
+      }
+    }
   }
 
   /**
@@ -66,10 +75,10 @@ public record PipelineSpec(
    * seed. Threads, reader threads, prefetch, the memory budget and the determinism flag are left
    * out: they change how fast batches come, not which batches (with {@code deterministic} true).
    *
-   * <p>So is the {@link #cache()}, whether none, in memory or in files, and wherever its files
-   * are: it holds each source file's records whole, as read, and every epoch still applies its
-   * own file order, interleave, sharding and shuffle to them, so a pipeline yields the same batches
-   * with or without it. A state saved by a run with a cache therefore resumes a run without one
+   * <p>So is a {@link #cache()} of records, whether none, in memory or in files, and wherever its
+   * files are: it holds each source file's records whole, as read, and every epoch still applies
+   * its own file order, interleave, sharding and shuffle to them, so a pipeline yields the same
+   * batches with or without it. A cache of rows is in: see {@link CacheSpec}. A state saved by a run with a cache therefore resumes a run without one
    * (or with its files elsewhere), and the other way round. Whether a cache's files belong to a
    * pipeline is a different question, answered by the cache's own fingerprint of the sources it
    * read (see {@code docs/engine.md}).
@@ -92,6 +101,13 @@ public record PipelineSpec(
     text.append("batch=").append(batchSize).append(',').append(dropRemainder).append(',')
         .append(new java.util.TreeMap<>(padding.lengths())).append(',')
         .append(new java.util.TreeMap<>(padding.values())).append('\n');
+    if (cache.holdsRows()) {
+      // Only for a row cache, so that every other pipeline keeps its fingerprint. A shuffle after
+      // the cache is a permutation, other batches than a buffer's; and a row cache's states count
+      // records by index in the cache, which a run reading the files cannot resume.
+      text.append("cache=rows,shuffle=").append(permutesCachedRows() ? "permutation" : "buffer")
+          .append('\n');
+    }
     text.append("repeat=").append(epochs).append(",skip=").append(skip).append(",take=")
         .append(take).append(",seed=").append(options.seed()).append('\n');
     try {
@@ -101,6 +117,19 @@ public record PipelineSpec(
     } catch (java.security.NoSuchAlgorithmException e) {
       throw new IllegalStateException("every JVM has SHA-256", e);
     }
+  }
+
+  /**
+   * Whether each epoch's order is a seeded permutation of the cached rows: a shuffle listed after a
+   * cache of rows (see {@link CacheSpec}).
+   */
+  public boolean permutesCachedRows() {
+    return cache.holdsRows() && cache.shuffleAfter() && shuffleBufferSize > 0;
+  }
+
+  /** Whether the records go through the shuffle buffer before parsing. */
+  public boolean shufflesRecords() {
+    return shuffleBufferSize > 0 && !permutesCachedRows();
   }
 
   /** Whether the tuner chooses the prefetch depth ({@code prefetch} is {@link Dataset#AUTO}). */
@@ -193,23 +222,39 @@ public record PipelineSpec(
   }
 
   /**
-   * Where {@code cache} keeps the records it has read: {@link Kind#NONE nowhere}, {@link
-   * Kind#MEMORY in memory} for the pipeline's life, or {@link Kind#FILES in files} whose names
-   * start with {@code pathPrefix}, kept for later runs. YAML spells these {@code path: memory}
-   * and {@code path: <prefix>}.
+   * Where {@code cache} keeps what reaches it, and what it keeps: {@link Kind#NONE nowhere},
+   * {@link Kind#MEMORY in memory} for the pipeline's life, or {@link Kind#FILES in files} whose
+   * names start with {@code pathPrefix}, kept for later runs. YAML spells these {@code path:
+   * memory} and {@code path: <prefix>}.
+   *
+   * <p>What it keeps depends on where it is listed, as in tf.data: listed before {@code
+   * parse_example} it keeps the {@link Holds#RECORDS records} read; listed after, the parsed {@link
+   * Holds#ROWS rows} that reach it, after the first {@code transformsBefore} transforms (maps and
+   * filters), so that later epochs run neither reading nor parsing nor those transforms again.
    *
    * @param kind none, memory or files
    * @param pathPrefix for {@link Kind#FILES}, the start of the cache files' paths ({@code
-   *     cache/train} gives {@code cache/train.manifest}, {@code cache/train.00000.tfrecord}, ...);
-   *     empty otherwise
+   *     cache/train} gives {@code cache/train.manifest}, ...); empty otherwise
+   * @param holds records (before parsing) or rows (after it)
+   * @param transformsBefore for rows: how many of the spec's transforms run before the cache (the
+   *     rest run on the cached rows every epoch); 0 for records
+   * @param shuffleAfter for rows: whether the {@code shuffle} is listed after the cache, which makes
+   *     it a permutation of all cached rows each epoch instead of a buffer
    */
-  public record CacheSpec(Kind kind, String pathPrefix) {
+  public record CacheSpec(Kind kind, String pathPrefix, Holds holds, int transformsBefore,
+      boolean shuffleAfter) {
     /** The word YAML uses for the in-memory cache, so never a file cache's prefix. */
     public static final String MEMORY = "memory";
+
+    /** A cache of records, wherever it is kept: what {@code cache} listed before parsing makes. */
+    public CacheSpec(Kind kind, String pathPrefix) {
+      this(kind, pathPrefix, Holds.RECORDS, 0, false);
+    }
 
     public CacheSpec {
       Objects.requireNonNull(kind, "kind");
       Objects.requireNonNull(pathPrefix, "pathPrefix");
+      Objects.requireNonNull(holds, "holds");
       if (kind == Kind.FILES) {
         require(!pathPrefix.isBlank(), "a file cache needs a path prefix, such as cache/train");
         require(!pathPrefix.equals(MEMORY), "'memory' names the in-memory cache; for cache"
@@ -221,6 +266,10 @@ public record PipelineSpec(
         require(pathPrefix.isEmpty(), "only a file cache has a path prefix, got '" + pathPrefix
             + "' for " + kind);
       }
+      require(transformsBefore >= 0, "transformsBefore must be at least 0, got "
+          + transformsBefore);
+      require(holds == Holds.ROWS || (transformsBefore == 0 && !shuffleAfter),
+          "a cache of records comes before parsing: no transform or shuffle position");
     }
 
     public static CacheSpec none() {
@@ -235,9 +284,19 @@ public record PipelineSpec(
       return new CacheSpec(Kind.FILES, pathPrefix);
     }
 
-    /** Whether records are cached at all. */
+    /** Whether anything is cached at all. */
     public boolean enabled() {
       return kind != Kind.NONE;
+    }
+
+    /** Whether parsed rows are cached (the cache is listed after {@code parse_example}). */
+    public boolean holdsRows() {
+      return enabled() && holds == Holds.ROWS;
+    }
+
+    /** This cache, kept where it is, holding rows after {@code transformsBefore} transforms. */
+    public CacheSpec ofRows(int transformsBefore, boolean shuffleAfter) {
+      return new CacheSpec(kind, pathPrefix, Holds.ROWS, transformsBefore, shuffleAfter);
     }
 
     /** Where the cache is. */
@@ -245,6 +304,14 @@ public record PipelineSpec(
       NONE,
       MEMORY,
       FILES
+    }
+
+    /** What the cache keeps. */
+    public enum Holds {
+      /** The records read, before shuffle and parse: the batches are the same as without it. */
+      RECORDS,
+      /** The rows that reach it, parsed and transformed: later epochs start from them. */
+      ROWS
     }
   }
 

@@ -56,7 +56,7 @@ public final class DisruptorRuntime implements PipelineRuntime {
     if (files.isEmpty()) {
       throw new IllegalArgumentException("no files match " + spec.source().files());
     }
-    if (spec.cache().kind() == CacheSpec.Kind.FILES) {
+    if (spec.cache().kind() == CacheSpec.Kind.FILES && !spec.cache().holdsRows()) {
       // Before any thread or buffer exists: a cache of other sources is a configuration error.
       FileRecordCache.refuseMismatch(spec.cache().pathPrefix(), spec.source(), files);
     }

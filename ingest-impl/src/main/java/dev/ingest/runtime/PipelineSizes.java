@@ -45,7 +45,9 @@ record PipelineSizes(int workers, boolean autoWorkers, int activeWorkers, boolea
     // assembly stage fills and pads the batches. Row maps with padded_batch need it too, so that
     // they see rows before padding, as tf.data's map before padded_batch does.
     boolean rowMaps = spec.transforms().stream().anyMatch(t -> t instanceof Transform.MapRows);
-    boolean assembling = spec.filters() || rowMaps && !spec.padding().lengths().isEmpty();
+    // A cache of rows keeps rows unpadded, and its units are chunks of rows gathered from it.
+    boolean assembling = spec.filters() || rowMaps && !spec.padding().lengths().isEmpty()
+        || spec.cache().holdsRows();
     // With the batch stage the prefetch ring is its own (AUTO there is the first depth, untuned).
     boolean tunesDepth = spec.autoPrefetch() && !assembling;
     int firstDepth = !spec.autoPrefetch() ? spec.prefetch()

@@ -17,6 +17,7 @@ import dev.ingest.PipelineSpec;
 import dev.ingest.PipelineState;
 import dev.ingest.StateMismatchException;
 import dev.ingest.Tuning;
+import dev.ingest.runtime.cache.RowCache;
 import dev.ingest.runtime.concurrent.Wakeup;
 import dev.ingest.runtime.memory.AllocatorWarmup;
 import dev.ingest.runtime.memory.MemoryBudget;
@@ -24,7 +25,9 @@ import dev.ingest.runtime.memory.RecycledColumns;
 import dev.ingest.runtime.metrics.FlightEvents;
 import dev.ingest.runtime.metrics.Stage;
 import dev.ingest.runtime.metrics.StageWaitEvent;
+import dev.ingest.runtime.read.EpochFiles;
 import dev.ingest.runtime.stage.BatchAssemblyTask;
+import dev.ingest.runtime.stage.CachedRowCopier;
 import dev.ingest.runtime.stage.ParseWorker;
 import dev.ingest.runtime.stage.ResumePoint;
 import dev.ingest.runtime.stage.SourceTask;
@@ -33,6 +36,7 @@ import dev.ingest.runtime.stage.WorkUnit;
 import dev.ingest.runtime.tune.AutoTuner;
 import dev.ingest.runtime.tune.TunedSettings;
 import dev.ingest.runtime.tune.TuningLoop;
+import dev.ingest.tfrecord.DirectMemory;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.nio.file.Path;
@@ -128,6 +132,10 @@ final class RunningPipeline implements BatchIterator {
   private final TuningLoop tuning;
   private final int prefetchDepthLimit;
   private volatile boolean halted;
+  /** The cache of rows ({@code cache} after parsing), or {@code null}; released at close. */
+  private final RowCache rowCache;
+  /** Where cached rows' columns come from: Netty's pool, not the batches' recycled buffers. */
+  private final DirectMemory segmentMemory;
 
   private Batch ready;
   private boolean finished;
@@ -157,6 +165,9 @@ final class RunningPipeline implements BatchIterator {
     prefetchDepthLimit = sizes.prefetchDepthLimit();
     budget = MemoryBudget.of(spec.options());
     columns = new RecycledColumns(allocator, sizes.recycledBuffers());
+    rowCache = spec.cache().holdsRows()
+        ? new RowCache(EpochFiles.ofShard(files, spec.source()), allocator, budget) : null;
+    segmentMemory = DirectMemory.of(allocator);
     // Wire. No thread starts before every part is built, so a part that fails to build leaves
     // no thread to stop.
     ring = RingBuffer.createSingleProducer(() -> new WorkUnit(allocator, columns, spec.batchSize()),
@@ -182,7 +193,8 @@ final class RunningPipeline implements BatchIterator {
         assembling ? ConsumerCursor.passed(readyGates[0]) : ConsumerCursor.parsed(ring), consumed,
         spec.options().deterministic() || assembling);
     source = new SourceTask(spec, files, ring, allocator, columns, () -> halted, skippedRecords,
-        skippedFiles, meter.sourceClock(), assembling, budget, resume, filesDigest, tuned);
+        skippedFiles, meter.sourceClock(), assembling, budget, resume, filesDigest, tuned,
+        rowCache);
     sourceThread = new DefaultThreadFactory("ingest-source", true).newThread(source);
     tuning = sizes.tuned() ? tuningLoop(sizes, startNanos) : null;
     // Start.
@@ -217,7 +229,10 @@ final class RunningPipeline implements BatchIterator {
       ParseWorker handler = new ParseWorker(i, spec.features(),
           assembling ? PaddingSpec.none() : spec.padding(), columns, meter.parseClock(i), startNanos,
           new TransformChain(spec.transforms(), meter.fusedTransforms(), i), !assembling, budget,
-          meter.parseLatency(), assembling ? null : wakeup, tuned);
+          meter.parseLatency(), assembling ? null : wakeup, tuned,
+          rowCache == null ? null : new CachedRowCopier(rowCache, spec.features(),
+              spec.batchSize(), segmentMemory, columns),
+          spec.cache().transformsBefore());
       BatchEventProcessor<WorkUnit> processor =
           new BatchEventProcessorBuilder().build(ring, published, handler);
       workers.add(processor);
@@ -239,7 +254,7 @@ final class RunningPipeline implements BatchIterator {
     batches.addGatingSequences(consumed);
     BatchAssemblyTask assembly = new BatchAssemblyTask(spec, ring, workerSequences, batches,
         columns, new TransformChain(spec.transforms()), () -> halted, meter.assemblyClock(),
-        budget, resume, meter.assemblyLatency(), wakeup);
+        budget, resume, meter.assemblyLatency(), wakeup, rowCache);
     ring.addGatingSequences(assembly.chunksConsumed());
     return assembly;
   }
@@ -483,6 +498,9 @@ final class RunningPipeline implements BatchIterator {
       // Everyone is gone: every slot's arena, and any batch not taken, is ours to give back.
       for (int slot = 0; slot < ring.getBufferSize(); slot++) {
         ring.get(slot).releaseAll();
+      }
+      if (rowCache != null) {
+        rowCache.release();
       }
       if (assembling) {
         for (int slot = 0; slot < prefetchRing.getBufferSize(); slot++) {

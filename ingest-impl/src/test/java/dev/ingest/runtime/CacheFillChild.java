@@ -18,15 +18,16 @@ public final class CacheFillChild {
 
   /** The pipeline both processes run: small rings, so that the child stops mid-file. */
   static Dataset pipeline(Path sources, String cachePrefix) {
+    // The cache is called before parse_example: it keeps records.
     Dataset dataset = Dataset.tfrecord(sources.toString())
-        .parseExample(IdRecords.SPEC)
         .interleave(2, 4)
         .shuffle(16)
         .batch(8, false)
         .prefetch(1)
         .repeat(2)
         .withOptions(PipelineOptions.defaults().withSeed(3).withThreads(1));
-    return cachePrefix == null ? dataset : dataset.cache(cachePrefix);
+    return (cachePrefix == null ? dataset : dataset.cache(cachePrefix))
+        .parseExample(IdRecords.SPEC);
   }
 
   /** @param args the sources folder and the cache's path prefix */

@@ -38,8 +38,12 @@ class CacheTest {
   }
 
   private static Dataset pipeline(int threads) {
+    return records(threads).parseExample(IdRecords.SPEC);
+  }
+
+  /** The pipeline with no parse_example yet: a cache called next keeps records. */
+  private static Dataset records(int threads) {
     return Dataset.tfrecord(dir.toString())
-        .parseExample(IdRecords.SPEC)
         .shard(2, 1, ShardBy.RECORD)
         .interleave(2, 3)
         .shuffle(40)
@@ -51,7 +55,7 @@ class CacheTest {
   @ParameterizedTest(name = "{0} threads")
   @ValueSource(ints = {1, 2})
   void cachedEpochsYieldTheSameBatchesReadingNoFile(int threads) {
-    Dataset cached = pipeline(threads).cache();
+    Dataset cached = records(threads).cache().parseExample(IdRecords.SPEC);
     java.util.List<String> digests = new java.util.ArrayList<>();
     try (RunningPipeline iterator = (RunningPipeline) cached.iterator()) {
       while (iterator.hasNext()) {
@@ -67,7 +71,7 @@ class CacheTest {
 
   @Test
   void aCacheTheBudgetCannotHoldFailsClearly() {
-    Dataset tight = pipeline(1).cache().shuffle(0).batch(1, false)
+    Dataset tight = records(1).cache().parseExample(IdRecords.SPEC).shuffle(0).batch(1, false)
         .withOptions(PipelineOptions.defaults().withMemoryBudget(2_000));
     assertTimeoutPreemptively(Duration.ofSeconds(60), () -> {
       IngestException failure = IdRecords.untilFailure(tight).failure();
@@ -80,7 +84,7 @@ class CacheTest {
   @Test
   void closingDuringTheFirstEpochLeavesNothingBehind() {
     for (int taken = 0; taken < 12; taken += 3) {
-      try (BatchIterator iterator = pipeline(2).cache().iterator()) {
+      try (BatchIterator iterator = records(2).cache().parseExample(IdRecords.SPEC).iterator()) {
         for (int i = 0; i < taken; i++) {
           iterator.next().close();
         }

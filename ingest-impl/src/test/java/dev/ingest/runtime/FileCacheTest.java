@@ -62,8 +62,12 @@ class FileCacheTest {
   }
 
   private Dataset pipeline(int threads) {
+    return records(threads).parseExample(IdRecords.SPEC);
+  }
+
+  /** The pipeline with no parse_example yet: a cache called next keeps records. */
+  private Dataset records(int threads) {
     return Dataset.tfrecord(sources.toString())
-        .parseExample(IdRecords.SPEC)
         .shard(2, 1, ShardBy.RECORD)
         .interleave(2, 3)
         .shuffle(40)
@@ -106,8 +110,8 @@ class FileCacheTest {
   void cachedEpochsAndRunsYieldTheBatchesOfNoCache(int threads) throws IOException {
     List<String> uncached = IdRecords.digests(pipeline(threads));
 
-    Run filling = run(pipeline(threads).cache(prefix));
-    Run replaying = run(pipeline(threads).cache(prefix));
+    Run filling = run(records(threads).cache(prefix).parseExample(IdRecords.SPEC));
+    Run replaying = run(records(threads).cache(prefix).parseExample(IdRecords.SPEC));
 
     assertThat(filling.digests()).isEqualTo(uncached).isNotEmpty();
     assertThat(replaying.digests()).isEqualTo(uncached);
@@ -122,7 +126,7 @@ class FileCacheTest {
 
   @Test
   void cacheFilesHoldEachSourceFilesRecordsAsPlainTFRecord() throws IOException {
-    run(pipeline(2).cache(prefix));
+    run(records(2).cache(prefix).parseExample(IdRecords.SPEC));
 
     List<Path> files = RecordFiles.resolve(List.of(sources.toString()));
     for (int i = 0; i < files.size(); i++) {
@@ -154,7 +158,7 @@ class FileCacheTest {
   @Test
   void aSecondRunReadsNoSourceFile() throws IOException {
     List<String> uncached = IdRecords.digests(pipeline(2));
-    run(pipeline(2).cache(prefix));
+    run(records(2).cache(prefix).parseExample(IdRecords.SPEC));
 
     // Zero every source file in place, keeping its size and modification time: the fingerprint
     // still matches, and any record read from a source would now fail its CRC.
@@ -167,7 +171,7 @@ class FileCacheTest {
     assertThat(IdRecords.untilFailure(pipeline(2)).failure()).as("a run without the cache")
         .isNotNull();
 
-    Run replaying = run(pipeline(2).cache(prefix));
+    Run replaying = run(records(2).cache(prefix).parseExample(IdRecords.SPEC));
     assertThat(replaying.digests()).isEqualTo(uncached);
     assertThat(replaying.recordsFromCache()).isEqualTo(3L * total);
   }
@@ -176,13 +180,13 @@ class FileCacheTest {
   @ValueSource(strings = {"memory", "files"})
   void shuffleAfterTheCacheReshufflesEveryEpoch(String where) {
     Dataset plain = Dataset.tfrecord(sources.toString())
-        .parseExample(IdRecords.SPEC)
         .interleave(2, 3)
         .shuffle(1000)
         .batch(16, false)
         .repeat(4)
         .withOptions(PipelineOptions.defaults().withSeed(11).withThreads(2));
-    Dataset cached = where.equals("memory") ? plain.cache() : plain.cache(prefix);
+    Dataset cached = (where.equals("memory") ? plain.cache() : plain.cache(prefix))
+        .parseExample(IdRecords.SPEC);
 
     List<List<Long>> epochs = IdRecords.epochs(IdRecords.ids(cached), total);
 
@@ -192,16 +196,16 @@ class FileCacheTest {
     }
     // tf.data's shuffle after cache: a new order every epoch, cached epochs included.
     assertThat(epochs).doesNotHaveDuplicates();
-    assertThat(epochs).isEqualTo(IdRecords.epochs(IdRecords.ids(plain), total));
+    assertThat(epochs).isEqualTo(IdRecords.epochs(IdRecords.ids(plain.parseExample(IdRecords.SPEC)), total));
   }
 
   @Test
   void aCacheOfOtherSourcesIsRefusedNamingThePrefixAndWhatDiffers() throws IOException {
-    run(pipeline(1).cache(prefix));
+    run(records(1).cache(prefix).parseExample(IdRecords.SPEC));
     List<String> cached = cacheFileNames();
 
     // Another shard reads other files: refused before anything starts.
-    Dataset otherShard = pipeline(1).shard(2, 0, ShardBy.FILE).cache(prefix);
+    Dataset otherShard = records(1).shard(2, 0, ShardBy.FILE).cache(prefix).parseExample(IdRecords.SPEC);
     assertThatThrownBy(otherShard::iterator)
         .isInstanceOf(CacheMismatchException.class)
         .hasMessageContaining("the cache at '" + prefix + "'")
@@ -214,7 +218,7 @@ class FileCacheTest {
     Files.write(changed, Files.readAllBytes(sources.resolve("more").resolve(
         "part-00000-of-00001.tfrecord")), StandardOpenOption.APPEND);
     CacheMismatchException refused = (CacheMismatchException) org.assertj.core.api.Assertions
-        .catchThrowable(() -> pipeline(1).cache(prefix).iterator());
+        .catchThrowable(() -> records(1).cache(prefix).parseExample(IdRecords.SPEC).iterator());
     assertThat(refused.pathPrefix()).isEqualTo(prefix);
     assertThat(refused.differences()).singleElement().asString()
         .startsWith("source file 3: " + changed.toAbsolutePath().toUri() + " size=")
@@ -227,7 +231,7 @@ class FileCacheTest {
 
   @Test
   void aFillClosedEarlyLeavesNoPartialFileAndTheNextRunCompletesIt() throws IOException {
-    Dataset inOrder = pipeline(2).shuffleFiles(false).cache(prefix);
+    Dataset inOrder = records(2).shuffleFiles(false).cache(prefix).parseExample(IdRecords.SPEC);
     List<String> uncached = IdRecords.digests(pipeline(2).shuffleFiles(false));
     try (BatchIterator iterator = inOrder.iterator()) {
       for (int i = 0; i < 3; i++) {
@@ -260,30 +264,30 @@ class FileCacheTest {
   @Test
   void aRunWhileAnotherFillsReadsItsSourcesAndWritesNothing() throws IOException {
     List<String> uncached = IdRecords.digests(pipeline(2));
-    try (BatchIterator filling = pipeline(2).cache(prefix).iterator()) {
+    try (BatchIterator filling = records(2).cache(prefix).parseExample(IdRecords.SPEC).iterator()) {
       filling.next().close();
 
-      Run bystander = run(pipeline(2).cache(prefix));
+      Run bystander = run(records(2).cache(prefix).parseExample(IdRecords.SPEC));
 
       assertThat(bystander.digests()).isEqualTo(uncached);
       // Had it filled the cache, its epochs 2 and 3 would have come from it.
       assertThat(bystander.recordsFromCache()).isZero();
       assertThat(cacheFileNames()).doesNotContain("train.manifest");
     }
-    Run completing = run(pipeline(2).cache(prefix));
+    Run completing = run(records(2).cache(prefix).parseExample(IdRecords.SPEC));
     assertThat(completing.digests()).isEqualTo(uncached);
     assertThat(cacheFileNames()).contains("train.manifest");
   }
 
   @Test
   void aCacheFileThatNoLongerMatchesItsManifestIsRefusedNamingIt() throws IOException {
-    run(pipeline(1).cache(prefix));
+    run(records(1).cache(prefix).parseExample(IdRecords.SPEC));
     Path cacheFile = Path.of(prefix + ".00003.tfrecord");
     try (FileChannel channel = FileChannel.open(cacheFile, StandardOpenOption.WRITE)) {
       channel.truncate(channel.size() - 3);
     }
 
-    assertThatThrownBy(() -> pipeline(1).cache(prefix).iterator())
+    assertThatThrownBy(() -> records(1).cache(prefix).parseExample(IdRecords.SPEC).iterator())
         .isInstanceOf(CacheMismatchException.class)
         .hasMessageContaining("cache file " + cacheFile + ": ")
         .hasMessageContaining("the manifest says");
@@ -291,7 +295,7 @@ class FileCacheTest {
 
   @Test
   void aCorruptRecordInACacheFileFailsNamingTheCacheFile() throws IOException {
-    run(pipeline(1).cache(prefix));
+    run(records(1).cache(prefix).parseExample(IdRecords.SPEC));
     Path cacheFile = Path.of(prefix + ".00001.tfrecord");
     // Flip a byte inside the first record's data (after its 12-byte header), same size.
     try (FileChannel channel = FileChannel.open(cacheFile, StandardOpenOption.READ,
@@ -303,7 +307,7 @@ class FileCacheTest {
       channel.write(one, 20);
     }
 
-    IngestException failure = IdRecords.untilFailure(pipeline(1).cache(prefix)).failure();
+    IngestException failure = IdRecords.untilFailure(records(1).cache(prefix).parseExample(IdRecords.SPEC)).failure();
 
     assertThat(failure).isNotNull();
     assertThat(failure.getCause()).isInstanceOf(CorruptRecordException.class);

@@ -27,6 +27,9 @@ public final class RecordCaches {
   public static RecordCache of(PipelineSpec spec, List<Path> files, ByteBufAllocator allocator,
       DirectMemory readBuffers, LongPredicate reserve) {
     CacheSpec cache = spec.cache();
+    if (cache.holdsRows()) {
+      return null; // rows are cached after parsing: see RowCache
+    }
     return switch (cache.kind()) {
       case NONE -> null;
       case MEMORY -> new MemoryRecordCache(allocator, reserve);

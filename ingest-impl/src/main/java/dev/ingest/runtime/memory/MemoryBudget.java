@@ -38,6 +38,8 @@ public final class MemoryBudget {
   private final long limit;
   private final AtomicLong used = new AtomicLong();
   private final AtomicLong peak = new AtomicLong();
+  /** Bytes of {@link #used} held for the pipeline's life (a cache of rows): never given back. */
+  private final AtomicLong heldForLife = new AtomicLong();
   private volatile double parsedRatio = FIRST_PARSED_RATIO;
   private boolean ratioMeasured;
 
@@ -82,10 +84,12 @@ public final class MemoryBudget {
     long waitStart = 0;
     try {
       while (used.get() + bytes > limit) {
-        if (used.get() - ownBytes <= 0) {
+        if (used.get() - ownBytes - heldForLife.get() <= 0) {
           if (used.get() + minimum > limit) {
+            long cached = heldForLife.get();
             throw new MemoryBudgetException("the memory budget of " + limit + " bytes cannot hold "
-                + what + ": " + (ownBytes + minimum) + " bytes with nothing else in flight; raise"
+                + what + ": " + (ownBytes + minimum) + " bytes with nothing else in flight"
+                + (cached > 0 ? " but the cache's " + cached + " bytes" : "") + "; raise"
                 + " options.memory_budget, or lower batch_size or the shuffle buffer_size");
           }
           bytes = Math.max(minimum, limit - used.get());
@@ -107,6 +111,21 @@ public final class MemoryBudget {
     }
     add(bytes);
     return bytes;
+  }
+
+  /**
+   * Counts bytes a stage holds for the pipeline's life (a cache): the source never waits for them
+   * to come back, so a budget they fill fails instead of waiting forever.
+   */
+  public void holdForLife(long bytes) {
+    heldForLife.addAndGet(bytes);
+    add(bytes);
+  }
+
+  /** Gives back bytes {@link #holdForLife} counted, when the pipeline ends. */
+  public void releaseHeldForLife(long bytes) {
+    heldForLife.addAndGet(-bytes);
+    release(bytes);
   }
 
   /** Gives bytes back. */

@@ -71,7 +71,7 @@ public final class FileCursor implements RecordCursor {
         } else {
           // Records were skipped: the cache's offsets would no longer be the file's, which
           // checkpoints rely on. Such a file is read from its source every epoch instead.
-          filling.abandon();
+          filling.completeWithSkips();
         }
       }
       return false;

@@ -177,8 +177,15 @@ public final class InterleavedRecords implements AutoCloseable {
     return cursor;
   }
 
-  /** A file entered at a checkpoint's offset (it fills no cache: it is not read whole). */
+  /**
+   * A file entered at a checkpoint's offset (it fills no cache: it is not read whole), or at its
+   * record from a cache that serves it so.
+   */
   private RecordCursor openAt(Path file, long offset, long recordsBefore) throws IOException {
+    RecordCursor cached = cache == null ? null : cache.cursorAt(file, recordsBefore);
+    if (cached != null) {
+      return cached;
+    }
     if (readers == null) {
       return FileCursor.at(file, options, offset, recordsBefore);
     }

@@ -103,7 +103,7 @@ public final class ReadAheadCursor implements RecordCursor {
           if (filling != null && !filled) {
             filled = true;
             if (block.problems) {
-              filling.abandon(); // as FileCursor: a file with skipped records is not cached
+              filling.completeWithSkips(); // as FileCursor: a record cache keeps none of it
             } else {
               filling.complete();
             }

@@ -26,6 +26,15 @@ public interface RecordCache {
   RecordCursor cursor(Path file) throws IOException;
 
   /**
+   * The file's records from the cache after its first {@code recordsBefore}, where a checkpoint
+   * resumes it, or {@code null} when the cache does not serve it that way (the file is then read
+   * from its source, at the checkpoint's offset).
+   */
+  default RecordCursor cursorAt(Path file, long recordsBefore) throws IOException {
+    return null;
+  }
+
+  /**
    * Starts caching a file that is being read from its source, or returns {@code null} when this
    * pipeline does not fill the cache (another run is filling it).
    */
@@ -52,5 +61,13 @@ public interface RecordCache {
 
     /** The file will not be read to its end: what was copied of it must never be replayed. */
     void abandon();
+
+    /**
+     * The file was read to its end, but records were skipped (corrupt, under {@code on_corrupt:
+     * skip}), so the copy's offsets are not the file's: a record cache replays none of it.
+     */
+    default void completeWithSkips() {
+      abandon();
+    }
   }
 }

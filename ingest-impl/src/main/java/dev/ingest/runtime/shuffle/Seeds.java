@@ -10,6 +10,7 @@ public final class Seeds {
   /** Purposes, so that file order and shuffle draw from unrelated streams. */
   public static final long FILE_ORDER = 0x6F72_6465_7266L;
   static final long SHUFFLE = 0x7368_7566_666CL;
+  static final long ROW_ORDER = 0x726F_776F_7264L;
 
   private Seeds() {}
 

@@ -4,9 +4,11 @@ import com.lmax.disruptor.InsufficientCapacityException;
 import com.lmax.disruptor.RingBuffer;
 import com.lmax.disruptor.Sequence;
 import com.lmax.disruptor.util.Util;
+import dev.ingest.Batch;
 import dev.ingest.MutableBatch;
 import dev.ingest.PipelineSpec;
 import dev.ingest.SourceCheckpoint;
+import dev.ingest.runtime.cache.RowCache;
 import dev.ingest.runtime.concurrent.Backoff;
 import dev.ingest.runtime.concurrent.Wakeup;
 import dev.ingest.runtime.memory.MemoryBudget;
@@ -58,6 +60,8 @@ public final class BatchAssemblyTask implements Runnable {
   private final MemoryBudget budget;
   private final StageLatency latency;
   private final ResumePoint resume;
+  /** The cache of rows the units of a fill bring rows to, or {@code null}. */
+  private final RowCache rowCache;
   /** Batches finished so far in this epoch, skipped ones included. */
   private long batchInEpoch;
   private final StageClock clock;
@@ -82,6 +86,16 @@ public final class BatchAssemblyTask implements Runnable {
       Sequence[] workerSequences, RingBuffer<WorkUnit> batches, DirectMemory columns, TransformChain transforms,
       BooleanSupplier halted, StageClock clock, MemoryBudget budget, ResumePoint resume,
       StageLatency latency, Wakeup consumerWakeup) {
+    this(spec, chunks, workerSequences, batches, columns, transforms, halted, clock, budget, resume,
+        latency, consumerWakeup, null);
+  }
+
+  /** As the other constructor, for a pipeline with a cache of rows ({@code rowCache}). */
+  public BatchAssemblyTask(PipelineSpec spec, RingBuffer<WorkUnit> chunks,
+      Sequence[] workerSequences, RingBuffer<WorkUnit> batches, DirectMemory columns,
+      TransformChain transforms, BooleanSupplier halted, StageClock clock, MemoryBudget budget,
+      ResumePoint resume, StageLatency latency, Wakeup consumerWakeup, RowCache rowCache) {
+    this.rowCache = rowCache;
     this.consumerWakeup = consumerWakeup;
     this.budget = budget;
     this.latency = latency;
@@ -160,6 +174,12 @@ public final class BatchAssemblyTask implements Runnable {
             // assembled below
           }
         }
+        if (unit.rows() == WorkUnit.Rows.PARSE_AND_CACHE || unit.rows() == WorkUnit.Rows.CACHE_ONLY) {
+          keepForCache(unit);
+        }
+        if (!unit.delivered()) {
+          continue; // a fill before the first epoch the cache serves: nothing to batch
+        }
         if (unit.epoch() != epoch) {
           if (!flushEpoch()) {
             return;
@@ -201,6 +221,19 @@ public final class BatchAssemblyTask implements Runnable {
         clock.addBusy(busy);
         latency.record(busy);
       }
+    }
+  }
+
+  /**
+   * Hands the rows the unit copied out for the cache of rows to it, in ring order, so that the
+   * source, which waits for every unit of a fill, knows when the cache has them all.
+   */
+  private void keepForCache(WorkUnit unit) {
+    Batch rows = unit.takeCachedRows();
+    if (rows == null) {
+      rowCache.skipUnit();
+    } else {
+      rowCache.add(rows, unit.cachedFiles(0), unit.cachedRecords(), unit.cachedOffsets());
     }
   }
 

@@ -4,6 +4,7 @@ import com.lmax.disruptor.EventHandler;
 import com.lmax.disruptor.Sequence;
 import dev.ingest.CorruptRecordException;
 import dev.ingest.ExampleSpec;
+import dev.ingest.InvalidExampleException;
 import dev.ingest.MutableBatch;
 import dev.ingest.PaddingSpec;
 import dev.ingest.runtime.concurrent.Wakeup;
@@ -49,6 +50,10 @@ public final class ParseWorker implements EventHandler<WorkUnit> {
   private final CRC32C dataCrc = new CRC32C();
   private final Wakeup wakeup;
   private final TunedSettings tuned;
+  /** Copies rows to and from the cache of rows; {@code null} when the pipeline has none. */
+  private final CachedRowCopier cachedRows;
+  /** The row transforms that run before the cache of rows (the rest run after it). */
+  private final int transformsBeforeCache;
   private long idleSince;
 
   /**
@@ -63,6 +68,22 @@ public final class ParseWorker implements EventHandler<WorkUnit> {
       DirectMemory columns, StageClock clock, long startNanos, TransformChain transforms,
       boolean batchTransformsHere, MemoryBudget budget, StageLatency latency,
       Wakeup wakeup, TunedSettings tuned) {
+    this(index, spec, padding, columns, clock, startNanos, transforms, batchTransformsHere, budget,
+        latency, wakeup, tuned, null, 0);
+  }
+
+  /**
+   * As the other constructor, for a pipeline with a cache of rows.
+   *
+   * @param cachedRows this worker's copier to and from the cache of rows, or {@code null}
+   * @param transformsBeforeCache how many row transforms run before the cache's position
+   */
+  public ParseWorker(int index, ExampleSpec spec, PaddingSpec padding,
+      DirectMemory columns, StageClock clock, long startNanos, TransformChain transforms,
+      boolean batchTransformsHere, MemoryBudget budget, StageLatency latency,
+      Wakeup wakeup, TunedSettings tuned, CachedRowCopier cachedRows, int transformsBeforeCache) {
+    this.cachedRows = cachedRows;
+    this.transformsBeforeCache = transformsBeforeCache;
     this.wakeup = wakeup;
     this.tuned = tuned;
     this.budget = budget;
@@ -106,19 +127,10 @@ public final class ParseWorker implements EventHandler<WorkUnit> {
       event.begin();
     }
     try {
-      // Data CRCs the source left to the workers (see SourceTask): a bad one fails the read stage.
-      CorruptRecordException corrupt = unit.records().checkDataCrcs(dataCrc);
-      if (corrupt != null) {
-        fail(unit, Stage.READ.label(), corrupt);
+      if (unit.rows() == WorkUnit.Rows.FROM_CACHE) {
+        fromCache(unit);
+      } else if (!parse(unit)) {
         return;
-      }
-      MutableBatch batch = parser.parse(unit.records().records());
-      unit.attachParsed(batch);
-      if (transforms.hasRowTransforms()) {
-        unit.applyRowTransforms(transforms);
-      }
-      if (batchTransformsHere) {
-        transforms.applyToBatch(batch);
       }
       unit.chargeParsedBatch(budget);
     } catch (StageFailure e) {
@@ -142,6 +154,49 @@ public final class ParseWorker implements EventHandler<WorkUnit> {
       clock.addElements(1);
       finished(unit, sequence);
     }
+  }
+
+  /**
+   * Parses the unit's records and runs the row transforms (and, without a batch stage, the batch
+   * transforms); a unit that fills a cache of rows copies out the rows that reach the cache's
+   * position on the way. False when the unit failed (a data CRC).
+   */
+  private boolean parse(WorkUnit unit) throws InvalidExampleException {
+    // Data CRCs the source left to the workers (see SourceTask): a bad one fails the read stage.
+    CorruptRecordException corrupt = unit.records().checkDataCrcs(dataCrc);
+    if (corrupt != null) {
+      fail(unit, Stage.READ.label(), corrupt);
+      return false;
+    }
+    MutableBatch batch = parser.parse(unit.records().records());
+    unit.attachParsed(batch);
+    if (unit.rows() == WorkUnit.Rows.PARSE) {
+      if (transforms.hasRowTransforms()) {
+        unit.applyRowTransforms(transforms);
+      }
+    } else {
+      unit.applyRowTransforms(transforms, 0, transformsBeforeCache, null);
+      cachedRows.copyOut(unit);
+      if (unit.delivered()) {
+        unit.applyRowTransforms(transforms, transformsBeforeCache,
+            transforms.rowTransformCount(), null);
+      }
+    }
+    if (batchTransformsHere) {
+      transforms.applyToBatch(batch);
+    }
+    return true;
+  }
+
+  /**
+   * Gathers the cached rows the unit's handles name and runs the row transforms after the cache
+   * on them: reading, parsing and the transforms before the cache are not run again.
+   */
+  private void fromCache(WorkUnit unit) {
+    MutableBatch batch = cachedRows.gather(unit.records().records());
+    unit.attachParsed(batch);
+    unit.applyRowTransforms(transforms, transformsBeforeCache, transforms.rowTransformCount(),
+        cachedRows.recordOfRow());
   }
 
   /** Stamps a claimed unit finished and wakes the consumer if it waits for it. */

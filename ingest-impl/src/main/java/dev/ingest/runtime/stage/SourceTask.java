@@ -8,6 +8,7 @@ import dev.ingest.PipelineSpec;
 import dev.ingest.ShufflePositions;
 import dev.ingest.SourceCheckpoint;
 import dev.ingest.runtime.cache.RecordCaches;
+import dev.ingest.runtime.cache.RowCache;
 import dev.ingest.runtime.concurrent.Backoff;
 import dev.ingest.runtime.memory.MemoryBudget;
 import dev.ingest.runtime.metrics.FlightEvents;
@@ -20,6 +21,7 @@ import dev.ingest.runtime.read.ReadAheadCursor;
 import dev.ingest.runtime.read.ReaderPool;
 import dev.ingest.runtime.read.RecordCache;
 import dev.ingest.runtime.shuffle.RecordShuffleBuffer;
+import dev.ingest.runtime.shuffle.RowPermutation;
 import dev.ingest.runtime.shuffle.Seeds;
 import dev.ingest.runtime.tune.TunedSettings;
 import dev.ingest.tfrecord.Compression;
@@ -108,8 +110,21 @@ public final class SourceTask implements Runnable {
   private final RecordShuffleBuffer shuffle;
   /** Encodes the shuffle buffer's positions at each checkpoint (its scratch kept between them). */
   private final ShufflePositions.Writer shufflePositions = new ShufflePositions.Writer();
-  /** The record cache ({@code cache()}, in memory or in files), or {@code null}. */
+  /**
+   * What the interleave reads through: the record cache ({@code cache()} before parsing, in
+   * memory or in files), the cache of rows' handles, or {@code null}.
+   */
   private final RecordCache cache;
+  /** The cache of rows ({@code cache()} after parsing), or {@code null}. */
+  private final RowCache rowCache;
+  /** Where the rows of the units published now come from (see {@link WorkUnit.Rows}). */
+  private WorkUnit.Rows unitRows = WorkUnit.Rows.PARSE;
+  /** Units published so far that bring rows to the cache of rows (the fill waits for them). */
+  private long unitsForCache;
+  /** The epoch's order over the cache of rows when a shuffle follows it. */
+  private final RowPermutation permutation = new RowPermutation();
+  /** Holds the handle of the row being staged from the permutation. */
+  private final ByteBuf handle;
   private final Backoff fullBudget = new Backoff(FULL_BUDGET_MAX_PARK_NANOS);
   private final RefillWait refillWait = new RefillWait();
   /** Batches to skip and to take, and whether to drop an epoch's short last unit, here. */
@@ -144,7 +159,9 @@ public final class SourceTask implements Runnable {
   /** Budgeted bytes only this thread will give back: its shuffle buffer and the staged batch. */
   private long ownBytes;
   /** Whether the readers leave the data CRCs to the parse workers (see the class comment). */
-  private final boolean deferDataCrc;
+  private final boolean deferDataCrcWhenReading;
+  /** {@link #deferDataCrcWhenReading} while reading; false for handles, which have no CRC. */
+  private boolean deferDataCrc;
   /** Scratch state for checking the records that leave unparsed. */
   private final CRC32C dataCrc = new CRC32C();
   private StagedRecords staging;
@@ -162,6 +179,23 @@ public final class SourceTask implements Runnable {
       AtomicLong skippedRecords, AtomicLong skippedFiles, StageClock clock,
       boolean batchesDownstream, MemoryBudget budget, ResumePoint resume, String filesDigest,
       TunedSettings tuned) {
+    this(spec, files, ring, allocator, readBuffers, halted, skippedRecords, skippedFiles, clock,
+        batchesDownstream, budget, resume, filesDigest, tuned, null);
+  }
+
+  /**
+   * As the other constructor, for a pipeline with a cache of rows ({@code rowCache}, which needs
+   * {@code batchesDownstream}: its units are chunks that the batch stage makes batches of).
+   */
+  public SourceTask(PipelineSpec spec, List<Path> files, RingBuffer<WorkUnit> ring,
+      ByteBufAllocator allocator, DirectMemory readBuffers, BooleanSupplier halted,
+      AtomicLong skippedRecords, AtomicLong skippedFiles, StageClock clock,
+      boolean batchesDownstream, MemoryBudget budget, ResumePoint resume, String filesDigest,
+      TunedSettings tuned, RowCache rowCache) {
+    if (rowCache != null && !batchesDownstream) {
+      throw new IllegalArgumentException("a cache of rows needs the batch stage");
+    }
+    this.rowCache = rowCache;
     this.tuned = tuned;
     this.readerThreads = spec.source().readerThreads(Runtime.getRuntime().availableProcessors());
     this.budget = budget;
@@ -178,12 +212,13 @@ public final class SourceTask implements Runnable {
     this.clock = clock;
     this.allocator = allocator;
     this.readBuffers = readBuffers;
-    this.shuffle = spec.shuffleBufferSize() > 0
+    this.shuffle = spec.shufflesRecords()
         ? new RecordShuffleBuffer(spec.shuffleBufferSize(), allocator) : null;
     this.staging = new StagedRecords(allocator, readBuffers, spec.batchSize());
     // Cached bytes stay for the pipeline's life: they join the bytes only this thread holds.
-    this.cache = RecordCaches.of(spec, files, allocator, readBuffers,
-        bytes -> reserve(bytes, "the cache"));
+    this.cache = rowCache != null ? rowCache.records()
+        : RecordCaches.of(spec, files, allocator, readBuffers, bytes -> reserve(bytes, "the cache"));
+    this.handle = rowCache == null ? null : allocator.directBuffer(RowCache.HANDLE_BYTES);
     // When filters decide the batches downstream, units are chunks of records, not batches: the
     // assembler skips, takes and drops remainders in batches; every record must reach it.
     this.skip = batchesDownstream ? 0 : resume.skip();
@@ -191,9 +226,10 @@ public final class SourceTask implements Runnable {
     this.dropDelivered = !batchesDownstream;
     this.dropRemainder = !batchesDownstream && spec.dropRemainder();
     // With reader threads the data CRCs are checked there, in parallel already.
-    this.deferDataCrc = spec.source().verifyCrc()
+    this.deferDataCrcWhenReading = spec.source().verifyCrc()
         && spec.source().onCorrupt() == CorruptionPolicy.FAIL
         && readerThreads == 0;
+    this.deferDataCrc = deferDataCrcWhenReading;
   }
 
   @Override
@@ -223,6 +259,9 @@ public final class SourceTask implements Runnable {
     if (cache != null) {
       cache.release();
     }
+    if (handle != null) {
+      handle.release();
+    }
   }
 
   /** Starts the interleave's reader threads; false once the pipeline is shut down. */
@@ -243,7 +282,7 @@ public final class SourceTask implements Runnable {
     TFRecordReaderOptions options = TFRecordReaderOptions.defaults()
         .withCompression(Compression.parse(source.compression()))
         .withVerifyCrc(source.verifyCrc())
-        .withDeferredDataCrc(deferDataCrc)
+        .withDeferredDataCrc(deferDataCrcWhenReading)
         .withOnCorrupt(source.onCorrupt())
         .withReadBuffers(readBuffers)
         .withProblemListener(problem -> {
@@ -254,8 +293,32 @@ public final class SourceTask implements Runnable {
         });
     long seed = spec.options().seed();
     SourceCheckpoint restore = resume.checkpoint();
+    // A permutation needs every row before its first; a resumed epoch is not read whole; and with
+    // record sharding each epoch's share is other records of the same files, so the cache needs
+    // all of them. None of these can fill the cache of rows as it goes: fill it first, delivering
+    // nothing.
+    boolean shardsRecords = spec.source().shardBy() == PipelineSpec.ShardBy.RECORD
+        && spec.source().numShards() > 1;
+    if (rowCache != null && !rowCache.sealed()
+        && (spec.permutesCachedRows() || restore != null || shardsRecords)
+        && !fillRowCache(options)) {
+      return;
+    }
     for (epoch = resume.startEpoch(); spec.epochs() == -1 || epoch < spec.epochs(); epoch++) {
       batchInEpoch = 0;
+      if (rowCache != null && rowCache.sealed() && spec.permutesCachedRows()) {
+        if (!permutedEpoch(restore)) {
+          return;
+        }
+        restore = null;
+        if (rowCache.rows() == 0) {
+          return; // Nothing to repeat: an endless repeat of nothing would spin.
+        }
+        continue;
+      }
+      unitRows = rowCache == null ? WorkUnit.Rows.PARSE
+          : rowCache.sealed() ? WorkUnit.Rows.FROM_CACHE : WorkUnit.Rows.PARSE_AND_CACHE;
+      deferDataCrc = deferDataCrcWhenReading && unitRows != WorkUnit.Rows.FROM_CACHE;
       List<Path> epochFiles = EpochFiles.forEpoch(files, source, seed, epoch);
       if (shuffle != null) {
         long shuffleEpoch = spec.reshuffleEachIteration() ? epoch : 0;
@@ -301,10 +364,108 @@ public final class SourceTask implements Runnable {
           return;
         }
       }
+      if (unitRows == WorkUnit.Rows.PARSE_AND_CACHE && !sealRowCache()) {
+        return;
+      }
       if (recordsThisEpoch == 0) {
         return; // Nothing to repeat: an endless repeat of nothing would spin.
       }
     }
+  }
+
+  /**
+   * Fills the cache of rows before the first epoch it serves: every record of the shard's files,
+   * in their sorted order, parsed into the cache and delivered nowhere. False when the pipeline
+   * must stop.
+   */
+  private boolean fillRowCache(TFRecordReaderOptions options) throws IOException {
+    unitRows = WorkUnit.Rows.CACHE_ONLY;
+    deferDataCrc = deferDataCrcWhenReading;
+    epoch = resume.startEpoch();
+    PipelineSpec.SourceSpec source = spec.source();
+    // Every record of the shard's files: record sharding picks its share later, each epoch.
+    PipelineSpec.SourceSpec wholeFiles = new PipelineSpec.SourceSpec(source.files(),
+        source.compression(), source.verifyCrc(), source.onCorrupt(), 1, 0,
+        PipelineSpec.ShardBy.FILE, false, source.cycleLength(), source.blockLength(),
+        source.numParallelCalls());
+    List<Path> sortedFiles = EpochFiles.ofShard(files, source);
+    try (InterleavedRecords records = new InterleavedRecords(sortedFiles, wholeFiles, options,
+        cache, readers, allocator, halted)) {
+      interleave = records;
+      while (records.advance()) {
+        clock.addElements(1);
+        if (!addRead(records)) {
+          return false;
+        }
+      }
+    }
+    if (staging.size() > 0 && !formUnit()) {
+      return false;
+    }
+    // The fill's units are not batches of any epoch: the epoch starts afresh.
+    pendingCheckpoint = null;
+    stagedSinceCheckpoint = 0;
+    batchInEpoch = 0;
+    return sealRowCache();
+  }
+
+  /**
+   * Waits until the batch stage has handed every unit of the fill to the cache of rows, then
+   * seals it: from here it serves. False when the pipeline shut down while waiting.
+   */
+  private boolean sealRowCache() {
+    while (rowCache.unitsAdded() < unitsForCache) {
+      if (halted.getAsBoolean()) {
+        return false;
+      }
+      fullBudget.idle();
+    }
+    fullBudget.reset();
+    rowCache.seal();
+    return true;
+  }
+
+  /**
+   * One epoch over the cache of rows in the order of a seeded permutation of all of them, from the
+   * unit a checkpoint names when resuming. Every unit carries a checkpoint: the epoch and the unit
+   * are all a resumed run needs. False when the pipeline must stop.
+   */
+  private boolean permutedEpoch(SourceCheckpoint restore) throws CorruptRecordException {
+    unitRows = WorkUnit.Rows.FROM_CACHE;
+    deferDataCrc = false;
+    long shuffleEpoch = spec.reshuffleEachIteration() ? epoch : 0;
+    permutation.draw(rowCache.rows(), spec.options().seed(), shuffleEpoch);
+    if (restore != null) {
+      batchInEpoch = restore.unitInEpoch();
+    }
+    int rows = rowCache.rows();
+    long position = batchInEpoch * spec.batchSize();
+    pendingCheckpoint = permutationCheckpoint();
+    for (; position < rows; position++) {
+      clock.addElements(1);
+      int id = permutation.rowAt(position);
+      handle.setLongLE(0, id);
+      if (!stage(handle, 0, RowCache.HANDLE_BYTES, rowCache.fileOf(id), rowCache.offsetOf(id),
+          rowCache.recordOf(id), 0, false)) {
+        return false;
+      }
+      if (staging.size() == spec.batchSize()) {
+        if (!formUnit()) {
+          return false;
+        }
+        pendingCheckpoint = permutationCheckpoint();
+      }
+    }
+    if (staging.size() > 0 && !formUnit()) {
+      return false;
+    }
+    return true;
+  }
+
+  /** Where a permuted epoch stands: its epoch and unit say it all. */
+  private SourceCheckpoint permutationCheckpoint() {
+    return new SourceCheckpoint(epoch, batchInEpoch, filesDigest, 0, 0, 0, 0, new int[0],
+        new long[0], new long[0], 0, ShufflePositions.NONE);
   }
 
   /** Adds the record just read to the staging batch; false when the pipeline must stop. */
@@ -393,6 +554,9 @@ public final class SourceTask implements Runnable {
    */
   private boolean refillShuffle(SourceCheckpoint checkpoint, List<Path> epochFiles,
       TFRecordReaderOptions options) throws IOException {
+    if (unitRows == WorkUnit.Rows.FROM_CACHE) {
+      return refillShuffleWithHandles(checkpoint, epochFiles);
+    }
     TFRecordReader reader = null;
     int readerFile = -1;
     try {
@@ -429,6 +593,29 @@ public final class SourceTask implements Runnable {
     } finally {
       if (reader != null) {
         reader.close();
+      }
+    }
+    shuffle.restoreRandom(checkpoint.shuffleRandom());
+    return true;
+  }
+
+  /** As {@link #refillShuffle}, over the cache of rows: each record's handle, not its bytes. */
+  private boolean refillShuffleWithHandles(SourceCheckpoint checkpoint, List<Path> epochFiles) {
+    for (int i = 0; i < checkpoint.shuffled(); i++) {
+      int file = checkpoint.shuffledFile(i);
+      if (file < 0 || file >= epochFiles.size()) {
+        throw new IllegalArgumentException("the state's shuffle buffer names file " + file
+            + " of " + epochFiles.size());
+      }
+      if (shuffle.isFull()) {
+        throw new IllegalArgumentException("the state's shuffle buffer holds more than "
+            + spec.shuffleBufferSize() + " records");
+      }
+      Path path = epochFiles.get(file);
+      handle.setLongLE(0, rowCache.handle(path, checkpoint.shuffledIndex(i)));
+      if (!putShuffled(shuffle.size(), handle, 0, RowCache.HANDLE_BYTES, file, path,
+          checkpoint.shuffledOffset(i), checkpoint.shuffledIndex(i), 0)) {
+        return false;
       }
     }
     shuffle.restoreRandom(checkpoint.shuffleRandom());
@@ -528,7 +715,10 @@ public final class SourceTask implements Runnable {
     ownBytes -= staged + parsedEstimate;
     unit.markPosition(epoch, index, pendingCheckpoint, 0);
     pendingCheckpoint = null;
-    staging = unit.loadRecords(staging, staged + parsedEstimate);
+    staging = unit.loadRecords(staging, staged + parsedEstimate, unitRows);
+    if (unitRows == WorkUnit.Rows.PARSE_AND_CACHE || unitRows == WorkUnit.Rows.CACHE_ONLY) {
+      unitsForCache++;
+    }
     unit.openForClaims();
     ring.publish(sequence);
     publishedBatches++;

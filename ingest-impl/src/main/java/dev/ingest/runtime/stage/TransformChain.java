@@ -88,10 +88,27 @@ public final class TransformChain {
     for (int r = 0; r < keptCount; r++) {
       kept[r] = r;
     }
-    for (int t = 0; t < rowTransforms.length && keptCount > 0; t++) {
+    return applyToRows(0, rowTransforms.length, batch, origin, null, kept, keptCount);
+  }
+
+  /** The row transforms (maps and filters) in the chain. */
+  int rowTransformCount() {
+    return rowTransforms.length;
+  }
+
+  /**
+   * Runs row transforms {@code [from, to)} over the rows {@code kept[0..count)}; returns how many
+   * of them every one kept (compacted in place). A transform that throws names the record of row
+   * r: {@code recordOfRow[r]} of {@code origin}, or record r when that is {@code null} (rows
+   * gathered from a cache skip the records a filter before it dropped).
+   */
+  int applyToRows(int from, int to, MutableBatch batch, SerializedRecords origin,
+      int[] recordOfRow, int[] kept, int count) {
+    int keptCount = count;
+    for (int t = from; t < to && keptCount > 0; t++) {
       long start = System.nanoTime();
       int seen = keptCount;
-      keptCount = apply(rowTransforms[t], batch, origin, kept, keptCount);
+      keptCount = apply(rowTransforms[t], batch, origin, recordOfRow, kept, keptCount);
       long spent = System.nanoTime() - start;
       rowClocks[t].addBusy(spent);
       rowClocks[t].addElements(seen);
@@ -102,7 +119,7 @@ public final class TransformChain {
 
   /** Runs one transform over the rows {@code rows[0..count)}; returns how many it kept there. */
   private int apply(Transform transform, MutableBatch batch, SerializedRecords origin,
-      int[] rows, int count) {
+      int[] recordOfRow, int[] rows, int count) {
     int r = -1;
     try {
       if (transform instanceof Transform.MapRows map) {
@@ -123,8 +140,9 @@ public final class TransformChain {
       }
       return kept;
     } catch (RuntimeException | Error e) {
+      int record = recordOfRow == null ? r : recordOfRow[r];
       throw new StageFailure(transform.name(), new TransformException(transform.name(),
-          origin.file(r), origin.offset(r), origin.index(r), e));
+          origin.file(record), origin.offset(record), origin.index(record), e));
     }
   }
 

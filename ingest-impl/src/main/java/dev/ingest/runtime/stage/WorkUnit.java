@@ -45,6 +45,18 @@ public final class WorkUnit {
     FAILED
   }
 
+  /** Where a unit's rows come from, and whether they go to a cache of rows. */
+  public enum Rows {
+    /** Parsed from its records (no cache of rows, or one that is done with filling). */
+    PARSE,
+    /** Parsed, and the rows that reach the cache's position copied into the cache too. */
+    PARSE_AND_CACHE,
+    /** Parsed into the cache only, never delivered: a fill before the first epoch it serves. */
+    CACHE_ONLY,
+    /** Gathered from the cache: its records are handles naming cached rows (see RowCache). */
+    FROM_CACHE
+  }
+
   /** The batch's records, copied into the unit's own reusable arena. */
   private StagedRecords records;
   private MutableBatch batch;
@@ -55,6 +67,8 @@ public final class WorkUnit {
    */
   private int[] keptRows;
   private int keptCount;
+  /** Whether every row of the attached batch is kept still (no row transform ran on it yet). */
+  private boolean keptAll = true;
   /** The epoch the records come from, and their serialized bytes. */
   private long epoch;
   private long recordBytes;
@@ -78,6 +92,16 @@ public final class WorkUnit {
    */
   public volatile long finishedSequence = -1;
   private Kind kind = Kind.BATCH;
+  private Rows rows = Rows.PARSE;
+  /**
+   * For a unit that fills a cache of rows: the rows that reached the cache's position, copied
+   * out, and each one's origin (source file index in the cache, record index, offset). The
+   * batch stage hands them to the cache.
+   */
+  private Batch cachedRows;
+  private int[] cachedFiles;
+  private long[] cachedRecords;
+  private long[] cachedOffsets;
   private Throwable error;
   private String failedStage;
 
@@ -115,7 +139,14 @@ public final class WorkUnit {
    * worker that parsed it), and fills them next.
    */
   StagedRecords loadRecords(StagedRecords staged, long reservedBytes) {
+    return loadRecords(staged, reservedBytes, Rows.PARSE);
+  }
+
+  /** As {@link #loadRecords(StagedRecords, long)}, with where the unit's rows come from. */
+  StagedRecords loadRecords(StagedRecords staged, long reservedBytes, Rows rows) {
     StagedRecords empty = records;
+    this.rows = rows;
+    cachedRows = null;
     this.reservedBytes = reservedBytes;
     recordBytes = staged.bytes();
     records = staged;
@@ -192,15 +223,82 @@ public final class WorkUnit {
    */
   void attachParsed(MutableBatch parsed) {
     batch = parsed;
-    keptCount = parsed.rows();
+    keptCount = parsed == null ? 0 : parsed.rows();
+    keptAll = true;
   }
 
   /** Runs the row transforms on the attached batch; the unit remembers which rows they kept. */
   void applyRowTransforms(TransformChain transforms) {
-    if (keptRows == null || keptRows.length < batch.rows()) {
-      keptRows = new int[batch.rows()];
+    applyRowTransforms(transforms, 0, transforms.rowTransformCount(), null);
+  }
+
+  /**
+   * Runs row transforms {@code [from, to)} on the rows kept so far (all of them, first). A
+   * transform that throws names the record of row r: {@code recordOfRow[r]} of the unit's
+   * records, or record r when that is {@code null}.
+   */
+  void applyRowTransforms(TransformChain transforms, int from, int to, int[] recordOfRow) {
+    if (batch == null) {
+      return;
     }
-    keptCount = transforms.applyToRows(batch, records.records(), keptRows);
+    if (keptRows == null || keptRows.length < batch.rows()) {
+      keptRows = new int[Math.max(batch.rows(), records == null ? 0 : records.size())];
+    }
+    if (keptAll) {
+      for (int r = 0; r < batch.rows(); r++) {
+        keptRows[r] = r;
+      }
+      keptCount = batch.rows();
+      keptAll = false;
+    }
+    keptCount = transforms.applyToRows(from, to, batch, records.records(), recordOfRow, keptRows,
+        keptCount);
+  }
+
+  /** Where this unit's rows come from, and whether they go to the cache too. */
+  public Rows rows() {
+    return rows;
+  }
+
+  /** Whether the unit's rows are to be delivered (all but a cache-only fill's). */
+  boolean delivered() {
+    return rows != Rows.CACHE_ONLY;
+  }
+
+  /**
+   * The origin arrays a worker fills for {@link #keepCachedRows}, made once per slot; at least
+   * {@code size} long.
+   */
+  int[] cachedFiles(int size) {
+    if (cachedFiles == null || cachedFiles.length < size) {
+      cachedFiles = new int[size];
+      cachedRecords = new long[size];
+      cachedOffsets = new long[size];
+    }
+    return cachedFiles;
+  }
+
+  long[] cachedRecords() {
+    return cachedRecords;
+  }
+
+  long[] cachedOffsets() {
+    return cachedOffsets;
+  }
+
+  /** Takes ownership of the rows copied for the cache (origins already in the arrays). */
+  void keepCachedRows(Batch rows) {
+    cachedRows = rows;
+  }
+
+  /**
+   * The rows copied for the cache, or {@code null}; the caller owns them from here (it hands them
+   * to the cache, or releases them).
+   */
+  Batch takeCachedRows() {
+    Batch taken = cachedRows;
+    cachedRows = null;
+    return taken;
   }
 
   /**
@@ -208,7 +306,7 @@ public final class WorkUnit {
    * true size instead of the estimate the source reserved for the records and the batch.
    */
   void chargeParsedBatch(MemoryBudget budget) {
-    long parsedBytes = batch.memoryBytes();
+    long parsedBytes = batch == null ? 0 : batch.memoryBytes();
     budget.observeParsed(recordBytes, parsedBytes);
     budget.adjust(parsedBytes - reservedBytes);
     reservedBytes = parsedBytes;
@@ -269,7 +367,7 @@ public final class WorkUnit {
 
   /** The index in the parsed batch of the {@code i}th row every filter kept. */
   int keptRow(int i) {
-    return keptRows == null ? i : keptRows[i];
+    return keptAll ? i : keptRows[i];
   }
 
   /**
@@ -294,6 +392,10 @@ public final class WorkUnit {
       batch.release();
       batch = null;
     }
+    if (cachedRows != null) {
+      cachedRows.release();
+      cachedRows = null;
+    }
     budget.release(reservedBytes);
     reservedBytes = 0;
   }
@@ -306,6 +408,10 @@ public final class WorkUnit {
     if (batch != null) {
       batch.release();
       batch = null;
+    }
+    if (cachedRows != null) {
+      cachedRows.release();
+      cachedRows = null;
     }
   }
 }

@@ -85,6 +85,62 @@ public final class BatchAssembler {
     rows++;
   }
 
+  /**
+   * Copies every row of {@code chunk} in, in order, as {@link #append} would one by one, from any
+   * {@link Batch} of the same spec whose columns keep the {@link dev.ingest.Column} contract (such
+   * as one read back from a file). The batch must have room for them all.
+   */
+  public void appendAll(Batch chunk) {
+    if (chunk instanceof OffHeapBatch) {
+      for (int row = 0; row < chunk.rows(); row++) {
+        append(chunk, row);
+      }
+      return;
+    }
+    if (rows + chunk.rows() > batchSize) {
+      throw new IllegalStateException("the batch has room for " + (batchSize - rows)
+          + " rows, not " + chunk.rows());
+    }
+    if (!started) {
+      for (ColumnBuilder builder : builders) {
+        builder.start(batchSize);
+      }
+      started = true;
+    }
+    List<dev.ingest.Column> columns = chunk.columns();
+    for (int i = 0; i < builders.length; i++) {
+      copyColumn(columns.get(i), builders[i]);
+    }
+    rows += chunk.rows();
+  }
+
+  /** Copies a whole column, wrapping its views once rather than once per row. */
+  private static void copyColumn(dev.ingest.Column column, ColumnBuilder builder) {
+    if (!column.name().equals(builder.feature().name())) {
+      throw new IllegalArgumentException("column '" + column.name()
+          + "' where '" + builder.feature().name() + "' was expected: not the same spec");
+    }
+    ByteBuf values = io.netty.buffer.Unpooled.wrappedBuffer(column.values());
+    java.nio.LongBuffer splits = column.ragged() ? column.rowSplits() : null;
+    java.nio.IntBuffer offsets = column.dtype() == DType.BYTES ? column.valueOffsets() : null;
+    int width = column.dtype() == DType.BYTES ? 0 : column.dtype().width();
+    int next = 0;
+    for (int row = 0; row < column.rows(); row++) {
+      int first = splits == null ? next : (int) splits.get(row);
+      int count = column.rowLength(row);
+      next = first + count;
+      if (offsets != null) {
+        for (int value = first; value < first + count; value++) {
+          int start = offsets.get(value);
+          builder.addBytes(values, start, offsets.get(value + 1) - start);
+        }
+      } else {
+        builder.addValues(values, first * width, count);
+      }
+      builder.endRow();
+    }
+  }
+
   private static void copyRow(OffHeapColumn column, int row, ColumnBuilder builder) {
     if (!column.name().equals(builder.feature().name())) {
       throw new IllegalArgumentException("chunk column '" + column.name()

@@ -14,5 +14,7 @@ module dev.ingest.impl {
   requires jdk.jfr;
   requires HdrHistogram;
 
+  uses dev.ingest.spi.RowFileFormat;
+
   provides dev.ingest.spi.PipelineRuntime with dev.ingest.runtime.DisruptorRuntime;
 }

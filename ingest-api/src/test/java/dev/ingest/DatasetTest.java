@@ -55,13 +55,13 @@ class DatasetTest {
         d -> d.repeat(3),
         d -> d.skip(11),
         d -> d.take(13),
-        d -> d.cache("cache/train"),
         d -> d.withOptions(OPTIONS));
     List<UnaryOperator<Dataset>> reversed = new ArrayList<>(calls);
     Collections.reverse(reversed);
 
     for (List<UnaryOperator<Dataset>> order : List.of(calls, reversed)) {
-      Dataset dataset = Dataset.tfrecord("data/train");
+      // The cache is the one call whose place matters (see cacheKeepsWhatReachesItsPlace).
+      Dataset dataset = Dataset.tfrecord("data/train").cache("cache/train");
       for (UnaryOperator<Dataset> call : order) {
         dataset = call.apply(dataset);
       }
@@ -71,6 +71,28 @@ class DatasetTest {
           FEATURES, List.of(), 100, false, 32, true, PADDING, 9, 3, 11, 13,
           CacheSpec.files("cache/train"), OPTIONS));
     }
+  }
+
+  @Test
+  void cacheKeepsWhatReachesItsPlace() {
+    Dataset source = Dataset.tfrecord("data/train");
+    assertThat(source.cache().parseExample(FEATURES).map(MAP).shuffle(10).spec().cache())
+        .isEqualTo(CacheSpec.memory());
+    PipelineSpec rows = source.parseExample(FEATURES).map(MAP).filter(FILTER).cache("c/t")
+        .map(MAP).shuffle(10).spec();
+    assertThat(rows.cache()).isEqualTo(new CacheSpec(CacheSpec.Kind.FILES, "c/t",
+        CacheSpec.Holds.ROWS, 2, true));
+    assertThat(rows.permutesCachedRows()).isTrue();
+    assertThat(rows.shufflesRecords()).isFalse();
+    PipelineSpec shuffledFirst = source.parseExample(FEATURES).shuffle(10).cache().spec();
+    assertThat(shuffledFirst.cache().holdsRows()).isTrue();
+    assertThat(shuffledFirst.permutesCachedRows()).isFalse();
+    assertThat(shuffledFirst.shufflesRecords()).isTrue();
+    // A shuffle after a cache of rows draws other batches than a buffer: another fingerprint.
+    assertThat(rows.fingerprint()).isNotEqualTo(source.parseExample(FEATURES).map(MAP)
+        .filter(FILTER).map(MAP).shuffle(10).cache("c/t").spec().fingerprint());
+    assertThatThrownBy(() -> source.parseExample(FEATURES).mapBatches(MAP_BATCHES).cache().spec())
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("map_batches");
   }
 
   @Test

@@ -5,6 +5,7 @@ import dev.ingest.PipelineSpec.CacheSpec;
 import dev.ingest.PipelineSpec;
 import dev.ingest.PipelineState;
 import dev.ingest.runtime.cache.FileRecordCache;
+import dev.ingest.runtime.cache.RowCacheFiles;
 import dev.ingest.runtime.memory.AllocatorWarmup;
 import dev.ingest.spi.PipelineRuntime;
 import dev.ingest.tfrecord.NettyFlightEvents;
@@ -56,7 +57,9 @@ public final class DisruptorRuntime implements PipelineRuntime {
     if (files.isEmpty()) {
       throw new IllegalArgumentException("no files match " + spec.source().files());
     }
-    if (spec.cache().kind() == CacheSpec.Kind.FILES && !spec.cache().holdsRows()) {
+    if (spec.cache().kind() == CacheSpec.Kind.FILES && spec.cache().holdsRows()) {
+      RowCacheFiles.refuseMismatch(spec, files);
+    } else if (spec.cache().kind() == CacheSpec.Kind.FILES) {
       // Before any thread or buffer exists: a cache of other sources is a configuration error.
       FileRecordCache.refuseMismatch(spec.cache().pathPrefix(), spec.source(), files);
     }

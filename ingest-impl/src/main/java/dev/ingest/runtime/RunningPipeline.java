@@ -17,7 +17,9 @@ import dev.ingest.PipelineSpec;
 import dev.ingest.PipelineState;
 import dev.ingest.StateMismatchException;
 import dev.ingest.Tuning;
+import dev.ingest.PipelineSpec.CacheSpec;
 import dev.ingest.runtime.cache.RowCache;
+import dev.ingest.runtime.cache.RowCacheFiles;
 import dev.ingest.runtime.concurrent.Wakeup;
 import dev.ingest.runtime.memory.AllocatorWarmup;
 import dev.ingest.runtime.memory.MemoryBudget;
@@ -194,7 +196,8 @@ final class RunningPipeline implements BatchIterator {
         spec.options().deterministic() || assembling);
     source = new SourceTask(spec, files, ring, allocator, columns, () -> halted, skippedRecords,
         skippedFiles, meter.sourceClock(), assembling, budget, resume, filesDigest, tuned,
-        rowCache);
+        rowCache, rowCache != null && spec.cache().kind() == CacheSpec.Kind.FILES
+            ? new RowCacheFiles(spec, files, segmentMemory) : null);
     sourceThread = new DefaultThreadFactory("ingest-source", true).newThread(source);
     tuning = sizes.tuned() ? tuningLoop(sizes, startNanos) : null;
     // Start.

@@ -45,8 +45,11 @@ record CacheFingerprint(Map<String, String> entries) {
   /** The layout version of the cache's files; another version is another fingerprint. */
   static final String VERSION = "1";
   private static final String FILE_KEY = "file.";
-  private static final Set<String> KEYS =
-      Set.of("ingest-cache", "compression", "verify_crc", "on_corrupt", "shard", "files");
+  private static final String TRANSFORM_KEY = "transform.";
+  private static final Set<String> KEYS = Set.of("ingest-cache", "holds", "format",
+      "compression", "verify_crc", "on_corrupt", "shard", "files", "features", "transforms");
+  /** The layout version of a cache of rows (see {@link #ofRows}). */
+  static final String ROWS_VERSION = "2";
 
   CacheFingerprint {
     entries = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(entries));
@@ -73,6 +76,37 @@ record CacheFingerprint(Map<String, String> entries) {
     return new CacheFingerprint(entries);
   }
 
+  /**
+   * The fingerprint of a cache of rows: the sources as for records (the shard included: every file
+   * whole under record sharding), then the file format, the features parsed and each transform
+   * before the cache by its identity ({@link dev.ingest.Transform#identity()}), in order.
+   */
+  static CacheFingerprint ofRows(SourceSpec source, List<Path> shardFiles, String format,
+      dev.ingest.ExampleSpec features, List<String> transformIdentities) throws IOException {
+    Map<String, String> entries = new LinkedHashMap<>();
+    entries.put("ingest-cache", ROWS_VERSION);
+    entries.put("holds", "rows");
+    entries.put("format", format);
+    of(source, shardFiles).entries().forEach((key, value) -> {
+      if (!key.equals("ingest-cache")) {
+        entries.put(key, value);
+      }
+    });
+    StringBuilder text = new StringBuilder();
+    for (dev.ingest.FeatureSpec feature : features.features()) {
+      text.append(text.length() == 0 ? "" : "; ").append(feature.name()).append(' ')
+          .append(feature.dtype().wireName()).append(feature.varLen() ? " var_len" : " shape=")
+          .append(feature.varLen() ? "" : feature.shape().toString())
+          .append(feature.defaultValue() == null ? "" : " default=" + feature.defaultValue());
+    }
+    entries.put("features", text.toString());
+    entries.put("transforms", Integer.toString(transformIdentities.size()));
+    for (int i = 0; i < transformIdentities.size(); i++) {
+      entries.put(TRANSFORM_KEY + i, transformIdentities.get(i));
+    }
+    return new CacheFingerprint(entries);
+  }
+
   /** The fingerprint among a manifest's lines: the known keys, in the order they come. */
   static CacheFingerprint parse(List<String> lines) {
     Map<String, String> entries = new LinkedHashMap<>();
@@ -80,7 +114,7 @@ record CacheFingerprint(Map<String, String> entries) {
       int equals = line.indexOf('=');
       if (equals > 0) {
         String key = line.substring(0, equals);
-        if (KEYS.contains(key) || key.startsWith(FILE_KEY)) {
+        if (KEYS.contains(key) || key.startsWith(FILE_KEY) || key.startsWith(TRANSFORM_KEY)) {
           entries.put(key, line.substring(equals + 1));
         }
       }

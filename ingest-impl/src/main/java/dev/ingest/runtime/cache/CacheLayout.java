@@ -43,6 +43,11 @@ record CacheLayout(String prefix) {
     return Path.of(prefix + String.format(".%05d.tfrecord", index));
   }
 
+  /** The Arrow (or other columnar) file of a cache of rows, {@code PREFIX.rows.arrow}. */
+  Path rows(String extension) {
+    return Path.of(prefix + ".rows" + extension);
+  }
+
   /**
    * A name beside {@code target} that no other writer uses (the process id and a random part):
    * where {@code target} is written before it is published whole under its own name.
@@ -71,6 +76,7 @@ record CacheLayout(String prefix) {
     String name = Path.of(prefix).getFileName().toString();
     Pattern ours = Pattern.compile(Pattern.quote(name)
         + "(\\.[0-9]{5,}\\.tfrecord(" + Pattern.quote(TEMPORARY_MARK) + ".*)?"
+        + "|\\.rows\\.[a-z]+(" + Pattern.quote(TEMPORARY_MARK) + ".*)?"
         + "|\\.(manifest|filling)" + Pattern.quote(TEMPORARY_MARK) + ".*)");
     try (Stream<Path> files = Files.list(folder)) {
       return files.filter(file -> ours.matcher(file.getFileName().toString()).matches())

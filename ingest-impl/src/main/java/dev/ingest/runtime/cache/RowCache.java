@@ -82,6 +82,18 @@ public final class RowCache {
   private ByteBuf[] handles;
   private long[][] handleOffsets;
   private long handlesServed;
+  /** Where added rows are written too (a cache in files), or {@code null}. */
+  private Sink sink;
+
+  /** Receives a cache's rows as they are added, and the news that it is sealed. */
+  public interface Sink {
+    /** Rows just added, with their origins (as {@link RowCache#add} got them). */
+    void write(Batch segment, int[] sourceFiles, long[] records, long[] offsets)
+        throws java.io.IOException;
+
+    /** Every row is in and has its place. */
+    void sealed(RowCache cache) throws java.io.IOException;
+  }
 
   /**
    * @param files the source files this shard reads, sorted: rows are ordered by their index here
@@ -122,6 +134,11 @@ public final class RowCache {
     return rows;
   }
 
+  /** Rows added so far. */
+  public synchronized long rowsAdded() {
+    return captured;
+  }
+
   /** Units handed over by {@link #add} (or {@link #skipUnit}) so far. */
   public long unitsAdded() {
     return unitsAdded;
@@ -153,7 +170,20 @@ public final class RowCache {
     for (int r = 0; r < segment.rows(); r++) {
       keepOrigin(index, r, sourceFiles[r], records[r], offsets[r]);
     }
+    if (sink != null) {
+      try {
+        sink.write(segment, sourceFiles, records, offsets);
+      } catch (java.io.IOException e) {
+        throw new java.io.UncheckedIOException("cannot write the cache of rows: " + e.getMessage(),
+            e);
+      }
+    }
     unitsAdded++;
+  }
+
+  /** Writes every row added from now on to {@code sink} as well, and tells it of the seal. */
+  public synchronized void sendTo(Sink sink) {
+    this.sink = sink;
   }
 
   /** Counts a unit that brought no rows to the cache (every record filtered, or none read). */
@@ -246,6 +276,15 @@ public final class RowCache {
     capturedSegment = capturedRow = capturedFile = null;
     capturedRecord = capturedOffset = null;
     sealed = true;
+    if (sink != null) {
+      try {
+        sink.sealed(this);
+      } catch (java.io.IOException e) {
+        throw new java.io.UncheckedIOException("cannot complete the cache of rows: "
+            + e.getMessage(), e);
+      }
+      sink = null;
+    }
   }
 
   /** Copies row {@code id} into {@code assembler}'s batch. */

@@ -9,6 +9,7 @@ import dev.ingest.ShufflePositions;
 import dev.ingest.SourceCheckpoint;
 import dev.ingest.runtime.cache.RecordCaches;
 import dev.ingest.runtime.cache.RowCache;
+import dev.ingest.runtime.cache.RowCacheFiles;
 import dev.ingest.runtime.concurrent.Backoff;
 import dev.ingest.runtime.memory.MemoryBudget;
 import dev.ingest.runtime.metrics.FlightEvents;
@@ -117,6 +118,8 @@ public final class SourceTask implements Runnable {
   private final RecordCache cache;
   /** The cache of rows ({@code cache()} after parsing), or {@code null}. */
   private final RowCache rowCache;
+  /** The files the cache of rows is kept in, or {@code null} (none, or in memory). */
+  private final RowCacheFiles rowFiles;
   /** Where the rows of the units published now come from (see {@link WorkUnit.Rows}). */
   private WorkUnit.Rows unitRows = WorkUnit.Rows.PARSE;
   /** Units published so far that bring rows to the cache of rows (the fill waits for them). */
@@ -180,7 +183,7 @@ public final class SourceTask implements Runnable {
       boolean batchesDownstream, MemoryBudget budget, ResumePoint resume, String filesDigest,
       TunedSettings tuned) {
     this(spec, files, ring, allocator, readBuffers, halted, skippedRecords, skippedFiles, clock,
-        batchesDownstream, budget, resume, filesDigest, tuned, null);
+        batchesDownstream, budget, resume, filesDigest, tuned, null, null);
   }
 
   /**
@@ -191,7 +194,8 @@ public final class SourceTask implements Runnable {
       ByteBufAllocator allocator, DirectMemory readBuffers, BooleanSupplier halted,
       AtomicLong skippedRecords, AtomicLong skippedFiles, StageClock clock,
       boolean batchesDownstream, MemoryBudget budget, ResumePoint resume, String filesDigest,
-      TunedSettings tuned, RowCache rowCache) {
+      TunedSettings tuned, RowCache rowCache, RowCacheFiles rowFiles) {
+    this.rowFiles = rowFiles;
     if (rowCache != null && !batchesDownstream) {
       throw new IllegalArgumentException("a cache of rows needs the batch stage");
     }
@@ -262,6 +266,9 @@ public final class SourceTask implements Runnable {
     if (handle != null) {
       handle.release();
     }
+    if (rowFiles != null) {
+      rowFiles.close();
+    }
   }
 
   /** Starts the interleave's reader threads; false once the pipeline is shut down. */
@@ -293,6 +300,9 @@ public final class SourceTask implements Runnable {
         });
     long seed = spec.options().seed();
     SourceCheckpoint restore = resume.checkpoint();
+    if (rowFiles != null) {
+      rowFiles.open(rowCache); // a complete cache is loaded and sealed here
+    }
     // A permutation needs every row before its first; a resumed epoch is not read whole; and with
     // record sharding each epoch's share is other records of the same files, so the cache needs
     // all of them. None of these can fill the cache of rows as it goes: fill it first, delivering

@@ -39,13 +39,13 @@ class BorrowedRecordsTest {
     int total = IdRecords.writePadded(dir, Compression.NONE, SourceTask.BORROW_FROM_BYTES + 1000,
         1, files);
     RowMapper slow = row -> LockSupport.parkNanos(20_000);
-    Dataset base = Dataset.tfrecord(dir.toString())
-        .parseExample(IdRecords.SPEC)
+    Dataset unparsed = Dataset.tfrecord(dir.toString())
         .shuffleFiles(false)
         .map(slow)
         .batch(8, false)
         .prefetch(16)
         .withOptions(PipelineOptions.defaults().withThreads(2));
+    Dataset base = unparsed.parseExample(IdRecords.SPEC);
 
     List<List<Long>> borrowed = IdRecords.batches(base.interleave(3, 5, 0)); // read on the source
     List<List<Long>> copied = IdRecords.batches(base.interleave(3, 5, 2)); // by reader threads
@@ -54,10 +54,11 @@ class BorrowedRecordsTest {
     assertThat(borrowed.stream().flatMap(List::stream).sorted().collect(Collectors.toList()))
         .isEqualTo(IdRecords.range(total));
 
-    // A file cache's second epoch replays its own files through readers that lend their buffers.
+    // A file cache's second epoch replays its own files through readers that lend their buffers
+    // (a cache before parse_example keeps records).
     String prefix = dir.resolve("cache").resolve("train").toString();
     List<List<Long>> cached = IdRecords.batches(
-        base.interleave(3, 5, 0).cache(prefix).repeat(2));
+        unparsed.cache(prefix).parseExample(IdRecords.SPEC).interleave(3, 5, 0).repeat(2));
     assertThat(cached.subList(0, copied.size())).as("the epoch that fills the cache")
         .isEqualTo(copied);
     assertThat(cached.subList(copied.size(), cached.size())).as("the epoch replayed from it")

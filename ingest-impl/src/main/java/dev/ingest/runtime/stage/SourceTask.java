@@ -448,12 +448,17 @@ public final class SourceTask implements Runnable {
     if (restore != null) {
       batchInEpoch = restore.unitInEpoch();
     }
-    int rows = rowCache.rows();
+    // Under record sharding every trainer draws the same permutation (one seed) and takes every
+    // numShards-th place of it: disjoint shares that together hold every row.
+    boolean byRecord = spec.source().shardBy() == PipelineSpec.ShardBy.RECORD;
+    int shards = byRecord ? spec.source().numShards() : 1;
+    int shard = byRecord ? spec.source().shardIndex() : 0;
+    long rows = (rowCache.rows() - shard + shards - 1L) / shards;
     long position = batchInEpoch * spec.batchSize();
     pendingCheckpoint = permutationCheckpoint();
     for (; position < rows; position++) {
       clock.addElements(1);
-      int id = permutation.rowAt(position);
+      int id = permutation.rowAt(position * shards + shard);
       handle.setLongLE(0, id);
       if (!stage(handle, 0, RowCache.HANDLE_BYTES, rowCache.fileOf(id), rowCache.offsetOf(id),
           rowCache.recordOf(id), 0, false)) {

@@ -33,6 +33,8 @@ final class PipelineMeter {
   private final List<StageClock> parseClocks = new ArrayList<>();
   /** The row transforms fused on the parse workers, each measured as a stage of its own. */
   private final List<FusedTransformClocks> fusedTransforms;
+  /** The cache of rows' copies on the parse workers, measured as a stage too; or {@code null}. */
+  private final FusedTransformClocks rowCacheClocks;
   private final StageClock assemblyClock = new StageClock();
   private final StageLatency parseLatency = new StageLatency();
   private final StageLatency assemblyLatency = new StageLatency();
@@ -54,6 +56,13 @@ final class PipelineMeter {
    */
   PipelineMeter(long startNanos, List<Transform> transforms, int workerCount, boolean assembling,
       TunedSettings tuned, MemoryBudget budget) {
+    this(startNanos, transforms, workerCount, assembling, tuned, budget, false);
+  }
+
+  /** @param rowCache whether the pipeline caches rows (its copies are measured as a stage) */
+  PipelineMeter(long startNanos, List<Transform> transforms, int workerCount, boolean assembling,
+      TunedSettings tuned, MemoryBudget budget, boolean rowCache) {
+    this.rowCacheClocks = rowCache ? FusedTransformClocks.ofRowCache(workerCount) : null;
     this.startNanos = startNanos;
     this.assembling = assembling;
     this.tuned = tuned;
@@ -74,6 +83,11 @@ final class PipelineMeter {
 
   StageClock parseClock(int worker) {
     return parseClocks.get(worker);
+  }
+
+  /** The clocks of the copies to and from the cache of rows; {@code null} without one. */
+  FusedTransformClocks rowCacheClocks() {
+    return rowCacheClocks;
   }
 
   List<FusedTransformClocks> fusedTransforms() {
@@ -158,7 +172,11 @@ final class PipelineMeter {
     double inputWaitShare = Math.min(1, inputWait / workerCount);
     List<StageMetrics> fused = new ArrayList<>();
     double fusedBusy = 0;
-    for (FusedTransformClocks transform : fusedTransforms) {
+    List<FusedTransformClocks> onWorkers = new ArrayList<>(fusedTransforms);
+    if (rowCacheClocks != null) {
+      onWorkers.add(rowCacheClocks);
+    }
+    for (FusedTransformClocks transform : onWorkers) {
       double transformBusy = transform.busyNanos() / elapsed;
       fusedBusy += transformBusy;
       fused.add(new StageMetrics(transform.label(), workerCount, transform.elements(),

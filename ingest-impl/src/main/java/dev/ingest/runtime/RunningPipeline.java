@@ -176,7 +176,7 @@ final class RunningPipeline implements BatchIterator {
         sizes.slots(), new BlockingWaitStrategy());
     tuned = tunedSettings(sizes);
     meter = new PipelineMeter(startNanos, spec.transforms(), sizes.workers(), assembling, tuned,
-        budget);
+        budget, spec.cache().holdsRows());
     workerSequences = parseWorkers(sizes.workers(), startNanos);
     if (assembling) {
       prefetchRing = RingBuffer.createSingleProducer(WorkUnit::new, sizes.assembledSlots(),
@@ -234,7 +234,8 @@ final class RunningPipeline implements BatchIterator {
           new TransformChain(spec.transforms(), meter.fusedTransforms(), i), !assembling, budget,
           meter.parseLatency(), assembling ? null : wakeup, tuned,
           rowCache == null ? null : new CachedRowCopier(rowCache, spec.features(),
-              spec.batchSize(), segmentMemory, columns),
+              spec.batchSize(), segmentMemory, columns, meter.rowCacheClocks().clockOf(i),
+              meter.rowCacheClocks().latency()),
           spec.cache().transformsBefore());
       BatchEventProcessor<WorkUnit> processor =
           new BatchEventProcessorBuilder().build(ring, published, handler);

@@ -53,6 +53,15 @@ public final class FusedTransformClocks {
     return clocks;
   }
 
+  /**
+   * The clocks of the parse workers' copies to and from a cache of rows, reported as the stage
+   * {@code cache}: in the epochs it serves, its busy time is the gather of cached rows into
+   * chunks; in the epoch that fills it, the copy of each chunk's rows into the cache.
+   */
+  public static FusedTransformClocks ofRowCache(int workers) {
+    return new FusedTransformClocks("cache", workers);
+  }
+
   private FusedTransformClocks(String label, int workers) {
     this.label = label;
     this.clocks = new StageClock[workers];

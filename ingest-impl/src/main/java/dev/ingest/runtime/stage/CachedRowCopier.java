@@ -4,6 +4,8 @@ import dev.ingest.ExampleSpec;
 import dev.ingest.MutableBatch;
 import dev.ingest.PaddingSpec;
 import dev.ingest.runtime.cache.RowCache;
+import dev.ingest.runtime.metrics.StageClock;
+import dev.ingest.runtime.metrics.StageLatency;
 import dev.ingest.tfrecord.DirectMemory;
 import dev.ingest.tfrecord.example.BatchAssembler;
 import dev.ingest.tfrecord.example.SerializedRecords;
@@ -23,14 +25,20 @@ public final class CachedRowCopier {
   private final BatchAssembler chunks;
   /** For each row of the last gathered chunk, the index of the unit's record that named it. */
   private final int[] recordOfRow;
+  /** This worker's clock of the stage {@code cache}: two clock reads per chunk, none per row. */
+  private final StageClock clock;
+  private final StageLatency latency;
 
   /**
    * @param segmentMemory where cached rows' columns come from: they stay for the pipeline's life,
    *     so not from the pool that recycles batches' columns
    * @param chunkMemory where gathered chunks' columns come from, as parsed chunks' do
    */
-  public CachedRowCopier(RowCache cache, ExampleSpec features, int batchSize, DirectMemory segmentMemory,
-      DirectMemory chunkMemory) {
+  public CachedRowCopier(RowCache cache, ExampleSpec features, int batchSize,
+      DirectMemory segmentMemory, DirectMemory chunkMemory, StageClock clock,
+      StageLatency latency) {
+    this.clock = clock;
+    this.latency = latency;
     this.cache = cache;
     this.segments = new BatchAssembler(features, PaddingSpec.none(), segmentMemory, batchSize);
     this.chunks = new BatchAssembler(features, PaddingSpec.none(), chunkMemory, batchSize);
@@ -46,6 +54,7 @@ public final class CachedRowCopier {
     if (kept == 0) {
       return;
     }
+    long start = System.nanoTime();
     SerializedRecords origin = unit.records().records();
     int[] files = unit.cachedFiles(kept);
     long[] records = unit.cachedRecords();
@@ -61,6 +70,7 @@ public final class CachedRowCopier {
       unit.keepCachedRows(segments.finish());
     } finally {
       segments.abandon();
+      measure(start, kept);
     }
   }
 
@@ -69,6 +79,7 @@ public final class CachedRowCopier {
    * null} when every handle names a record a filter before the cache dropped.
    */
   MutableBatch gather(SerializedRecords handles) {
+    long start = System.nanoTime();
     int rows = 0;
     try {
       for (int record = 0; record < handles.size(); record++) {
@@ -82,7 +93,15 @@ public final class CachedRowCopier {
       return rows == 0 ? null : chunks.finish();
     } finally {
       chunks.abandon();
+      measure(start, rows);
     }
+  }
+
+  private void measure(long start, int rows) {
+    long spent = System.nanoTime() - start;
+    clock.addBusy(spent);
+    clock.addElements(rows);
+    latency.record(spent);
   }
 
   /** For each row of the last gathered chunk, the index of the record (handle) that named it. */

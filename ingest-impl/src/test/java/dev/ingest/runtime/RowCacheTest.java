@@ -204,8 +204,9 @@ class RowCacheTest {
   /** The failure of a map after the cache that throws the {@code time}-th time it sees {@code id}. */
   private static TransformException failureOfMapOn(long id, int time, boolean permuted) {
     AtomicLong seen = new AtomicLong();
+    // Most records dropped: a gathered chunk's row is rarely at its handle's place in the unit.
     Dataset dataset = read(ids, 2).parseExample(IdRecords.SPEC)
-        .filter("drop every fourth", DROP_EVERY_FOURTH)
+        .filter("keep one in four", row -> row.getLong("id", 0) % 4 == 2)
         .cache()
         .map("explode", row -> {
           if (row.getLong("id", 0) == id && seen.incrementAndGet() == time) {

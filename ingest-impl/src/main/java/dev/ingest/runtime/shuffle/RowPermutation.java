@@ -22,7 +22,7 @@ public final class RowPermutation {
     for (int i = 0; i < rows; i++) {
       order[i] = i;
     }
-    SplittableRandom random = Seeds.random(seed, epoch, Seeds.ROW_ORDER);
+    SplittableRandom random = Seeds.permutation(seed, epoch);
     for (int i = rows - 1; i > 0; i--) {
       int j = random.nextInt(i + 1);
       int swap = order[i];

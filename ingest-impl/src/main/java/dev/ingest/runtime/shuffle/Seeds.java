@@ -23,6 +23,19 @@ public final class Seeds {
     return new ShuffleRandom(mix(seed, epoch, SHUFFLE));
   }
 
+  /**
+   * The generator of a cache of rows' permutation for an epoch. Its seed goes through a finalizer
+   * first: {@link #mix} alone gives consecutive seeds states one SplittableRandom increment apart,
+   * so one seed's stream would be the next seed's shifted by a step. (The older streams keep
+   * {@link #mix} as it is: changing it would change every pipeline's batches for its seed.)
+   */
+  public static SplittableRandom permutation(long seed, long epoch) {
+    long z = mix(seed, epoch, ROW_ORDER);
+    z = (z ^ (z >>> 30)) * 0xBF58_476D_1CE4_E5B9L;
+    z = (z ^ (z >>> 27)) * 0x94D0_49BB_1331_11EBL;
+    return new SplittableRandom(z ^ (z >>> 31));
+  }
+
   private static long mix(long seed, long epoch, long purpose) {
     return seed * 0x9E37_79B9_7F4A_7C15L ^ (epoch + 1) * 0xBF58_476D_1CE4_E5B9L ^ purpose;
   }

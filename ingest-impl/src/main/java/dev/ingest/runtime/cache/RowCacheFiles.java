@@ -45,8 +45,8 @@ import java.util.ServiceLoader;
  * fill cut short keeps nothing); a run that finds the lock taken fills its memory only. Every
  * step leaves whole files or none ({@link AtomicFiles}).
  *
- * <p>Confined to the source thread, but for the writes, which run where rows are added (the
- * batch stage), under the {@link RowCache}'s lock.
+ * <p>Opened on the source thread; rows are written where they are added (the batch stage), and
+ * the source may close it while they are: writes, the seal and close synchronise on this object.
  */
 public final class RowCacheFiles implements RowCache.Sink {
   private static final String MANIFEST_CLOSING = "complete=true";
@@ -130,7 +130,7 @@ public final class RowCacheFiles implements RowCache.Sink {
   }
 
   @Override
-  public void write(Batch segment, int[] sourceFiles, long[] records, long[] offsets)
+  public synchronized void write(Batch segment, int[] sourceFiles, long[] records, long[] offsets)
       throws IOException {
     if (!closed) {
       writer.write(segment, segment.rows(), sourceFiles, records, offsets);
@@ -139,7 +139,7 @@ public final class RowCacheFiles implements RowCache.Sink {
 
   /** Every row is in: the rows file is published, then the manifest, and the lock goes back. */
   @Override
-  public void sealed(RowCache cache) throws IOException {
+  public synchronized void sealed(RowCache cache) throws IOException {
     if (closed) {
       return;
     }
@@ -167,7 +167,7 @@ public final class RowCacheFiles implements RowCache.Sink {
    * Gives back the lock, and a rows file not yet whole (its fill was cut short: the next run
    * fills again). Safe to call more than once.
    */
-  public void close() {
+  public synchronized void close() {
     closed = true;
     if (writer != null) {
       try {

@@ -59,6 +59,18 @@ import java.util.zip.CRC32C;
  * records make up a batch. Records that leave unparsed (skipped batches, a dropped remainder) are
  * checked here.
  *
+ * <h2>A cache of rows</h2>
+ *
+ * With {@code cache} after {@code parse_example} ({@link RowCache}), the epoch that first reads
+ * the files whole fills the cache as it goes: its units are parsed as usual and their rows are
+ * copied into the cache too; at its end this thread waits for the batch stage to have handed
+ * every unit's rows over, and seals the cache. Later epochs replay the same order over 8-byte
+ * handles naming cached rows (the interleave reads them as it reads a record cache), or, with a
+ * shuffle after the cache, stage the handles of a seeded permutation of all rows, with a
+ * checkpoint on every unit. When the first epoch cannot fill as it goes (a permutation needs
+ * every row first, a resumed epoch is not read whole, record sharding needs every record), a
+ * fill that delivers nothing runs first.
+ *
  * <h2>Checkpoints</h2>
  *
  * At the start of each epoch, and at a unit boundary once {@link #checkpointRecords} records were

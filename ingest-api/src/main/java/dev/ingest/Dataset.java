@@ -149,6 +149,20 @@ public final class Dataset {
     return withTransform(new Transform.FilterRows(name, predicate));
   }
 
+  /**
+   * As {@link #map(String, RowMapper)}, with the version of the function's output that a cache in
+   * files listed after it records (see {@link Versioned}): for a function that does not declare
+   * its own, such as one a config file names by class.
+   */
+  public Dataset map(String name, RowMapper fn, String version) {
+    return withTransform(new Transform.MapRows(name, fn, version));
+  }
+
+  /** As {@link #filter(String, RowFilter)}, with a version as {@link #map(String, RowMapper, String)}. */
+  public Dataset filter(String name, RowFilter predicate, String version) {
+    return withTransform(new Transform.FilterRows(name, predicate, version));
+  }
+
   /** Changes each finished batch in place: vectorised work over whole columns. */
   public Dataset mapBatches(BatchMapper fn) {
     return mapBatches(nameOf("map_batches", fn), fn);

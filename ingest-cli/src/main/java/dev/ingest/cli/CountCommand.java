@@ -19,24 +19,52 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code ingest count}: counts the records of TFRecord files under the {@code fail} policy, so
- * the first corrupt record ends the command with exit code 3 and the problem on stderr.
+ * the first corrupt record ends the command with exit code 3 and the problem on stderr. A PATH
+ * that is a row cache's prefix (its {@code PREFIX.manifest} says {@code holds=rows}) counts the
+ * rows of its rows file instead, read chunk by chunk and checked against the manifest.
  */
 @Command(
     name = "count",
     mixinStandardHelpOptions = true,
-    description = "Counts the records of TFRecord files, checking both CRCs of each.")
+    description = "Counts the records of TFRecord files, checking both CRCs of each; for a row"
+        + " cache's path prefix (cache/train, whose cache/train.manifest exists), the rows"
+        + " cached.")
 final class CountCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
   @Mixin RecordInputs inputs;
 
-  /** Records in one file. */
-  record FileCount(Path path, long records) {}
+  /**
+   * Records in one file; for a row cache's rows file, its rows and the cache's prefix ({@code
+   * null} otherwise).
+   */
+  record FileCount(Path path, long records, String cache) {
+    FileCount(Path path, long records) {
+      this(path, records, null);
+    }
+  }
 
   @Override
   public Integer call() throws IOException {
-    List<Path> files = InputFiles.resolve(inputs.paths);
-    print(spec.commandLine().getOut(), count(files, inputs.compression), inputs.json);
+    List<String> recordPaths = new ArrayList<>();
+    List<String> cachePrefixes = new ArrayList<>();
+    for (String argument : inputs.paths) {
+      String prefix = RowCacheManifest.cachePrefix(argument);
+      if (prefix == null) {
+        recordPaths.add(argument);
+      } else {
+        cachePrefixes.add(prefix);
+      }
+    }
+    List<FileCount> counts = new ArrayList<>();
+    if (!recordPaths.isEmpty()) {
+      counts.addAll(count(InputFiles.resolve(recordPaths), inputs.compression));
+    }
+    for (String prefix : cachePrefixes) {
+      RowCacheManifest cache = RowCacheManifest.read(prefix);
+      counts.add(new FileCount(cache.rowsFile(), CachedRows.read(cache, 0).rows(), prefix));
+    }
+    print(spec.commandLine().getOut(), counts, inputs.json);
     return ExitCode.OK;
   }
 
@@ -71,14 +99,19 @@ final class CountCommand implements Callable<Integer> {
       ObjectNode node = Json.object();
       ArrayNode files = node.putArray("files");
       for (FileCount count : counts) {
-        files.addObject().put("path", count.path().toString()).put("records", count.records());
+        ObjectNode file = files.addObject().put("path", count.path().toString())
+            .put("records", count.records());
+        if (count.cache() != null) {
+          file.put("cache", count.cache());
+        }
       }
       node.put("total", total(counts));
       Json.print(out, node);
       return;
     }
     for (FileCount count : counts) {
-      out.printf("%12d  %s%n", count.records(), count.path());
+      out.printf("%12d  %s%s%n", count.records(), count.path(),
+          count.cache() == null ? "" : "  (rows of the cache " + count.cache() + ")");
     }
     String files = counts.size() == 1 ? "file" : "files";
     out.printf("%12d  total (%d %s)%n", total(counts), counts.size(), files);

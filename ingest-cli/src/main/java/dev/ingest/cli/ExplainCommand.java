@@ -162,7 +162,12 @@ final class ExplainCommand implements Callable<Integer> {
       // Only when present, so that the hash of a pipeline without transforms stays what it was.
       ArrayNode transforms = node.putArray("transforms");
       for (Transform transform : spec.transforms()) {
-        transforms.addObject().put(kind(transform), transform.name());
+        ObjectNode entry = transforms.addObject().put(kind(transform), transform.name());
+        String version = givenVersion(transform);
+        if (version != null) {
+          // Only when given, so that the hash of a pipeline without versions stays what it was.
+          entry.put("version", version);
+        }
       }
     }
     node.putObject("shuffle")
@@ -183,8 +188,16 @@ final class ExplainCommand implements Callable<Integer> {
     batch.put("drop_remainder", spec.dropRemainder());
     if (spec.cache().enabled()) {
       // Only when set, so that the hash of a pipeline without a cache stays what it was.
-      node.putObject("cache").put("path", spec.cache().kind() == PipelineSpec.CacheSpec.Kind.MEMORY
-          ? PipelineSpec.CacheSpec.MEMORY : spec.cache().pathPrefix());
+      ObjectNode cache = node.putObject("cache").put("path",
+          spec.cache().kind() == PipelineSpec.CacheSpec.Kind.MEMORY
+              ? PipelineSpec.CacheSpec.MEMORY : spec.cache().pathPrefix());
+      if (spec.cache().holdsRows()) {
+        // Only for rows, so that the hash of a pipeline caching records stays what it was. Where
+        // a row cache is listed decides the batches (a shuffle after it permutes the rows).
+        cache.put("holds", "rows")
+            .put("transforms_before", spec.cache().transformsBefore())
+            .put("shuffle_after", spec.cache().shuffleAfter());
+      }
     }
     if (spec.autoPrefetch()) {
       node.putObject("prefetch").put("buffer_size", "auto");
@@ -224,35 +237,101 @@ final class ExplainCommand implements Callable<Integer> {
             ? "threads tuned while running (auto), up to " + (spec.options().cpuBudget() == 0
                 ? "all cores" : spec.options().cpuBudget() + " core(s)")
             : spec.options().threads() == 0 ? "all cores" : spec.options().threads() + " thread(s)"));
-    for (Transform transform : spec.transforms()) {
+    PipelineSpec.CacheSpec cache = spec.cache();
+    int rowTransformsBeforeCache = cache.holdsRows() ? cache.transformsBefore() : -1;
+    List<Transform> transforms = spec.transforms();
+    for (int i = 0; i < transforms.size(); i++) {
+      if (i == rowTransformsBeforeCache) {
+        if (spec.shufflesRecords()) {
+          // Listed before the row cache: the buffer shuffle, as without a cache, every epoch.
+          plan.add(bufferShuffle(spec));
+        }
+        plan.add(rowCache(spec));
+      }
+      Transform transform = transforms.get(i);
       if (!(transform instanceof Transform.MapBatches)) {
         plan.add(kind(transform) + ": " + transform.name()
-            + " (fused with parse_example on the same threads)");
+            + (i < rowTransformsBeforeCache || !cache.holdsRows()
+                ? " (fused with parse_example on the same threads)"
+                : " (on the cached rows, every epoch)"));
       }
     }
-    if (spec.shuffleBufferSize() > 0) {
-      plan.add("shuffle: buffer " + spec.shuffleBufferSize()
-          + (spec.reshuffleEachIteration() ? ", reshuffled each epoch" : ", same order each epoch"));
+    if (rowTransformsBeforeCache == transforms.size()) {
+      if (spec.shufflesRecords()) {
+        plan.add(bufferShuffle(spec));
+      }
+      plan.add(rowCache(spec));
+    }
+    if (spec.permutesCachedRows()) {
+      plan.add("shuffle: a seeded permutation of all cached rows, "
+          + (spec.reshuffleEachIteration() ? "a new one each epoch" : "the same each epoch")
+          + " (every row may land anywhere; the first epoch waits for the whole fill)");
+    } else if (spec.shufflesRecords() && !cache.holdsRows()) {
+      plan.add(bufferShuffle(spec));
     }
     plan.add((spec.padding().lengths().isEmpty() ? "batch: " : "padded_batch: ")
         + spec.batchSize() + " records" + (spec.dropRemainder() ? ", remainder dropped" : "")
         + (spec.filters() ? ", filled from the records that pass the filters on one thread" : ""));
-    for (Transform transform : spec.transforms()) {
+    for (Transform transform : transforms) {
       if (transform instanceof Transform.MapBatches) {
         plan.add("map (whole batches): " + transform.name());
       }
     }
-    if (spec.cache().kind() == PipelineSpec.CacheSpec.Kind.MEMORY) {
+    if (!cache.holdsRows() && cache.kind() == PipelineSpec.CacheSpec.Kind.MEMORY) {
       plan.add("cache: every record read kept in memory (before shuffle and parse); later"
           + " epochs read no file");
-    } else if (spec.cache().kind() == PipelineSpec.CacheSpec.Kind.FILES) {
-      plan.add("cache: every record read kept in files " + spec.cache().pathPrefix() + ".*"
+    } else if (!cache.holdsRows() && cache.kind() == PipelineSpec.CacheSpec.Kind.FILES) {
+      plan.add("cache: every record read kept in files " + cache.pathPrefix() + ".*"
           + " (before shuffle and parse); later epochs and runs read no source file");
     }
     plan.add("prefetch: " + (spec.autoPrefetch() ? "depth tuned while running (auto)"
         : spec.prefetch() + " batches"));
     plan.add("repeat: " + (spec.epochs() == -1 ? "forever" : spec.epochs() + " epoch(s)"));
     return plan;
+  }
+
+  private static String bufferShuffle(PipelineSpec spec) {
+    return "shuffle: buffer " + spec.shuffleBufferSize()
+        + (spec.reshuffleEachIteration() ? ", reshuffled each epoch" : ", same order each epoch");
+  }
+
+  /**
+   * A cache of rows, at its place in the plan: what it keeps, where, and what later epochs skip.
+   */
+  private static String rowCache(PipelineSpec spec) {
+    PipelineSpec.CacheSpec cache = spec.cache();
+    List<String> upstream = new ArrayList<>();
+    upstream.add("parse_example");
+    for (Transform transform : spec.transforms().subList(0, cache.transformsBefore())) {
+      upstream.add(kind(transform) + " " + transform.name());
+    }
+    String kept = cache.kind() == PipelineSpec.CacheSpec.Kind.MEMORY ? "in memory"
+        : "in files " + cache.pathPrefix() + ".*";
+    String later = cache.kind() == PipelineSpec.CacheSpec.Kind.MEMORY ? "later epochs"
+        : "later epochs and runs";
+    String skipped = cache.transformsBefore() == 0 ? "reading or parsing"
+        : "reading, parsing or " + (cache.transformsBefore() == 1 ? "that transform"
+            : "those transforms");
+    return "cache: rows after " + joined(upstream) + " kept " + kept + ": " + later + " run no "
+        + skipped + (spec.permutesCachedRows()
+            ? "; shuffle after it: a permutation of all cached rows each epoch" : "");
+  }
+
+  /** {@code a}, {@code a and b}, {@code a, b and c}. */
+  private static String joined(List<String> words) {
+    if (words.size() == 1) {
+      return words.get(0);
+    }
+    return String.join(", ", words.subList(0, words.size() - 1)) + " and "
+        + words.get(words.size() - 1);
+  }
+
+  /** The version a config or the Java API gave a row transform, not one its class declares. */
+  private static String givenVersion(Transform transform) {
+    if (transform instanceof Transform.MapRows map) {
+      return map.version();
+    }
+    return transform instanceof Transform.FilterRows filter ? filter.version() : null;
   }
 
   private static String kind(Transform transform) {

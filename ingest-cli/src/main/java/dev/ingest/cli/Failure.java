@@ -33,7 +33,8 @@ record Failure(int exitCode, String message, List<String> details, boolean inter
       return usage(e.getMessage());
     }
     for (Throwable cause = e; cause != null; cause = cause.getCause()) {
-      if (cause instanceof CorruptRecordException || cause instanceof InvalidExampleException) {
+      if (cause instanceof CorruptRecordException || cause instanceof InvalidExampleException
+          || cause instanceof CorruptCacheException) {
         return new Failure(ExitCode.BAD_DATA, e.getMessage(), List.of(), false);
       }
       if (cause instanceof NoSuchFileException || cause instanceof AccessDeniedException) {

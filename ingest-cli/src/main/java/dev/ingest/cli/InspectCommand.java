@@ -35,6 +35,9 @@ import picocli.CommandLine.Spec;
  * infers each feature's type and values per record, prints that as a {@code parse_example} stage
  * ready to paste into a pipeline YAML, and prints the first records as JSON lines.
  *
+ * <p>A PATH that is a row cache's prefix (its {@code PREFIX.manifest} says {@code holds=rows})
+ * is inspected as a cache instead: see {@link CachedRowsReport}.
+ *
  * <p>Records are read under the {@code fail} policy: a corrupt record (exit 3) or one that is not
  * an Example (exit 3, an {@link InvalidExampleException}) ends the command, naming the file, the
  * record's byte offset and its index.
@@ -44,7 +47,9 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     description = "Infers the feature schema of TFRecord files of tf.train.Example from their"
         + " first records, prints it as a parse_example stage ready to paste into a pipeline YAML,"
-        + " and prints the first records as JSON lines (bytes values in base64).")
+        + " and prints the first records as JSON lines (bytes values in base64). For a row"
+        + " cache's path prefix (cache/train, whose cache/train.manifest exists): its features,"
+        + " rows, source files and transforms, and its first rows.")
 final class InspectCommand implements Callable<Integer> {
   static final String DEFAULT_SCAN = "1000";
   static final String DEFAULT_LIMIT = "5";
@@ -75,6 +80,18 @@ final class InspectCommand implements Callable<Integer> {
     }
     if (scan < 0) {
       throw new ParameterException(spec.commandLine(), "--scan must be at least 0 (0: every record)");
+    }
+    for (String argument : inputs.paths) {
+      String prefix = RowCacheManifest.cachePrefix(argument);
+      if (prefix != null && inputs.paths.size() > 1) {
+        throw new UsageException(argument + " is a row cache: inspect it on its own");
+      }
+      if (prefix != null) {
+        RowCacheManifest cache = RowCacheManifest.read(prefix);
+        CachedRowsReport.print(spec.commandLine().getOut(), cache, CachedRows.read(cache, limit),
+            inputs.json);
+        return ExitCode.OK;
+      }
     }
     List<Path> files = InputFiles.resolve(inputs.paths);
     long toRead = scan == 0 ? Long.MAX_VALUE : Math.max(scan, limit);
@@ -152,11 +169,16 @@ final class InspectCommand implements Callable<Integer> {
    * [...]}}}}, the list named as in {@code tf.train.Feature}; bytes values in standard base64.
    */
   static ObjectNode example(Located located) {
+    return example(located.path().toString(), located.record(), located.example());
+  }
+
+  /** As {@link #example(Located)}, for a record known by its file's name or URI. */
+  static ObjectNode example(String path, long record, DecodedExample example) {
     ObjectNode node = Json.object();
-    node.put("path", located.path().toString());
-    node.put("record", located.record());
+    node.put("path", path);
+    node.put("record", record);
     ObjectNode features = node.putObject("features");
-    for (Map.Entry<String, FeatureValues> entry : located.example().features().entrySet()) {
+    for (Map.Entry<String, FeatureValues> entry : example.features().entrySet()) {
       FeatureValues values = entry.getValue();
       ArrayNode list = features.putObject(entry.getKey()).putArray(listName(values.dtype()));
       for (Object value : values.values()) {

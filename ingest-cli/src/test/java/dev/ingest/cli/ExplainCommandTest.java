@@ -111,6 +111,76 @@ class ExplainCommandTest {
         "compression none (3) detected from the first bytes");
   }
 
+  /** MINIMAL with these stage lines between parse_example and batch. */
+  private static String withStages(String stages) {
+    return MINIMAL.replace("  - batch:", stages + "  - batch:");
+  }
+
+  private static java.util.List<String> plan(Cli.Outcome outcome) {
+    assertThat(outcome.exitCode()).as(outcome.err()).isZero();
+    java.util.List<String> plan = new java.util.ArrayList<>();
+    outcome.json().get("plan").forEach(step -> plan.add(step.asText()));
+    return plan;
+  }
+
+  @Test
+  void aRowCacheIsPlannedWhereItIsListedSayingWhatLaterEpochsSkip() throws IOException {
+    Cli.Outcome outcome = explain(withStages("""
+          - map: {fn: burn_cpu, micros_per_record: 10}
+          - cache: {path: memory}
+          - map: {fn: burn_cpu, micros_per_record: 1}
+          - shuffle: {buffer_size: 1000}
+        """), "--json");
+
+    assertThat(plan(outcome)).containsSubsequence(
+        "map: burn_cpu(10.0 us/record) (fused with parse_example on the same threads)",
+        "cache: rows after parse_example and map burn_cpu(10.0 us/record) kept in memory: later"
+            + " epochs run no reading, parsing or that transform; shuffle after it: a permutation"
+            + " of all cached rows each epoch",
+        "map: burn_cpu(1.0 us/record) (on the cached rows, every epoch)",
+        "shuffle: a seeded permutation of all cached rows, a new one each epoch (every row may"
+            + " land anywhere; the first epoch waits for the whole fill)",
+        "batch: 64 records");
+    assertThat(outcome.json().at("/spec/cache").toString()).isEqualTo(
+        "{\"path\":\"memory\",\"holds\":\"rows\",\"transforms_before\":1,"
+            + "\"shuffle_after\":true}");
+  }
+
+  @Test
+  void aShuffleBeforeARowCacheIsPlannedAsABufferBeforeItAndHashesDifferently()
+      throws IOException {
+    Cli.Outcome before = explain(withStages("""
+          - shuffle: {buffer_size: 1000}
+          - cache: {path: cache/rows}
+        """), "--json");
+    Cli.Outcome after = explain(withStages("""
+          - cache: {path: cache/rows}
+          - shuffle: {buffer_size: 1000}
+        """), "--json");
+
+    assertThat(plan(before)).containsSubsequence(
+        "shuffle: buffer 1000, reshuffled each epoch",
+        "cache: rows after parse_example kept in files cache/rows.*: later epochs and runs run no"
+            + " reading or parsing",
+        "batch: 64 records");
+    assertThat(plan(before)).noneMatch(step -> step.contains("permutation"));
+    assertThat(before.json().get("hash").asText())
+        .isNotEqualTo(after.json().get("hash").asText());
+  }
+
+  @Test
+  void aRecordCacheIsPlannedAsBeforeAndItsSpecKeepsItsHashingForm() throws IOException {
+    Cli.Outcome outcome = explain(MINIMAL.replace("stages:\n", "stages:\n  - cache: {path: memory}\n")
+        .replace("  - batch:", "  - shuffle: {buffer_size: 8}\n  - batch:"), "--json");
+
+    assertThat(plan(outcome)).containsSubsequence("shuffle: buffer 8, reshuffled each epoch",
+        "batch: 64 records", "cache: every record read kept in memory (before shuffle and parse);"
+            + " later epochs read no file");
+    // What the hash is taken over, as before row caches: no key was added for a record cache.
+    assertThat(outcome.json().at("/spec/cache").toString()).isEqualTo("{\"path\":\"memory\"}");
+    assertThat(outcome.json().at("/spec/transforms").isMissingNode()).isTrue();
+  }
+
   @Test
   void showsTheFilesFoundTheirBytesAndTheCompressionDetected() throws IOException {
     Path zipped = dir.resolve("zipped");

@@ -25,9 +25,11 @@ import java.util.function.Function;
  * A pipeline YAML (CONTRACTS.md section 4) checked and mapped onto the {@link Dataset} builder.
  * Every problem is collected, each with its YAML path and line, before any is reported.
  *
- * <p>The engine runs its stages in tf.data's fixed order (parse_example, shuffle, batch or
- * padded_batch, prefetch), so the {@code stages} list may name them in any order, each at most
- * once; {@code map} and {@code filter} may come more than once and run in the order given.
+ * <p>The stages are applied to the {@link Dataset} in list order. The engine runs parse_example,
+ * shuffle, batch or padded_batch and prefetch in tf.data's fixed order, so those may be listed
+ * in any order, each at most once; {@code map} and {@code filter} may come more than once and run
+ * in the order given; {@code cache} keeps what reaches it where it is listed: records before
+ * parse_example, rows after it (see {@link Dataset#cache()}).
  *
  * @param name the config's {@code name}, or the file name without its extension
  * @param dataset the builder, ready to run
@@ -65,6 +67,7 @@ public record PipelineConfig(String name, Dataset dataset, PipelineSpec spec,
       List.of("parse_example", "map", "filter", "shuffle", "batch", "padded_batch", "cache",
           "prefetch");
   private static final String BURN_CPU_COST = "micros_per_record";
+  private static final String VERSION = "version";
   private static final java.util.regex.Pattern MEMORY_SIZE =
       java.util.regex.Pattern.compile("([0-9]+(?:\\.[0-9]+)?)\\s*(B|KiB|MiB|GiB|TiB|KB|MB|GB|TB)");
   /** Stages that may appear more than once, each running in the order given. */
@@ -388,7 +391,7 @@ public record PipelineConfig(String name, Dataset dataset, PipelineSpec spec,
           case "shuffle" -> shuffle(dataset, path, body);
           case "batch" -> batch(dataset, path, body);
           case "padded_batch" -> paddedBatch(dataset, path, body);
-          case "cache" -> cache(dataset, path, body);
+          case "cache" -> cache(dataset, path, stage, body);
           default -> prefetch(dataset, path, body);
         };
       }
@@ -410,7 +413,7 @@ public record PipelineConfig(String name, Dataset dataset, PipelineSpec spec,
         boolean afterBatch) {
       boolean map = kind.equals("map");
       Map<String, ConfigNode> keys = keys(path, body, map
-          ? Set.of("fn", "num_parallel_calls", BURN_CPU_COST) : Set.of("fn"));
+          ? Set.of("fn", "num_parallel_calls", BURN_CPU_COST, VERSION) : Set.of("fn", VERSION));
       if (keys.containsKey("num_parallel_calls")) {
         mapCalls(path + ".num_parallel_calls", keys.get("num_parallel_calls"), afterBatch);
       }
@@ -425,6 +428,8 @@ public record PipelineConfig(String name, Dataset dataset, PipelineSpec spec,
       if (fn == null) {
         return dataset;
       }
+      String version = version(path, keys.get(VERSION), map && fn.equals(BurnCpu.NAME),
+          afterBatch);
       if (map && fn.equals(BurnCpu.NAME)) {
         return burnCpu(dataset, path, keys, afterBatch);
       }
@@ -438,10 +443,42 @@ public record PipelineConfig(String name, Dataset dataset, PipelineSpec spec,
         return dataset;
       }
       if (!map) {
-        return dataset.filter(fn, (RowFilter) instance);
+        return dataset.filter(fn, (RowFilter) instance, version);
       }
       return afterBatch ? dataset.mapBatches(fn, (BatchMapper) instance)
-          : dataset.map(fn, (RowMapper) instance);
+          : dataset.map(fn, (RowMapper) instance, version);
+    }
+
+    /**
+     * A map's or filter's {@code version}: the version of a user function's output that a cache
+     * in files after it records, so that a cache filled by an older version is refused; {@code
+     * null} where absent or refused. A built-in's identity is its parameters, and a map on whole
+     * batches always runs after the cache: neither takes one.
+     */
+    private String version(String path, ConfigNode node, boolean builtIn, boolean afterBatch) {
+      if (node == null) {
+        return null;
+      }
+      String at = path + "." + VERSION;
+      if (builtIn) {
+        fail(at, node, "burn_cpu is a built-in: its parameters are its identity, so it takes no"
+            + " version; remove it");
+        return null;
+      }
+      if (afterBatch) {
+        fail(at, node, "a map after the batch stage runs on every batch after any cache, so no"
+            + " cache keeps its output: remove version");
+        return null;
+      }
+      if (!(node.value() instanceof String text)) {
+        fail(at, node, "expected a string such as \"2\" (quoted), got " + describe(node));
+        return null;
+      }
+      if (text.isBlank()) {
+        fail(at, node, "expected a version such as \"2\", got an empty string");
+        return null;
+      }
+      return text;
     }
 
     private Dataset burnCpu(Dataset dataset, String path, Map<String, ConfigNode> keys,
@@ -538,10 +575,13 @@ public record PipelineConfig(String name, Dataset dataset, PipelineSpec spec,
 
     /**
      * {@code cache: {path: memory}}, or {@code path: <prefix>} for a cache in files whose names
-     * start with the prefix. The engine caches records before shuffle and parse wherever the
-     * stage is listed, so its place in the list does not matter.
+     * start with the prefix. Its place in the list decides what it keeps, as in tf.data: the
+     * stages are applied in list order, so listed before {@code parse_example} it keeps records,
+     * after it the rows that reach it (after the maps and filters listed before it), and a {@code
+     * shuffle} listed after such a cache permutes the cached rows. A cache the spec refuses where
+     * it is listed (after a map on whole batches) is reported at the cache stage's line.
      */
-    private Dataset cache(Dataset dataset, String path, ConfigNode body) {
+    private Dataset cache(Dataset dataset, String path, ConfigNode stage, ConfigNode body) {
       Map<String, ConfigNode> keys = keys(path, body, Set.of("path"));
       ConfigNode where = keys.get("path");
       if (where == null) {
@@ -554,17 +594,44 @@ public record PipelineConfig(String name, Dataset dataset, PipelineSpec spec,
       if (value == null) {
         return dataset;
       }
+      Dataset cached;
       if (value.equals(PipelineSpec.CacheSpec.MEMORY)) {
-        return dataset.cache();
+        cached = dataset.cache();
+      } else {
+        try {
+          PipelineSpec.CacheSpec.files(value);
+        } catch (IllegalArgumentException e) {
+          fail(path + ".path", where, "expected memory or a file path prefix such as"
+              + " cache/train: " + e.getMessage());
+          return dataset;
+        }
+        cached = dataset.cache(value);
       }
-      try {
-        PipelineSpec.CacheSpec.files(value);
-      } catch (IllegalArgumentException e) {
-        fail(path + ".path", where, "expected memory or a file path prefix such as cache/train: "
-            + e.getMessage());
+      String refusal = refusalOfCache(dataset, cached);
+      if (refusal != null) {
+        fail(path, stage, refusal);
         return dataset;
       }
-      return dataset.cache(value);
+      return cached;
+    }
+
+    /**
+     * Why the spec refuses {@code cached} when it accepts {@code uncached}, the same pipeline
+     * before the cache was added; {@code null} if it does not. Both are checked so that a
+     * problem of another stage is not reported at the cache's line.
+     */
+    private static String refusalOfCache(Dataset uncached, Dataset cached) {
+      try {
+        uncached.spec();
+      } catch (IllegalArgumentException e) {
+        return null; // not the cache's problem; reported where it belongs, or at the end
+      }
+      try {
+        cached.spec();
+        return null;
+      } catch (IllegalArgumentException e) {
+        return e.getMessage();
+      }
     }
 
     private Dataset shuffle(Dataset dataset, String path, ConfigNode body) {

@@ -142,6 +142,123 @@ class PipelineConfigTest {
         .spec().cache()).isEqualTo(PipelineSpec.CacheSpec.files("from-env/c"));
   }
 
+  /** A pipeline with these stages between parse_example and batch (each a list item line). */
+  private static String around(String before, String between, String after) {
+    return """
+        version: 1
+        source: {tfrecord: {files: [a]}}
+        stages:
+        %s  - parse_example: {features: {label: {type: int64}}}
+        %s  - batch: {batch_size: 4}
+        %s""".formatted(before, between, after);
+  }
+
+  private static final String ADD_ONE = "dev.ingest.cli.config.PipelineConfigTest$AddOne";
+
+  @Test
+  void aCacheListedAfterParseExampleKeepsTheRowsAfterTheTransformsListedBeforeIt()
+      throws ConfigException {
+    PipelineSpec spec = parse(around("", "  - map: {fn: " + ADD_ONE + "}\n"
+        + "  - cache: {path: memory}\n"
+        + "  - map: {fn: burn_cpu, micros_per_record: 1}\n", "")).spec();
+
+    assertThat(spec.cache().holdsRows()).isTrue();
+    assertThat(spec.cache().kind()).isEqualTo(PipelineSpec.CacheSpec.Kind.MEMORY);
+    assertThat(spec.cache().transformsBefore()).as("the map listed before it, not the one after")
+        .isEqualTo(1);
+    assertThat(spec.transforms()).hasSize(2);
+
+    PipelineSpec inFiles = parse(around("", "  - cache: {path: cache/rows}\n", "")).spec();
+    assertThat(inFiles.cache()).isEqualTo(PipelineSpec.CacheSpec.files("cache/rows").ofRows(0,
+        false));
+  }
+
+  @Test
+  void aShuffleListedAfterARowCachePermutesTheCachedRowsAndOneBeforeItIsABuffer()
+      throws ConfigException {
+    String shuffle = "  - shuffle: {buffer_size: 100}\n";
+    String cache = "  - cache: {path: memory}\n";
+
+    PipelineSpec after = parse(around("", cache + shuffle, "")).spec();
+    assertThat(after.permutesCachedRows()).isTrue();
+    assertThat(after.shufflesRecords()).isFalse();
+
+    PipelineSpec before = parse(around("", shuffle + cache, "")).spec();
+    assertThat(before.cache().holdsRows()).isTrue();
+    assertThat(before.permutesCachedRows()).isFalse();
+    assertThat(before.shufflesRecords()).isTrue();
+
+    PipelineSpec afterBatch = parse(around("", shuffle, cache)).spec();
+    assertThat(afterBatch.cache().holdsRows()).as("listed after batch: still rows").isTrue();
+    assertThat(afterBatch.permutesCachedRows()).isFalse();
+  }
+
+  @Test
+  void aCacheListedBeforeParseExampleKeepsRecordsWhateverFollowsIt() throws ConfigException {
+    PipelineSpec spec = parse(around("  - cache: {path: memory}\n",
+        "  - map: {fn: " + ADD_ONE + "}\n  - shuffle: {buffer_size: 100}\n", "")).spec();
+
+    assertThat(spec.cache()).isEqualTo(PipelineSpec.CacheSpec.memory());
+    assertThat(spec.cache().holdsRows()).isFalse();
+    assertThat(spec.permutesCachedRows()).isFalse();
+    assertThat(spec.shufflesRecords()).isTrue();
+  }
+
+  @Test
+  void aCacheListedAfterAMapOnWholeBatchesIsRefusedAtItsOwnLine() {
+    String yaml = around("", "", """
+          - map: {fn: dev.ingest.cli.config.PipelineConfigTest$Nothing}
+          - cache: {path: memory}
+          - prefetch: {buffer_size: 2}
+        """);
+
+    assertThat(problems(yaml)).containsExactly(
+        "stages.3.cache (line 7, column 5): cache is listed after map_batches"
+            + " 'dev.ingest.cli.config.PipelineConfigTest$Nothing': a cache keeps rows, not"
+            + " batches; list cache before batch (the batch functions then run on the cached rows"
+            + " every epoch)");
+  }
+
+  @Test
+  void aVersionGivenToAClassMapOrFilterIsItsTransformsVersion() throws ConfigException {
+    List<Transform> transforms = parse(around("", """
+          - map: {fn: dev.ingest.cli.config.PipelineConfigTest$AddOne, version: "2"}
+          - filter: {fn: dev.ingest.cli.config.PipelineConfigTest$EvenLabels, version: 2024-05}
+          - map: {fn: dev.ingest.cli.config.PipelineConfigTest$AddOne}
+          - cache: {path: cache/rows}
+        """, "")).spec().transforms();
+
+    assertThat(((Transform.MapRows) transforms.get(0)).version()).isEqualTo("2");
+    assertThat(transforms.get(0).identity())
+        .isEqualTo(ADD_ONE + " " + AddOne.class.getName() + " version=2");
+    assertThat(((Transform.FilterRows) transforms.get(1)).version()).isEqualTo("2024-05");
+    assertThat(transforms.get(2).identity()).as("no version given, none declared").isNull();
+  }
+
+  @Test
+  void refusesAVersionWhereNoCacheCouldUseIt() {
+    String yaml = around("", """
+          - map: {fn: burn_cpu, micros_per_record: 3, version: "2"}
+          - map: {fn: dev.ingest.cli.config.PipelineConfigTest$AddOne, version: 2}
+          - filter: {fn: dev.ingest.cli.config.PipelineConfigTest$EvenLabels, version: ""}
+        """, """
+          - map: {fn: dev.ingest.cli.config.PipelineConfigTest$Nothing, version: "1"}
+          - map: {fn: dev.ingest.cli.config.PipelineConfigTest$Nothing, release: "1"}
+        """);
+
+    assertThat(problems(yaml)).containsExactly(
+        "stages.1.map.version (line 5, column 56): burn_cpu is a built-in: its parameters are its"
+            + " identity, so it takes no version; remove it",
+        "stages.2.map.version (line 6, column 73): expected a string such as \"2\" (quoted), got"
+            + " 2",
+        "stages.3.filter.version (line 7, column 80): expected a version such as \"2\", got an"
+            + " empty string",
+        "stages.5.map.version (line 9, column 74): a map after the batch stage runs on every batch"
+            + " after any cache, so no cache keeps its output: remove version",
+        "stages.6.map.release (line 10, column 74): unknown key; expected one of fn,"
+            + " micros_per_record, num_parallel_calls, version");
+  }
+
   @Test
   void reportsEveryProblemWithPathLineAndColumn() {
     String yaml = """

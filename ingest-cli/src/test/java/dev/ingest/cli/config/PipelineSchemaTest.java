@@ -265,6 +265,23 @@ class PipelineSchemaTest {
         row("cache in memory", valid, stages(PARSE + ", " + BATCH + ", {cache: {path: memory}}")),
         row("cache to files", valid,
             stages(PARSE + ", " + BATCH + ", {cache: {path: cache/train}}")),
+        row("a row cache, a map on the cached rows and a permutation after it", valid,
+            stages(PARSE + ", {cache: {path: cache/rows}}, {map: {fn: burn_cpu,"
+                + " micros_per_record: 2}}, {shuffle: {buffer_size: 1}}, " + BATCH)),
+        row("map and filter with a version", valid,
+            stages(PARSE + ", {map: {fn: dev.ingest.cli.config.PipelineConfigTest$AddOne,"
+                + " version: \"2\"}}, {filter: {fn:"
+                + " dev.ingest.cli.config.PipelineConfigTest$EvenLabels, version: v3}}, "
+                + BATCH)),
+        row("a version that is a number", invalid,
+            stages(PARSE + ", {map: {fn: dev.ingest.cli.config.PipelineConfigTest$AddOne,"
+                + " version: 2}}, " + BATCH)),
+        row("an empty version", invalid,
+            stages(PARSE + ", {filter: {fn: dev.ingest.cli.config.PipelineConfigTest$EvenLabels,"
+                + " version: \"\"}}, " + BATCH)),
+        row("burn_cpu with a version", invalid,
+            stages(PARSE + ", {map: {fn: burn_cpu, micros_per_record: 2, version: \"1\"}}, "
+                + BATCH)),
         row("deterministic: false", valid, plus("options: {deterministic: false}")),
         row("verify_crc: false", notYet, source("files: [a], verify_crc: false")));
   }

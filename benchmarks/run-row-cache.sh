@@ -20,6 +20,7 @@ mkdir -p "$results"
 load_before="$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo unknown)"
 # Pinned heap and direct memory as the JMH benchmarks run (BenchmarkDefaults); leak detection off.
 "$java" -Xms1g -Xmx1g -XX:MaxDirectMemorySize=2g -Dio.netty.leakDetection.level=disabled \
+  --add-opens=java.base/java.nio=ALL-UNNAMED \
   -cp "$jar" dev.ingest.bench.RowCacheProbe out="$results/row-cache.md" "$@"
 {
   echo

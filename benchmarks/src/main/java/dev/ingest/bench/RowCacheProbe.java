@@ -36,7 +36,7 @@ import java.util.Map;
  *
  * <pre>
  *   java -cp 'benchmarks.jar:lib/*' dev.ingest.bench.RowCacheProbe [records=100000] [runs=5] \
- *       [micros=10] [out=FILE.md]
+ *       [micros=10] [cache=memory|files] [out=FILE.md]
  * </pre>
  *
  * {@code records} is tabular's count; image and text take a tenth of it (their records are 20 to
@@ -50,8 +50,20 @@ public final class RowCacheProbe {
 
   private RowCacheProbe() {}
 
-  /** One run's two epochs: records/s of each, and heap bytes per record of the second. */
-  record Epochs(double firstPerSecond, double secondPerSecond, double secondBytesPerRecord) {
+  /**
+   * One run's two epochs: records/s of each, and heap bytes per record of the second; with the
+   * cache in files, also the first epoch of a later run that loads them ({@code NaN} otherwise).
+   */
+  record Epochs(double firstPerSecond, double secondPerSecond, double secondBytesPerRecord,
+      double laterRunFirstPerSecond) {
+    Epochs(double firstPerSecond, double secondPerSecond, double secondBytesPerRecord) {
+      this(firstPerSecond, secondPerSecond, secondBytesPerRecord, Double.NaN);
+    }
+
+    Epochs withLaterRun(double perSecond) {
+      return new Epochs(firstPerSecond, secondPerSecond, secondBytesPerRecord, perSecond);
+    }
+
     double speedup() {
       return secondPerSecond / firstPerSecond;
     }
@@ -72,7 +84,12 @@ public final class RowCacheProbe {
     long records = Long.parseLong(options.getOrDefault("records", "100000"));
     int runs = Integer.parseInt(options.getOrDefault("runs", "5"));
     double micros = Double.parseDouble(options.getOrDefault("micros", "10"));
-    String report = render(measure(records, runs, micros), micros);
+    boolean files = switch (options.getOrDefault("cache", "memory")) {
+      case "memory" -> false;
+      case "files" -> true;
+      default -> throw new IllegalArgumentException("cache is memory or files");
+    };
+    String report = render(measure(records, runs, micros, files), micros, files);
     System.out.print(report);
     if (options.containsKey("out")) {
       Files.writeString(Path.of(options.get("out")), report, StandardCharsets.UTF_8);
@@ -81,6 +98,15 @@ public final class RowCacheProbe {
 
   /** Writes the data, then runs every kind {@code runs} times, cached and uncached alternating. */
   static List<KindResult> measure(long tabularRecords, int runs, double micros)
+      throws IOException {
+    return measure(tabularRecords, runs, micros, false);
+  }
+
+  /**
+   * As {@link #measure(long, int, double)}, with the cache in files when {@code files}: each run
+   * fills a fresh prefix, and a later run's first epoch loads it.
+   */
+  static List<KindResult> measure(long tabularRecords, int runs, double micros, boolean files)
       throws IOException {
     Path directory = Files.createTempDirectory("ingest-row-cache-probe-");
     try {
@@ -102,16 +128,19 @@ public final class RowCacheProbe {
         for (int run = 0; run < runs; run++) {
           Dataset parsed = Dataset.tfrecord(data.get(kind).toString())
               .parseExample(kind.exampleSpec());
-          Dataset withCache = parsed.map(BurnCpu.NAME, new BurnCpu(micros)).cache()
+          Dataset mapped = parsed.map(BurnCpu.NAME, new BurnCpu(micros));
+          String prefix = directory.resolve("cache-" + kind + "-" + run).resolve("rows")
+              .toString();
+          Dataset withCache = (files ? mapped.cache(prefix) : mapped.cache())
               .batch(BATCH_ROWS, false).repeat(2);
           Dataset withoutMap = parsed.batch(BATCH_ROWS, false).repeat(2);
           // A B, B A, ...: a burst of noise does not fall on one side only.
           if (run % 2 == 0) {
-            cached.add(twoEpochs(withCache, counts.get(kind)));
+            cached.add(cachedRun(withCache, counts.get(kind), files));
             uncached.add(twoEpochs(withoutMap, counts.get(kind)));
           } else {
             uncached.add(twoEpochs(withoutMap, counts.get(kind)));
-            cached.add(twoEpochs(withCache, counts.get(kind)));
+            cached.add(cachedRun(withCache, counts.get(kind), files));
           }
         }
         results.add(new KindResult(kind.name().toLowerCase(Locale.ROOT), counts.get(kind),
@@ -120,6 +149,19 @@ public final class RowCacheProbe {
       return results;
     } finally {
       BenchmarkFiles.deleteTree(directory);
+    }
+  }
+
+  /** Two epochs of {@code dataset}; in files, then a later run's first epoch, which loads them. */
+  static Epochs cachedRun(Dataset dataset, long records, boolean files) {
+    Epochs epochs = twoEpochs(dataset, records);
+    if (!files) {
+      return epochs;
+    }
+    try (BatchIterator batches = dataset.iterator()) {
+      long start = System.nanoTime();
+      takeEpoch(batches, records);
+      return epochs.withLaterRun(records / ((System.nanoTime() - start) / 1e9));
     }
   }
 
@@ -185,12 +227,19 @@ public final class RowCacheProbe {
 
   /** The report: a Markdown table per question, medians with their range. */
   static String render(List<KindResult> results, double micros) {
+    return render(results, micros, false);
+  }
+
+  /** As {@link #render(List, double)}; with the cache in files, a column for the later run. */
+  static String render(List<KindResult> results, double micros, boolean files) {
     StringBuilder out = new StringBuilder();
     out.append(String.format(Locale.ROOT, "# Cache of rows: parse_example → map burn_cpu %s µs →"
-        + " cache(memory) → batch %d%n%n", format(micros), BATCH_ROWS));
+        + " cache(%s) → batch %d%n%n", format(micros), files ? "files" : "memory", BATCH_ROWS));
     out.append("| kind | records | runs | epoch 1 rec/s | epoch 2 rec/s | epoch 2 / epoch 1 |"
-        + " uncached, no map, epoch 2 rec/s | cached / uncached | heap B/record, cached epoch |\n");
-    out.append("|---|---|---|---|---|---|---|---|---|\n");
+        + " uncached, no map, epoch 2 rec/s | cached / uncached | heap B/record, cached epoch |"
+        + (files ? " later run, epoch 1 rec/s (loads the file) | later run's epoch 1 / epoch 1 |"
+            : "") + "\n");
+    out.append("|---|---|---|---|---|---|---|---|---|" + (files ? "---|---|" : "") + "\n");
     for (KindResult kind : results) {
       List<Double> first = new ArrayList<>();
       List<Double> second = new ArrayList<>();
@@ -198,8 +247,12 @@ public final class RowCacheProbe {
       List<Double> uncached = new ArrayList<>();
       List<Double> against = new ArrayList<>();
       List<Double> bytes = new ArrayList<>();
+      List<Double> later = new ArrayList<>();
+      List<Double> laterAgainst = new ArrayList<>();
       for (int run = 0; run < kind.cached().size(); run++) {
         Epochs cached = kind.cached().get(run);
+        later.add(cached.laterRunFirstPerSecond());
+        laterAgainst.add(cached.laterRunFirstPerSecond() / cached.firstPerSecond());
         first.add(cached.firstPerSecond());
         second.add(cached.secondPerSecond());
         speedup.add(cached.speedup());
@@ -207,11 +260,16 @@ public final class RowCacheProbe {
         uncached.add(kind.uncached().get(run).secondPerSecond());
         against.add(cached.secondPerSecond() / kind.uncached().get(run).secondPerSecond());
       }
-      out.append(String.format(Locale.ROOT, "| %s | %,d | %d | %s | %s | %s | %s | %s | %s |%n",
+      out.append(String.format(Locale.ROOT, "| %s | %,d | %d | %s | %s | %s | %s | %s | %s |",
           kind.kind(), kind.records(), kind.cached().size(), spread(first, "%,.0f"),
           spread(second, "%,.0f"), spread(speedup, "%.1f"),
           spread(uncached, "%,.0f"), spread(against, "%.2f"),
           spread(bytes, "%.1f")));
+      if (files) {
+        out.append(String.format(Locale.ROOT, " %s | %s |", spread(later, "%,.0f"),
+            spread(laterAgainst, "%.1f")));
+      }
+      out.append('\n');
     }
     out.append("\nMedian (min-max) over the runs, one JVM; each run is a fresh pipeline of two"
         + " epochs. Targets: epoch 2 / epoch 1 at least 10 on tabular; heap under 16 B/record.\n");

@@ -29,4 +29,14 @@ class RowCacheProbeSmokeTest {
     assertThat(report.lines().filter(line -> line.matches("\\| (tabular|image|text) \\|.*\\|")))
         .hasSize(3);
   }
+
+  @Test
+  void inFilesALaterRunLoadsTheCacheAndTheReportSaysSo() throws Exception {
+    List<RowCacheProbe.KindResult> results = RowCacheProbe.measure(3000, 1, 1, true);
+    for (RowCacheProbe.KindResult kind : results) {
+      assertThat(kind.cached()).singleElement()
+          .satisfies(epochs -> assertThat(epochs.laterRunFirstPerSecond()).isPositive());
+    }
+    assertThat(RowCacheProbe.render(results, 1, true)).contains("cache(files)", "loads the file");
+  }
 }

@@ -134,6 +134,11 @@ public final class RowCache {
     return rows;
   }
 
+  /** The memory budget's limit, which the cache's bytes count against. */
+  public long budgetLimit() {
+    return budget.limit();
+  }
+
   /** Rows added so far. */
   public synchronized long rowsAdded() {
     return captured;

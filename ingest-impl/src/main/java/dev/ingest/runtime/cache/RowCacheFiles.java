@@ -2,6 +2,7 @@ package dev.ingest.runtime.cache;
 
 import dev.ingest.Batch;
 import dev.ingest.CacheMismatchException;
+import dev.ingest.MemoryBudgetException;
 import dev.ingest.PaddingSpec;
 import dev.ingest.PipelineSpec;
 import dev.ingest.Transform;
@@ -198,6 +199,14 @@ public final class RowCacheFiles implements RowCache.Sink {
   /** Reads every row of the complete cache into {@code cache}, then seals it. */
   private void load(RowCache cache, Map<String, String> manifest) throws IOException {
     Path rows = layout.folder().resolve(manifest.get("rows_file"));
+    // Known before a byte is read: the file's size is about what its rows take in memory.
+    long fileBytes = Long.parseLong(manifest.get("rows_bytes"));
+    if (fileBytes > cache.budgetLimit()) {
+      throw new MemoryBudgetException("the memory budget of " + cache.budgetLimit() + " bytes"
+          + " cannot hold the cache of rows at '" + pathPrefix + "': its file " + rows + " holds "
+          + fileBytes + " bytes, which are loaded into memory to serve; raise"
+          + " options.memory_budget");
+    }
     BatchAssembler segments = null;
     try (RowFileReader reader = format.open(rows)) {
       while (reader.next()) {

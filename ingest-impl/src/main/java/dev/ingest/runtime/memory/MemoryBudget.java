@@ -92,7 +92,9 @@ public final class MemoryBudget {
                 + (cached > 0 ? " but the cache's " + cached + " bytes" : "") + "; raise"
                 + " options.memory_budget, or lower batch_size or the shuffle buffer_size");
           }
-          bytes = Math.max(minimum, limit - used.get());
+          // Never more than asked: the caller counts what it asked for as its own, and a release
+          // racing with this look could leave more room than the loop saw.
+          bytes = Math.min(bytes, Math.max(minimum, limit - used.get()));
           break;
         }
         if (halted.getAsBoolean()) {
@@ -118,8 +120,10 @@ public final class MemoryBudget {
    * to come back, so a budget they fill fails instead of waiting forever.
    */
   public void holdForLife(long bytes) {
-    heldForLife.addAndGet(bytes);
+    // The count first: the source, seeing it before the held bytes, waits one more round rather
+    // than take room that is gone.
     add(bytes);
+    heldForLife.addAndGet(bytes);
   }
 
   /** Gives back bytes {@link #holdForLife} counted, when the pipeline ends. */

@@ -115,10 +115,10 @@ public final class RowCacheProbe {
       for (SampleKind kind : List.of(SampleKind.TABULAR, SampleKind.IMAGE, SampleKind.TEXT)) {
         long records = kind == SampleKind.TABULAR ? tabularRecords
             : Math.max(2L * BATCH_ROWS, tabularRecords / 10);
-        Path files = directory.resolve(kind.name().toLowerCase(Locale.ROOT));
-        Files.createDirectories(files);
-        SampleDatasets.write(kind, files, records, SHARDS, Compression.NONE, 42);
-        data.put(kind, files);
+        Path shards = directory.resolve(kind.name().toLowerCase(Locale.ROOT));
+        Files.createDirectories(shards);
+        SampleDatasets.write(kind, shards, records, SHARDS, Compression.NONE, 42);
+        data.put(kind, shards);
         counts.put(kind, records);
       }
       List<KindResult> results = new ArrayList<>();

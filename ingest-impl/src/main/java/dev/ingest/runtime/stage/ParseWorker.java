@@ -32,6 +32,11 @@ import java.util.zip.CRC32C;
  * waited for every second batch; with claims the other worker takes every unit after the one the
  * stalled worker holds.
  *
+ * <p>With a cache of rows ({@link WorkUnit.Rows}), a unit that fills it runs the transforms before
+ * the cache, copies the rows that reach it out for the cache ({@link CachedRowCopier}), then runs
+ * the rest; a unit the cache serves gathers the rows its handles name instead of parsing, and
+ * runs only the transforms after the cache.
+ *
  * <p>The user's row transforms run here too, fused with parsing on the rows just parsed (tf.data's
  * map-and-batch fusion); the unit then says which rows the filters kept. Batch transforms run
  * here as well unless a downstream {@link BatchAssemblyTask} makes the final batches. This

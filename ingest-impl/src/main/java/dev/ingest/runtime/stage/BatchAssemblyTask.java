@@ -55,6 +55,9 @@ public final class BatchAssemblyTask implements Runnable {
   /** Wakes the consumer waiting for a batch. */
   private final Wakeup consumerWakeup;
   private final BatchAssembler assembler;
+  /** The batch size, and whether batches are unpadded (so a whole chunk may be one as it is). */
+  private final int batchSize;
+  private final boolean unpadded;
   private final TransformChain transforms;
   private final BooleanSupplier halted;
   private final MemoryBudget budget;
@@ -105,6 +108,8 @@ public final class BatchAssemblyTask implements Runnable {
     this.workerSequences = workerSequences;
     this.batches = batches;
     this.assembler = new BatchAssembler(spec.features(), spec.padding(), columns, spec.batchSize());
+    this.batchSize = spec.batchSize();
+    this.unpadded = spec.padding().lengths().isEmpty();
     this.transforms = transforms;
     this.halted = halted;
     this.clock = clock;
@@ -192,6 +197,13 @@ public final class BatchAssemblyTask implements Runnable {
           checkpoint = unit.checkpoint();
           keptSinceCheckpoint = 0;
         }
+        if (passesWhole(unit)) {
+          keptSinceCheckpoint += unit.keptCount();
+          if (!emit(unit.takeParsed(budget))) {
+            return;
+          }
+          continue;
+        }
         for (int i = 0, kept = unit.keptCount(); i < kept; i++) {
           keptSinceCheckpoint++;
           if (rowsToDrop > 0) {
@@ -250,9 +262,24 @@ public final class BatchAssemblyTask implements Runnable {
     return emit();
   }
 
+  /**
+   * Whether the unit's chunk is a whole batch as it is, so that it goes on as the batch instead
+   * of being copied row by row: no batch is being filled, nothing is to be dropped or padded, and
+   * every one of its rows was kept, {@code batchSize} of them (the chunks a cache of rows serves
+   * without a filter after it, and any chunk no filter dropped a row of).
+   */
+  private boolean passesWhole(WorkUnit unit) {
+    return unpadded && assembler.rows() == 0 && rowsToDrop == 0 && unit.batch() != null
+        && unit.batch().rows() == batchSize && unit.keptCount() == batchSize;
+  }
+
   /** Publishes the filled batch (or skips it). False when the stream must stop. */
   private boolean emit() {
-    MutableBatch batch = assembler.finish();
+    return emit(assembler.finish());
+  }
+
+  /** Publishes {@code batch}, which this stage owns (or skips it). False when it must stop. */
+  private boolean emit(MutableBatch batch) {
     long bytes = pendingBytes;
     pendingBytes = 0;
     long index = batchInEpoch++;

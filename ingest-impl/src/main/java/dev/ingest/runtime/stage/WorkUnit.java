@@ -384,6 +384,18 @@ public final class WorkUnit {
   }
 
   /**
+   * The batch stage's take of a parsed chunk that is a whole batch as it is: the caller owns the
+   * returned batch; the unit holds neither it nor any budget afterwards.
+   */
+  MutableBatch takeParsed(MemoryBudget budget) {
+    budget.release(reservedBytes);
+    reservedBytes = 0;
+    MutableBatch taken = batch;
+    batch = null;
+    return taken;
+  }
+
+  /**
    * Gives back the batch, if any, and the budget the unit holds: its reader (the batch stage
    * once it copied the kept rows, or a parse worker that failed) is done with them.
    */

@@ -79,6 +79,44 @@ class RowCacheKillTest {
     assertThat(digests(RowCacheChild.pipeline(sources, prefix)).digests()).isEqualTo(uncached);
   }
 
+  /**
+   * A fill that runs first (a shuffle after the cache) keeps a journal of parts; killed midway,
+   * the next run keeps the parts, parses only the records after them, and is exact.
+   */
+  @Test
+  void aFillFirstKilledMidwayIsResumedFromItsParts() throws Exception {
+    Path sources = dir.resolve("sources");
+    int total = IdRecords.write(sources, Compression.NONE, RECORDS_PER_FILE);
+    String prefix = dir.resolve("cache").resolve("train").toString();
+    List<String> inMemory = digests(RowCacheChild.permuted(sources, null)).digests();
+
+    Process child = startChild(sources, prefix, "permuted", "-Dingest.rowCache.partBytes=4096",
+        "-Drowcache.child.micros=300");
+    try {
+      awaitLine(child, RowCacheChild.TWO_PARTS);
+    } finally {
+      child.destroyForcibly();
+      assertThat(child.waitFor(60, TimeUnit.SECONDS)).as("the child ended").isTrue();
+    }
+    assertThat(names(prefix)).as("what the kill left")
+        .contains("train.filling", "train.rows.part-00000.arrow", "train.rows.part-00001.arrow")
+        .doesNotContain("train.manifest", "train.rows.arrow");
+
+    RowCacheChild.Doubling.CALLS.set(0);
+    Run next = digests(RowCacheChild.permuted(sources, prefix));
+
+    assertThat(next.digests()).isEqualTo(inMemory).isNotEmpty();
+    assertThat(RowCacheChild.Doubling.CALLS.get()).as("records parsed after the kept parts")
+        .isPositive().isLessThan(total);
+    assertThat(names(prefix)).as("after the next run")
+        .contains("train.manifest", "train.rows.arrow")
+        .doesNotContain("train.filling")
+        .noneMatch(name -> name.contains(".part-") || name.contains(".tmp-"));
+    RowCacheChild.Doubling.CALLS.set(0);
+    assertThat(digests(RowCacheChild.permuted(sources, prefix)).digests()).isEqualTo(inMemory);
+    assertThat(RowCacheChild.Doubling.CALLS.get()).as("the complete cache is loaded").isZero();
+  }
+
   private static void killAfterTwoBatches(Path sources, String prefix) throws Exception {
     Process child = startChild(sources, prefix);
     try {
@@ -90,25 +128,35 @@ class RowCacheKillTest {
   }
 
   private static Process startChild(Path sources, String prefix) throws IOException {
+    return startChild(sources, prefix, "as-read");
+  }
+
+  private static Process startChild(Path sources, String prefix, String mode, String... flags)
+      throws IOException {
     String java = ProcessHandle.current().info().command().orElseThrow();
-    return new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
-        "-Xmx256m", "-Dio.netty.leakDetection.level=disabled",
+    List<String> command = new ArrayList<>(List.of(java, "-cp",
+        System.getProperty("java.class.path"), "-Xmx256m", "-Dio.netty.leakDetection.level=disabled",
         // Arrow's memory module, which writes and reads the cache's rows file, needs it.
-        "--add-opens=java.base/java.nio=ALL-UNNAMED",
-        RowCacheChild.class.getName(), sources.toString(), prefix)
-        .redirectErrorStream(true)
-        .start();
+        "--add-opens=java.base/java.nio=ALL-UNNAMED"));
+    command.addAll(List.of(flags));
+    command.addAll(List.of(RowCacheChild.class.getName(), sources.toString(), prefix, mode));
+    return new ProcessBuilder(command).redirectErrorStream(true).start();
   }
 
   /** Waits for the child to say it has taken two batches; fails with what it printed otherwise. */
   private static void awaitRunning(Process child) {
+    awaitLine(child, RowCacheChild.RUNNING);
+  }
+
+  /** Waits for the child to print {@code expected}; fails with what it printed otherwise. */
+  private static void awaitLine(Process child, String expected) {
     List<String> output = new ArrayList<>();
     assertTimeoutPreemptively(Duration.ofSeconds(60), () -> {
       BufferedReader lines = new BufferedReader(
           new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
       for (String line = lines.readLine(); ; line = lines.readLine()) {
         assertThat(line).as("the child's output so far: %s", output).isNotNull();
-        if (line.equals(RowCacheChild.RUNNING)) {
+        if (line.equals(expected)) {
           return;
         }
         output.add(line);

@@ -43,6 +43,14 @@ record CacheLayout(String prefix) {
     return Path.of(prefix + String.format(".%05d.tfrecord", index));
   }
 
+  /**
+   * Part {@code index} of the journal a fill of rows before the first epoch keeps, {@code
+   * PREFIX.rows.part-00000.arrow}: what a fill cut short leaves for the next run.
+   */
+  Path rowsPart(int index, String extension) {
+    return Path.of(prefix + String.format(".rows.part-%05d", index) + extension);
+  }
+
   /** The Arrow (or other columnar) file of a cache of rows, {@code PREFIX.rows.arrow}. */
   Path rows(String extension) {
     return Path.of(prefix + ".rows" + extension);
@@ -76,7 +84,7 @@ record CacheLayout(String prefix) {
     String name = Path.of(prefix).getFileName().toString();
     Pattern ours = Pattern.compile(Pattern.quote(name)
         + "(\\.[0-9]{5,}\\.tfrecord(" + Pattern.quote(TEMPORARY_MARK) + ".*)?"
-        + "|\\.rows\\.[a-z]+(" + Pattern.quote(TEMPORARY_MARK) + ".*)?"
+        + "|\\.rows(\\.part-[0-9]{5,})?\\.[a-z]+(" + Pattern.quote(TEMPORARY_MARK) + ".*)?"
         + "|\\.(manifest|filling)" + Pattern.quote(TEMPORARY_MARK) + ".*)");
     try (Stream<Path> files = Files.list(folder)) {
       return files.filter(file -> ours.matcher(file.getFileName().toString()).matches())

@@ -91,8 +91,20 @@ public final class RowCache {
     void write(Batch segment, int[] sourceFiles, long[] records, long[] offsets)
         throws java.io.IOException;
 
-    /** Every row is in and has its place. */
+    /** A unit that brought no rows (every record filtered): it still counts as one. */
+    void skipped() throws java.io.IOException;
+
+    /**
+     * Every row is in and has its place; the rows can still be walked with {@link
+     * RowCache#forEachSegment}.
+     */
     void sealed(RowCache cache) throws java.io.IOException;
+  }
+
+  /** What {@link #forEachSegment} hands over: a segment's rows and their origins. */
+  public interface SegmentVisitor {
+    void visit(Batch segment, int[] sourceFiles, long[] records, long[] offsets)
+        throws java.io.IOException;
   }
 
   /**
@@ -193,7 +205,38 @@ public final class RowCache {
 
   /** Counts a unit that brought no rows to the cache (every record filtered, or none read). */
   public synchronized void skipUnit() {
+    if (sink != null) {
+      try {
+        sink.skipped();
+      } catch (java.io.IOException e) {
+        throw new java.io.UncheckedIOException("cannot write the cache of rows: " + e.getMessage(),
+            e);
+      }
+    }
     unitsAdded++;
+  }
+
+  /**
+   * Says that the rows added so far are those of the fill's first {@code units} units (loaded
+   * from a fill cut short, whose empty units brought no rows): the fill goes on after them.
+   */
+  public synchronized void countUnitsAdded(long units) {
+    unitsAdded = units;
+  }
+
+  /**
+   * Walks every segment, in the order added, with its rows' origins; while sealing (from {@link
+   * Sink#sealed}) or before, when the origins are still kept.
+   */
+  public synchronized void forEachSegment(SegmentVisitor visitor) throws java.io.IOException {
+    int row = 0;
+    for (Batch segment : segments) {
+      int rows = segment.rows();
+      visitor.visit(segment, Arrays.copyOfRange(capturedFile, row, row + rows),
+          Arrays.copyOfRange(capturedRecord, row, row + rows),
+          Arrays.copyOfRange(capturedOffset, row, row + rows));
+      row += rows;
+    }
   }
 
   /** The source read {@code count} records of {@code file}, all of them. */
@@ -277,10 +320,6 @@ public final class RowCache {
     budget.holdForLife(handleBytes);
     bytes += handleBytes;
     segmentArray = segments.toArray(new Batch[0]);
-    // The capture arrays are not needed once every row has its place.
-    capturedSegment = capturedRow = capturedFile = null;
-    capturedRecord = capturedOffset = null;
-    sealed = true;
     if (sink != null) {
       try {
         sink.sealed(this);
@@ -290,6 +329,10 @@ public final class RowCache {
       }
       sink = null;
     }
+    // The capture arrays are not needed once every row has its place.
+    capturedSegment = capturedRow = capturedFile = null;
+    capturedRecord = capturedOffset = null;
+    sealed = true;
   }
 
   /** Copies row {@code id} into {@code assembler}'s batch. */

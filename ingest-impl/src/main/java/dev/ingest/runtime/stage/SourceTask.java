@@ -312,18 +312,18 @@ public final class SourceTask implements Runnable {
         });
     long seed = spec.options().seed();
     SourceCheckpoint restore = resume.checkpoint();
-    if (rowFiles != null) {
-      rowFiles.open(rowCache); // a complete cache is loaded and sealed here
-    }
     // A permutation needs every row before its first; a resumed epoch is not read whole; and with
     // record sharding each epoch's share is other records of the same files, so the cache needs
     // all of them. None of these can fill the cache of rows as it goes: fill it first, delivering
     // nothing.
     boolean shardsRecords = spec.source().shardBy() == PipelineSpec.ShardBy.RECORD
         && spec.source().numShards() > 1;
-    if (rowCache != null && !rowCache.sealed()
-        && (spec.permutesCachedRows() || restore != null || shardsRecords)
-        && !fillRowCache(options)) {
+    boolean fillFirst = spec.permutesCachedRows() || restore != null || shardsRecords;
+    if (rowFiles != null) {
+      // A complete cache is loaded and sealed here; parts a fill first cut short left, loaded.
+      rowFiles.open(rowCache, fillFirst);
+    }
+    if (rowCache != null && !rowCache.sealed() && fillFirst && !fillRowCache(options)) {
       return;
     }
     for (epoch = resume.startEpoch(); spec.epochs() == -1 || epoch < spec.epochs(); epoch++) {
@@ -411,12 +411,16 @@ public final class SourceTask implements Runnable {
         PipelineSpec.ShardBy.FILE, false, source.cycleLength(), source.blockLength(),
         source.numParallelCalls());
     List<Path> sortedFiles = EpochFiles.ofShard(files, source);
+    // The order is the same in every run, so the units a fill cut short kept in files (loaded
+    // already) are the first ones of this fill: their records are read, to be counted, not parsed.
+    unitsForCache = rowFiles == null ? 0 : rowFiles.reusedUnits();
+    long recordsKept = unitsForCache * spec.batchSize();
     try (InterleavedRecords records = new InterleavedRecords(sortedFiles, wholeFiles, options,
         cache, readers, allocator, halted)) {
       interleave = records;
-      while (records.advance()) {
+      for (long read = 0; records.advance(); read++) {
         clock.addElements(1);
-        if (!addRead(records)) {
+        if (read >= recordsKept && !addRead(records)) {
           return false;
         }
       }

@@ -3,7 +3,6 @@ package dev.ingest.runtime;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.ingest.BatchDigest;
 import dev.ingest.BatchIterator;
 import dev.ingest.CacheMismatchException;
 import dev.ingest.CorruptRecordException;
@@ -12,6 +11,7 @@ import dev.ingest.IngestException;
 import dev.ingest.PipelineOptions;
 import dev.ingest.PipelineSpec.ShardBy;
 import dev.ingest.RecordProblem;
+import dev.ingest.runtime.IdRecords.CachedRun;
 import dev.ingest.runtime.cache.CacheLock;
 import dev.ingest.tfrecord.Compression;
 import dev.ingest.tfrecord.RecordFiles;
@@ -65,6 +65,11 @@ class FileCacheTest {
     return records(threads).parseExample(IdRecords.SPEC);
   }
 
+  /** The pipeline with its cache of records at the prefix (called before parse_example). */
+  private Dataset cachedRecords(int threads) {
+    return records(threads).cache(prefix).parseExample(IdRecords.SPEC);
+  }
+
   /** The pipeline with no parse_example yet: a cache called next keeps records. */
   private Dataset records(int threads) {
     return Dataset.tfrecord(sources.toString())
@@ -76,20 +81,7 @@ class FileCacheTest {
         .withOptions(PipelineOptions.defaults().withSeed(5).withThreads(threads));
   }
 
-  /** Batch digests of a whole run, and the records it took from its cache. */
-  private record Run(List<String> digests, long recordsFromCache) {}
 
-  private static Run run(Dataset dataset) {
-    List<String> digests = new ArrayList<>();
-    try (RunningPipeline iterator = (RunningPipeline) dataset.iterator()) {
-      while (iterator.hasNext()) {
-        try (var batch = iterator.next()) {
-          digests.add(BatchDigest.hex(batch));
-        }
-      }
-      return new Run(digests, iterator.recordsFromCache());
-    }
-  }
 
   private List<String> cacheFileNames() throws IOException {
     Path folder = Path.of(prefix).getParent();
@@ -110,8 +102,8 @@ class FileCacheTest {
   void cachedEpochsAndRunsYieldTheBatchesOfNoCache(int threads) throws IOException {
     List<String> uncached = IdRecords.digests(pipeline(threads));
 
-    Run filling = run(records(threads).cache(prefix).parseExample(IdRecords.SPEC));
-    Run replaying = run(records(threads).cache(prefix).parseExample(IdRecords.SPEC));
+    CachedRun filling = IdRecords.runCountingCache(cachedRecords(threads));
+    CachedRun replaying = IdRecords.runCountingCache(cachedRecords(threads));
 
     assertThat(filling.digests()).isEqualTo(uncached).isNotEmpty();
     assertThat(replaying.digests()).isEqualTo(uncached);
@@ -126,7 +118,7 @@ class FileCacheTest {
 
   @Test
   void cacheFilesHoldEachSourceFilesRecordsAsPlainTFRecord() throws IOException {
-    run(records(2).cache(prefix).parseExample(IdRecords.SPEC));
+    IdRecords.runCountingCache(cachedRecords(2));
 
     List<Path> files = RecordFiles.resolve(List.of(sources.toString()));
     for (int i = 0; i < files.size(); i++) {
@@ -158,7 +150,7 @@ class FileCacheTest {
   @Test
   void aSecondRunReadsNoSourceFile() throws IOException {
     List<String> uncached = IdRecords.digests(pipeline(2));
-    run(records(2).cache(prefix).parseExample(IdRecords.SPEC));
+    IdRecords.runCountingCache(cachedRecords(2));
 
     // Zero every source file in place, keeping its size and modification time: the fingerprint
     // still matches, and any record read from a source would now fail its CRC.
@@ -171,7 +163,7 @@ class FileCacheTest {
     assertThat(IdRecords.untilFailure(pipeline(2)).failure()).as("a run without the cache")
         .isNotNull();
 
-    Run replaying = run(records(2).cache(prefix).parseExample(IdRecords.SPEC));
+    CachedRun replaying = IdRecords.runCountingCache(cachedRecords(2));
     assertThat(replaying.digests()).isEqualTo(uncached);
     assertThat(replaying.recordsFromCache()).isEqualTo(3L * total);
   }
@@ -196,16 +188,18 @@ class FileCacheTest {
     }
     // tf.data's shuffle after cache: a new order every epoch, cached epochs included.
     assertThat(epochs).doesNotHaveDuplicates();
-    assertThat(epochs).isEqualTo(IdRecords.epochs(IdRecords.ids(plain.parseExample(IdRecords.SPEC)), total));
+    List<Long> uncached = IdRecords.ids(plain.parseExample(IdRecords.SPEC));
+    assertThat(epochs).isEqualTo(IdRecords.epochs(uncached, total));
   }
 
   @Test
   void aCacheOfOtherSourcesIsRefusedNamingThePrefixAndWhatDiffers() throws IOException {
-    run(records(1).cache(prefix).parseExample(IdRecords.SPEC));
+    IdRecords.runCountingCache(cachedRecords(1));
     List<String> cached = cacheFileNames();
 
     // Another shard reads other files: refused before anything starts.
-    Dataset otherShard = records(1).shard(2, 0, ShardBy.FILE).cache(prefix).parseExample(IdRecords.SPEC);
+    Dataset otherShard = records(1).shard(2, 0, ShardBy.FILE).cache(prefix)
+        .parseExample(IdRecords.SPEC);
     assertThatThrownBy(otherShard::iterator)
         .isInstanceOf(CacheMismatchException.class)
         .hasMessageContaining("the cache at '" + prefix + "'")
@@ -218,7 +212,7 @@ class FileCacheTest {
     Files.write(changed, Files.readAllBytes(sources.resolve("more").resolve(
         "part-00000-of-00001.tfrecord")), StandardOpenOption.APPEND);
     CacheMismatchException refused = (CacheMismatchException) org.assertj.core.api.Assertions
-        .catchThrowable(() -> records(1).cache(prefix).parseExample(IdRecords.SPEC).iterator());
+        .catchThrowable(() -> cachedRecords(1).iterator());
     assertThat(refused.pathPrefix()).isEqualTo(prefix);
     assertThat(refused.differences()).singleElement().asString()
         .startsWith("source file 3: " + changed.toAbsolutePath().toUri() + " size=")
@@ -250,7 +244,7 @@ class FileCacheTest {
     Object firstFileKey = Files.readAttributes(first,
         java.nio.file.attribute.BasicFileAttributes.class).fileKey();
 
-    Run completing = run(inOrder);
+    CachedRun completing = IdRecords.runCountingCache(inOrder);
 
     assertThat(completing.digests()).isEqualTo(uncached);
     // The first file came from the cache in epoch 1 too: the fill was completed, not redone.
@@ -264,30 +258,30 @@ class FileCacheTest {
   @Test
   void aRunWhileAnotherFillsReadsItsSourcesAndWritesNothing() throws IOException {
     List<String> uncached = IdRecords.digests(pipeline(2));
-    try (BatchIterator filling = records(2).cache(prefix).parseExample(IdRecords.SPEC).iterator()) {
+    try (BatchIterator filling = cachedRecords(2).iterator()) {
       filling.next().close();
 
-      Run bystander = run(records(2).cache(prefix).parseExample(IdRecords.SPEC));
+      CachedRun bystander = IdRecords.runCountingCache(cachedRecords(2));
 
       assertThat(bystander.digests()).isEqualTo(uncached);
       // Had it filled the cache, its epochs 2 and 3 would have come from it.
       assertThat(bystander.recordsFromCache()).isZero();
       assertThat(cacheFileNames()).doesNotContain("train.manifest");
     }
-    Run completing = run(records(2).cache(prefix).parseExample(IdRecords.SPEC));
+    CachedRun completing = IdRecords.runCountingCache(cachedRecords(2));
     assertThat(completing.digests()).isEqualTo(uncached);
     assertThat(cacheFileNames()).contains("train.manifest");
   }
 
   @Test
   void aCacheFileThatNoLongerMatchesItsManifestIsRefusedNamingIt() throws IOException {
-    run(records(1).cache(prefix).parseExample(IdRecords.SPEC));
+    IdRecords.runCountingCache(cachedRecords(1));
     Path cacheFile = Path.of(prefix + ".00003.tfrecord");
     try (FileChannel channel = FileChannel.open(cacheFile, StandardOpenOption.WRITE)) {
       channel.truncate(channel.size() - 3);
     }
 
-    assertThatThrownBy(() -> records(1).cache(prefix).parseExample(IdRecords.SPEC).iterator())
+    assertThatThrownBy(() -> cachedRecords(1).iterator())
         .isInstanceOf(CacheMismatchException.class)
         .hasMessageContaining("cache file " + cacheFile + ": ")
         .hasMessageContaining("the manifest says");
@@ -295,7 +289,7 @@ class FileCacheTest {
 
   @Test
   void aCorruptRecordInACacheFileFailsNamingTheCacheFile() throws IOException {
-    run(records(1).cache(prefix).parseExample(IdRecords.SPEC));
+    IdRecords.runCountingCache(cachedRecords(1));
     Path cacheFile = Path.of(prefix + ".00001.tfrecord");
     // Flip a byte inside the first record's data (after its 12-byte header), same size.
     try (FileChannel channel = FileChannel.open(cacheFile, StandardOpenOption.READ,
@@ -307,7 +301,7 @@ class FileCacheTest {
       channel.write(one, 20);
     }
 
-    IngestException failure = IdRecords.untilFailure(records(1).cache(prefix).parseExample(IdRecords.SPEC)).failure();
+    IngestException failure = IdRecords.untilFailure(cachedRecords(1)).failure();
 
     assertThat(failure).isNotNull();
     assertThat(failure.getCause()).isInstanceOf(CorruptRecordException.class);

@@ -150,6 +150,22 @@ public final class IdRecords {
     return digests;
   }
 
+  /** Batch digests of a whole run, and the records (or handles) it took from its cache. */
+  record CachedRun(List<String> digests, long recordsFromCache) {}
+
+  /** Runs {@code dataset} to its end: its batch digests and what it read from its cache. */
+  static CachedRun runCountingCache(Dataset dataset) {
+    List<String> digests = new ArrayList<>();
+    try (RunningPipeline iterator = (RunningPipeline) dataset.iterator()) {
+      while (iterator.hasNext()) {
+        try (Batch batch = iterator.next()) {
+          digests.add(BatchDigest.hex(batch));
+        }
+      }
+      return new CachedRun(digests, iterator.recordsFromCache());
+    }
+  }
+
   /** 0, 1, ..., count - 1. */
   public static List<Long> range(int count) {
     return Stream.iterate(0L, id -> id + 1).limit(count).collect(Collectors.toList());

@@ -129,12 +129,12 @@ public final class RowCacheFiles implements RowCache.Sink {
    * @throws CacheMismatchException naming the prefix and what differs
    */
   public static void refuseMismatch(PipelineSpec spec, List<Path> files) {
-    RowCacheFiles files1 = new RowCacheFiles(spec, files, null);
+    RowCacheFiles cacheFiles = new RowCacheFiles(spec, files, null);
     try {
-      files1.fingerprint = files1.fingerprint();
-      files1.readManifest();
+      cacheFiles.fingerprint = cacheFiles.fingerprint();
+      cacheFiles.readManifest();
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot read the cache at '" + files1.pathPrefix + "': "
+      throw new UncheckedIOException("cannot read the cache at '" + cacheFiles.pathPrefix + "': "
           + e.getMessage(), e);
     }
   }

@@ -16,9 +16,11 @@ package dev.ingest;
  *     direct memory.
  * @param cpuBudget the most parse workers the tuner may run under {@code threads} {@link
  *     Dataset#AUTO}; 0 (the default) means all available cores. Fixed thread counts ignore it.
+ * @param storage how files outside the local disk are reached (object stores): their settings
+ *     and read-ahead
  */
-public record PipelineOptions(
-    long seed, boolean deterministic, int threads, long memoryBudget, int cpuBudget) {
+public record PipelineOptions(long seed, boolean deterministic, int threads, long memoryBudget,
+    int cpuBudget, StorageOptions storage) {
   /** The share of the JVM's maximum direct memory an automatic budget takes. */
   public static final double AUTO_MEMORY_BUDGET_FRACTION = 0.5;
 
@@ -35,6 +37,15 @@ public record PipelineOptions(
       throw new IllegalArgumentException(
           "memory_budget must be at least 0 (0: automatic), got " + memoryBudget);
     }
+    if (storage == null) {
+      throw new IllegalArgumentException("storage options are required (StorageOptions.defaults())");
+    }
+  }
+
+  /** Options with the default storage options. */
+  public PipelineOptions(
+      long seed, boolean deterministic, int threads, long memoryBudget, int cpuBudget) {
+    this(seed, deterministic, threads, memoryBudget, cpuBudget, StorageOptions.defaults());
   }
 
   /** Options with an automatic memory budget. */
@@ -53,26 +64,31 @@ public record PipelineOptions(
   }
 
   public PipelineOptions withSeed(long value) {
-    return new PipelineOptions(value, deterministic, threads, memoryBudget, cpuBudget);
+    return new PipelineOptions(value, deterministic, threads, memoryBudget, cpuBudget, storage);
   }
 
   public PipelineOptions withThreads(int value) {
-    return new PipelineOptions(seed, deterministic, value, memoryBudget, cpuBudget);
+    return new PipelineOptions(seed, deterministic, value, memoryBudget, cpuBudget, storage);
   }
 
   /** Ordered output ({@code true}, the default) or batches as soon as they are ready. */
   public PipelineOptions withDeterministic(boolean value) {
-    return new PipelineOptions(seed, value, threads, memoryBudget, cpuBudget);
+    return new PipelineOptions(seed, value, threads, memoryBudget, cpuBudget, storage);
   }
 
   /** The most bytes in flight; 0 for automatic. */
   public PipelineOptions withMemoryBudget(long bytes) {
-    return new PipelineOptions(seed, deterministic, threads, bytes, cpuBudget);
+    return new PipelineOptions(seed, deterministic, threads, bytes, cpuBudget, storage);
   }
 
   /** The most parse workers {@link Dataset#AUTO} threads may use; 0 for all cores. */
   public PipelineOptions withCpuBudget(int cores) {
-    return new PipelineOptions(seed, deterministic, threads, memoryBudget, cores);
+    return new PipelineOptions(seed, deterministic, threads, memoryBudget, cores, storage);
+  }
+
+  /** How files outside the local disk are reached; see {@link StorageOptions}. */
+  public PipelineOptions withStorage(StorageOptions value) {
+    return new PipelineOptions(seed, deterministic, threads, memoryBudget, cpuBudget, value);
   }
 
   /** Whether the tuner chooses the parse workers ({@code threads} is {@link Dataset#AUTO}). */

@@ -29,7 +29,14 @@ public record RecordProblem(Path file, long offset, long recordIndex, Kind kind,
     /** The length is above the configured maximum; nothing was allocated for it. */
     TOO_LARGE("too_large", "too large"),
     /** The GZIP or ZLIB stream cannot be decompressed. */
-    BAD_COMPRESSION("bad_compression", "bad compression");
+    BAD_COMPRESSION("bad_compression", "bad compression"),
+    /**
+     * The file's bytes could not be read (an object store that still fails after its retries, a
+     * disk error): the bytes are not known to be bad, but the rest of the file cannot be had.
+     * Under {@link CorruptionPolicy#FAIL} it is thrown as a {@link RecordReadException}, an I/O
+     * failure, not as corrupt data.
+     */
+    READ_ERROR("read_error", "unreadable");
 
     private final String wireName;
     private final String verb;

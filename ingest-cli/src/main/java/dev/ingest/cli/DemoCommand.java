@@ -5,6 +5,7 @@ import dev.ingest.Dataset;
 import dev.ingest.cli.config.ConfigException;
 import dev.ingest.cli.config.PipelineConfig;
 import dev.ingest.tfrecord.Compression;
+import dev.ingest.tfrecord.StoragePaths;
 import dev.ingest.tfrecord.sample.SampleDatasets;
 import dev.ingest.tfrecord.sample.SampleKind;
 import java.io.IOException;
@@ -13,6 +14,7 @@ import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
@@ -61,6 +63,11 @@ final class DemoCommand implements Callable<Integer> {
       description = "epochs to run, at least 2 (default: ${DEFAULT-VALUE})")
   int epochs;
 
+  @Option(names = "--data", paramLabel = "DIR|URI",
+      description = "where the sample data is generated (once) and read from: a folder, or an"
+          + " object store prefix such as s3://bucket/demo/image (default: data/demo/image)")
+  String dataLocation;
+
   @Option(names = "--progress",
       description = "show the run's progress on stderr even when not on a terminal")
   boolean progress;
@@ -72,7 +79,9 @@ final class DemoCommand implements Callable<Integer> {
           "--epochs must be at least 2: the demo compares the first epoch with the later ones");
     }
     PrintWriter out = spec.commandLine().getOut();
-    Path data = shortest(Path.of(System.getProperty(HOME_PROPERTY, "")).resolve("data/demo/image"));
+    Path data = dataLocation != null ? OptionPaths.location(dataLocation, "--data")
+        : shortest(Path.of(System.getProperty(HOME_PROPERTY, "")).resolve("data/demo/image"));
+    boolean local = StoragePaths.isLocal(data);
     // Data already there is listed and counted once: when it is the demo's, that count is the
     // one printed below; only data generated now is listed and counted again.
     List<Path> files = null;
@@ -91,7 +100,11 @@ final class DemoCommand implements Callable<Integer> {
         out.println("The sample data in " + data + " holds " + existing + " records, not "
             + RECORDS + ": generating it again.");
       }
-      OptionPaths.requireCreatableFolder(data, "the demo's data folder");
+      if (local) {
+        OptionPaths.requireCreatableFolder(data, "the demo's data folder");
+      } else {
+        OptionPaths.requireBucket(data, "--data");
+      }
       out.println("Generating sample image data in " + data + ": " + SHARDS + " shards x "
           + RECORDS / SHARDS + " records, seed " + SEED + ".");
       GenCommand.print(
@@ -117,7 +130,11 @@ final class DemoCommand implements Callable<Integer> {
     String dataRoot = shortest(home.resolve("data")).toString();
     PipelineConfig quickstart;
     try {
-      quickstart = PipelineConfig.parse(quickstart(home), List.of("repeat=" + epochs),
+      List<String> settings = new ArrayList<>(List.of("repeat=" + epochs));
+      if (dataLocation != null) {
+        settings.add("source.tfrecord.files.0=" + data);
+      }
+      quickstart = PipelineConfig.parse(quickstart(home), settings,
           name -> DATA_VARIABLE.equals(name) ? dataRoot : System.getenv(name), "quickstart");
     } catch (ConfigException e) {
       throw new IllegalStateException("examples/quickstart.yaml is invalid:\n" + e.getMessage(), e);

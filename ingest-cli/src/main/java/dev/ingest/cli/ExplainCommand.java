@@ -7,9 +7,11 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ingest.FeatureSpec;
 import dev.ingest.PaddingSpec;
 import dev.ingest.PipelineSpec;
+import dev.ingest.StorageOptions;
 import dev.ingest.Transform;
 import dev.ingest.cli.config.ConfigException;
 import dev.ingest.cli.config.PipelineConfig;
+import dev.ingest.spi.ReadAhead;
 import dev.ingest.tfrecord.Compression;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -220,6 +222,21 @@ final class ExplainCommand implements Callable<Integer> {
     if (spec.options().memoryBudget() > 0) {
       // Only when set, so that the hash of a pipeline with the automatic budget stays the same.
       options.put("memory_budget", spec.options().memoryBudget());
+    }
+    StorageOptions storage = spec.options().storage();
+    if (!storage.equals(StorageOptions.defaults())) {
+      // Only when set, so that the hash of a pipeline of local files stays what it was.
+      ObjectNode storageNode = options.putObject("storage");
+      ReadAhead readAhead = storage.readAhead();
+      storageNode.putObject("read_ahead")
+          .put("block_size", readAhead.blockBytes() == ReadAhead.AUTO ? "auto"
+              : Integer.toString(readAhead.blockBytes()))
+          .put("depth", readAhead.depth() == ReadAhead.AUTO ? "auto"
+              : Integer.toString(readAhead.depth()));
+      storage.schemes().forEach((scheme, settings) -> {
+        ObjectNode schemeNode = storageNode.putObject(scheme);
+        new java.util.TreeMap<>(settings).forEach(schemeNode::put);
+      });
     }
     return node;
   }

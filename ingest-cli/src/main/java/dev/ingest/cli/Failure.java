@@ -3,6 +3,7 @@ package dev.ingest.cli;
 import dev.ingest.CacheMismatchException;
 import dev.ingest.CorruptRecordException;
 import dev.ingest.InvalidExampleException;
+import dev.ingest.RecordReadException;
 import dev.ingest.cli.config.ConfigException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -36,6 +37,10 @@ record Failure(int exitCode, String message, List<String> details, boolean inter
       if (cause instanceof CorruptRecordException || cause instanceof InvalidExampleException
           || cause instanceof CorruptCacheException) {
         return new Failure(ExitCode.BAD_DATA, e.getMessage(), List.of(), false);
+      }
+      if (cause instanceof RecordReadException) {
+        // Bytes a store could not return after its retries: an I/O failure, whatever caused it.
+        return new Failure(ExitCode.FAILURE, e.getMessage(), List.of(), false);
       }
       if (cause instanceof NoSuchFileException || cause instanceof AccessDeniedException) {
         // A file named by the user that is missing or unreadable: theirs to fix.

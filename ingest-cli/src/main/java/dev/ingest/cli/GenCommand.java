@@ -3,6 +3,7 @@ package dev.ingest.cli;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ingest.tfrecord.Compression;
+import dev.ingest.tfrecord.StoragePaths;
 import dev.ingest.tfrecord.sample.SampleDatasets;
 import dev.ingest.tfrecord.sample.SampleDatasets.Result;
 import dev.ingest.tfrecord.sample.SampleDatasets.Shard;
@@ -37,9 +38,10 @@ final class GenCommand implements Callable<Integer> {
   @Option(
       names = "--out",
       required = true,
-      paramLabel = "DIR",
-      description = "Output folder (created if missing).")
-  Path out;
+      paramLabel = "DIR|URI",
+      description = "Output folder (created if missing), or an object store prefix such as"
+          + " s3://bucket/data/image.")
+  String out;
 
   @Option(
       names = "--records",
@@ -86,8 +88,13 @@ final class GenCommand implements Callable<Integer> {
       throw new ParameterException(
           spec.commandLine(), "--compression for gen must be none, gzip or zlib, not auto");
     }
-    OptionPaths.requireCreatableFolder(out, "--out");
-    Result result = SampleDatasets.write(kind, out, records, shards, compression, seed);
+    Path folder = OptionPaths.location(out, "--out");
+    if (StoragePaths.isLocal(folder)) {
+      OptionPaths.requireCreatableFolder(folder, "--out");
+    } else {
+      OptionPaths.requireBucket(folder, "--out");
+    }
+    Result result = SampleDatasets.write(kind, folder, records, shards, compression, seed);
     print(spec.commandLine().getOut(), result, json);
     return ExitCode.OK;
   }

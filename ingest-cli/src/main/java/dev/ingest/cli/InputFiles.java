@@ -1,6 +1,7 @@
 package dev.ingest.cli;
 
 import dev.ingest.tfrecord.RecordFiles;
+import dev.ingest.tfrecord.StoragePaths;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,7 +31,8 @@ final class InputFiles {
     // Checked here, not left to the reader's AccessDeniedException (which Failure says as
     // "FILE: permission denied"), so that the message keeps saying "cannot read FILE".
     for (Path file : files) {
-      if (!Files.isReadable(file)) {
+      // A store's file is asked only when read: checking access here is a request per object.
+      if (StoragePaths.isLocal(file) && !Files.isReadable(file)) {
         throw new UsageException("cannot read " + file + ": permission denied");
       }
     }

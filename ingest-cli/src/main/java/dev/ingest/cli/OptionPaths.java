@@ -1,7 +1,11 @@
 package dev.ingest.cli;
 
+import dev.ingest.tfrecord.StoragePaths;
+import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 
 /**
  * Checks the files and folders named by a command's options before the command does any work,
@@ -70,6 +74,36 @@ final class OptionPaths {
     if (!Files.isWritable(existing)) {
       throw new UsageException(option + " " + folder + ": cannot write in " + existing
           + ": permission denied");
+    }
+  }
+
+  /**
+   * {@code location} (given by {@code option}) as a path: a local path, or a URI of an object
+   * store ({@code s3://bucket/prefix}).
+   *
+   * @throws UsageException if no installed storage serves the URI's scheme
+   */
+  static Path location(String location, String option) {
+    try {
+      return StoragePaths.path(location);
+    } catch (IllegalArgumentException e) {
+      throw new UsageException(option + " " + e.getMessage());
+    }
+  }
+
+  /**
+   * The bucket of {@code folder}, a path in an object store given by {@code option}, exists and
+   * can be reached: asked before anything is written, so that a typo fails at once and cleanly.
+   *
+   * @throws UsageException naming the bucket when the store says it does not exist
+   */
+  static void requireBucket(Path folder, String option) throws IOException {
+    Path bucket = folder.getRoot();
+    try {
+      Files.readAttributes(bucket, BasicFileAttributes.class);
+    } catch (NoSuchFileException e) {
+      throw new UsageException(option + " " + folder.toUri() + ": there is no bucket "
+          + bucket.toUri());
     }
   }
 }

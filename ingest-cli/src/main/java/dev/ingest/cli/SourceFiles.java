@@ -1,14 +1,17 @@
 package dev.ingest.cli;
 
+import dev.ingest.StorageOptions;
 import dev.ingest.cli.config.ConfigException;
 import dev.ingest.cli.config.ConfigException.Problem;
 import dev.ingest.cli.config.PipelineConfig;
 import dev.ingest.cli.config.PipelineConfig.FilesEntry;
+import dev.ingest.spi.ReadAhead;
 import dev.ingest.tfrecord.Compression;
 import dev.ingest.tfrecord.RecordFiles;
+import dev.ingest.tfrecord.StoragePaths;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.channels.FileChannel;
+import java.nio.channels.SeekableByteChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -63,8 +66,9 @@ final class SourceFiles {
     // the first entry's, which is also the entry a problem with that file names.
     Map<Path, Long> sizes = new HashMap<>();
     Map<Path, FilesEntry> entryOf = new HashMap<>();
+    StorageOptions storage = config.spec().options().storage();
     for (FilesEntry entry : config.sourceFiles()) {
-      List<Path> matches = matches(entry.pattern());
+      List<Path> matches = matches(entry.pattern(), storage);
       if (matches.isEmpty()) {
         problems.add(entry.problem(whyNothingMatches(entry.pattern())));
         continue;
@@ -93,7 +97,8 @@ final class SourceFiles {
       if (size == 0) {
         empty.add(file);
       }
-      if (!Files.isReadable(file)) {
+      // A store's file is asked only when read: checking access here is a request per object.
+      if (StoragePaths.isLocal(file) && !Files.isReadable(file)) {
         problems.add(entryOf.get(file).problem("cannot read " + file + ": permission denied"));
       }
     }
@@ -155,9 +160,9 @@ final class SourceFiles {
     return why + SampleDataHints.hint(pattern);
   }
 
-  private static List<Path> matches(String pattern) throws IOException {
+  private static List<Path> matches(String pattern, StorageOptions storage) throws IOException {
     try {
-      return RecordFiles.resolve(List.of(pattern));
+      return RecordFiles.resolve(List.of(pattern), storage);
     } catch (IllegalArgumentException e) {
       return List.of();
     }
@@ -168,7 +173,9 @@ final class SourceFiles {
     if (configured != Compression.AUTO) {
       return configured;
     }
-    try (FileChannel channel = FileChannel.open(file)) {
+    // One small read: detection needs the first bytes only, not a store's read-ahead.
+    try (SeekableByteChannel channel =
+        StoragePaths.openForReading(file, new ReadAhead(ReadAhead.MIN_BLOCK_BYTES, 1))) {
       return Compression.detect(channel);
     }
   }

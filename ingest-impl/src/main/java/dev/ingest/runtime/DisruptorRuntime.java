@@ -1,8 +1,8 @@
 package dev.ingest.runtime;
 
 import dev.ingest.BatchIterator;
-import dev.ingest.PipelineSpec.CacheSpec;
 import dev.ingest.PipelineSpec;
+import dev.ingest.PipelineSpec.CacheSpec;
 import dev.ingest.PipelineState;
 import dev.ingest.runtime.cache.FileRecordCache;
 import dev.ingest.runtime.cache.RowCacheFiles;
@@ -50,7 +50,7 @@ public final class DisruptorRuntime implements PipelineRuntime {
   private static List<Path> sourceFiles(PipelineSpec spec) {
     List<Path> files;
     try {
-      files = RecordFiles.resolve(spec.source().files());
+      files = RecordFiles.resolve(spec.source().files(), spec.options().storage());
     } catch (IOException e) {
       throw new UncheckedIOException("cannot list the source files " + spec.source().files(), e);
     }

@@ -4,8 +4,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.channels.Channels;
-import java.nio.channels.FileChannel;
 import java.nio.channels.ReadableByteChannel;
+import java.nio.channels.SeekableByteChannel;
 import java.util.zip.Deflater;
 import java.util.zip.DeflaterOutputStream;
 import java.util.zip.GZIPInputStream;
@@ -28,7 +28,7 @@ final class CompressedStreams {
    * A channel of the file's decompressed record stream. Closing it closes the file. An empty
    * file is an empty stream for every compression, as it is for TensorFlow.
    */
-  static ReadableByteChannel readable(FileChannel file, Compression compression)
+  static ReadableByteChannel readable(SeekableByteChannel file, Compression compression)
       throws IOException {
     if (compression == Compression.NONE) {
       return file;

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
+import java.nio.channels.SeekableByteChannel;
 import java.util.Locale;
 import java.util.zip.CRC32C;
 
@@ -62,6 +63,24 @@ public enum Compression {
       }
       position += read;
     }
+    return detect(head.flip());
+  }
+
+  /**
+   * Detects the compression of an open file, of any store, from its first bytes: reads them from
+   * the start and puts the channel's position back where it was.
+   */
+  public static Compression detect(SeekableByteChannel channel) throws IOException {
+    if (channel instanceof FileChannel file) {
+      return detect(file);
+    }
+    long was = channel.position();
+    ByteBuffer head = ByteBuffer.allocate(DETECTION_BYTES);
+    channel.position(0);
+    while (head.hasRemaining() && channel.read(head) >= 0) {
+      // a store may return fewer bytes than asked: read until the head is full or the file ends
+    }
+    channel.position(was);
     return detect(head.flip());
   }
 

@@ -1,11 +1,13 @@
 package dev.ingest.tfrecord;
 
+import dev.ingest.StorageOptions;
 import java.io.IOException;
 import java.nio.file.FileSystem;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.PathMatcher;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -26,8 +28,13 @@ import java.util.stream.Stream;
  *       to the working directory; {@code **} crosses folders.
  * </ul>
  *
- * The result is sorted by path and has no duplicates (two spellings of one file count once, and
- * the first spelling is kept). A relative argument gives relative paths.
+ * An argument written as a URI ({@code s3://bucket/prefix/*.tfrecord}) is resolved the same way
+ * in the file system that serves its scheme ({@link StoragePaths}): a prefix ending in {@code /}
+ * is a folder, and a glob is matched below its part without glob characters.
+ *
+ * <p>The result is sorted by path ({@link StoragePaths#order()}) and has no duplicates (two
+ * spellings of one file count once, and the first spelling is kept). A relative argument gives
+ * relative paths.
  */
 public final class RecordFiles {
   private static final String GLOB_CHARACTERS = "*?[{";
@@ -41,9 +48,21 @@ public final class RecordFiles {
    * @throws IOException if a folder cannot be listed
    */
   public static List<Path> resolve(List<String> arguments) throws IOException {
+    return resolve(arguments, StorageOptions.defaults());
+  }
+
+  /**
+   * Resolves {@code arguments} as the class comment describes, opening the file systems of URIs
+   * with the settings {@code storage} gives for their schemes.
+   *
+   * @throws IllegalArgumentException if an argument matches no file; the message names it
+   * @throws IOException if a folder cannot be listed
+   */
+  public static List<Path> resolve(List<String> arguments, StorageOptions storage)
+      throws IOException {
     List<List<Path>> matchesPerArgument = new ArrayList<>();
     for (String argument : arguments) {
-      List<Path> matches = resolveOne(argument);
+      List<Path> matches = resolveOne(argument, storage);
       if (matches.isEmpty()) {
         throw new IllegalArgumentException("no record file matches '" + argument + "'");
       }
@@ -66,7 +85,7 @@ public final class RecordFiles {
       }
     }
     List<Path> files = new ArrayList<>(byRealLocation.values());
-    files.sort(null);
+    files.sort(StoragePaths.order());
     return List.copyOf(files);
   }
 
@@ -89,11 +108,29 @@ public final class RecordFiles {
     return -1;
   }
 
-  private static List<Path> resolveOne(String argument) throws IOException {
-    if (isGlob(argument)) {
-      return glob(argument);
+  /**
+   * The files {@code argument} names, as {@link #resolve} takes it, without failing on none (an
+   * empty list). For a caller that resolves the arguments one by one (see {@link #merge}).
+   */
+  public static List<Path> resolveOne(String argument, StorageOptions storage)
+      throws IOException {
+    List<Path> matches = matchesOf(argument, storage);
+    if (matches.isEmpty() && StoragePaths.isUri(argument)) {
+      // Nothing under a prefix is also what a missing bucket, or one this user may not list,
+      // looks like: asking for the bucket itself says which (NoSuchFileException or
+      // AccessDeniedException, naming it), or a store that cannot be reached at all.
+      Path bucket = StoragePaths.path(argument, storage).getRoot();
+      Files.readAttributes(bucket, BasicFileAttributes.class);
     }
-    Path path = Path.of(argument).normalize();
+    return matches;
+  }
+
+  private static List<Path> matchesOf(String argument, StorageOptions storage)
+      throws IOException {
+    if (isGlob(argument)) {
+      return glob(argument, storage);
+    }
+    Path path = StoragePaths.path(argument, storage).normalize();
     if (Files.isDirectory(path)) {
       try (Stream<Path> children = Files.list(path)) {
         return children.filter(RecordFiles::isVisibleRegularFile).sorted().toList();
@@ -106,15 +143,22 @@ public final class RecordFiles {
    * Walks from the longest leading part of the pattern without glob characters, as deep as the
    * rest of the pattern has segments (or all the way for {@code **}).
    */
-  private static List<Path> glob(String pattern) throws IOException {
-    FileSystem fileSystem = FileSystems.getDefault();
-    String separator = fileSystem.getSeparator();
+  private static List<Path> glob(String pattern, StorageOptions storage) throws IOException {
+    String separator = StoragePaths.isUri(pattern) ? "/" : FileSystems.getDefault().getSeparator();
     int firstGlob = firstGlobIndex(pattern);
     int baseEnd =
         Math.max(pattern.lastIndexOf('/', firstGlob), pattern.lastIndexOf(separator, firstGlob));
     String basePart = baseEnd < 0 ? "" : pattern.substring(0, baseEnd + 1);
     String rest = pattern.substring(baseEnd + 1);
-    Path base = Path.of(basePart);
+    int pathStart = StoragePaths.isUri(pattern)
+        ? pattern.indexOf('/', pattern.indexOf("://") + 3) : 0;
+    if (pathStart < 0 || firstGlob < pathStart) {
+      // The glob is in the scheme or the bucket: no store lists those.
+      throw new IllegalArgumentException("cannot match '" + pattern + "': a glob may not stand in"
+          + " a URI's scheme or bucket, only in the path after it");
+    }
+    Path base = StoragePaths.path(basePart, storage);
+    FileSystem fileSystem = base.getFileSystem();
     Path walkRoot = basePart.isEmpty() ? Path.of(".") : base;
     if (!Files.isDirectory(walkRoot)) {
       return List.of();
@@ -126,7 +170,9 @@ public final class RecordFiles {
       return walk.filter(path -> !path.equals(walkRoot))
           .filter(path -> matcher.matches(walkRoot.relativize(path)))
           .filter(path -> Files.isRegularFile(path) && (showHidden || !isHidden(path)))
-          .map(path -> base.resolve(walkRoot.relativize(path)).normalize())
+          // A store's paths are absolute already, and carry what its listing said of them.
+          .map(path -> StoragePaths.isLocal(path)
+              ? base.resolve(walkRoot.relativize(path)).normalize() : path)
           .sorted()
           .toList();
     }

@@ -8,14 +8,17 @@ import dev.ingest.CorruptRecordException;
 import dev.ingest.CorruptionPolicy;
 import dev.ingest.RecordProblem;
 import dev.ingest.RecordProblem.Kind;
+import dev.ingest.RecordReadException;
 import io.netty.buffer.ByteBuf;
 import java.io.EOFException;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.ReadableByteChannel;
+import java.nio.channels.SeekableByteChannel;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.zip.CRC32C;
 import java.util.zip.ZipException;
 
@@ -24,8 +27,10 @@ import java.util.zip.ZipException;
  * CRC32Cs of each record (or, with {@link TFRecordReaderOptions#deferDataCrc()}, the length CRC
  * only, handing the stored data CRC to the caller to check).
  *
- * <p>Records are read from a {@link FileChannel} into a pooled direct {@link ByteBuf} (the
- * "chunk") and handed out without copying:
+ * <p>Records are read from the file's channel (a {@link FileChannel} on the local disk; for a
+ * file in an object store, the store's channel reading ahead as the options' {@link
+ * TFRecordReaderOptions#readAhead()} says: see {@link StoragePaths}) into a pooled direct {@link
+ * ByteBuf} (the "chunk") and handed out without copying:
  *
  * <pre>
  *   chunk:  [ consumed | hdr | record 7 | crc | hdr | record 8 ... | free space ]
@@ -53,7 +58,10 @@ import java.util.zip.ZipException;
  * index and its kind: under {@link CorruptionPolicy#FAIL} it is thrown as a {@link
  * CorruptRecordException} and the reader stays failed (later calls throw it again); under {@link
  * CorruptionPolicy#SKIP} it goes to the options' listener and reading continues with the next
- * record, or ends this file when the framing cannot be trusted. A record longer than {@code
+ * record, or ends this file when the framing cannot be trusted. Bytes that cannot be read at all
+ * (a store still failing after its retries) are a problem of kind {@link Kind#READ_ERROR} at the
+ * record they cut: under {@code FAIL} thrown as a {@link RecordReadException}, an I/O failure;
+ * under {@code SKIP} the rest of the file is skipped, like a truncation. A record longer than {@code
  * maxRecordBytes} is rejected from its header, before anything is allocated for it.
  *
  * <h2>Assumptions and guarantees</h2>
@@ -69,7 +77,7 @@ public final class TFRecordReader implements AutoCloseable {
   static final int ALIGNED_READS_FROM_BYTES = 16 * PAGE;
   private final Path file;
   private final TFRecordReaderOptions options;
-  private final FileChannel fileChannel;
+  private final SeekableByteChannel fileChannel;
   private final ReadableByteChannel source;
   private final Compression compression;
   private final CRC32C crc = new CRC32C();
@@ -79,7 +87,7 @@ public final class TFRecordReader implements AutoCloseable {
   private long chunkOffset;
   private boolean endOfStream;
   private boolean finished;
-  private CorruptRecordException failure;
+  private IOException failure;
   private StreamError streamError;
   private long streamErrorOffset;
   private boolean closed;
@@ -100,7 +108,7 @@ public final class TFRecordReader implements AutoCloseable {
   private TFRecordReader(Path file, TFRecordReaderOptions options) throws IOException {
     this.file = file;
     this.options = options;
-    this.fileChannel = FileChannel.open(file, StandardOpenOption.READ);
+    this.fileChannel = StoragePaths.openForReading(file, options.readAhead());
     boolean opened = false;
     try {
       this.compression = options.compression() == Compression.AUTO
@@ -108,7 +116,7 @@ public final class TFRecordReader implements AutoCloseable {
       this.source = CompressedStreams.readable(fileChannel, compression);
       // A lead of up to a page shortens a read by at most 1/16 from read buffers of 64 KiB up.
       // In smaller ones it would take much of each read.
-      this.alignReads = compression == Compression.NONE
+      this.alignReads = compression == Compression.NONE && fileChannel instanceof FileChannel
           && options.readBufferSize() >= ALIGNED_READS_FROM_BYTES;
       int capacity = options.readBufferSize();
       this.chunk = options.readBuffers().allocate(capacity);
@@ -418,6 +426,10 @@ public final class TFRecordReader implements AutoCloseable {
     } catch (EOFException e) {
       streamError = new StreamError(Kind.TRUNCATED,
           "the " + compression.wireName() + " stream ends before its end marker", e);
+    } catch (ClosedChannelException | InterruptedIOException e) {
+      throw e; // the reader is being closed or interrupted: not a problem of the file
+    } catch (IOException e) {
+      streamError = new StreamError(Kind.READ_ERROR, "reading failed: " + e.getMessage(), e);
     }
     streamErrorOffset = chunkOffset + chunk.readableBytes() + (target.position() - start);
     int salvaged = target.position() - start;
@@ -427,10 +439,10 @@ public final class TFRecordReader implements AutoCloseable {
     return -1;
   }
 
-  private void reportStreamError(long recordOffset) throws CorruptRecordException {
-    report(streamError.kind, recordOffset,
-        streamError.detail + " at decompressed offset " + streamErrorOffset,
-        streamError.cause);
+  private void reportStreamError(long recordOffset) throws IOException {
+    String where = streamError.kind == Kind.READ_ERROR && compression == Compression.NONE
+        ? " (at byte " + streamErrorOffset + ")" : " at decompressed offset " + streamErrorOffset;
+    report(streamError.kind, recordOffset, streamError.detail + where, streamError.cause);
     finished = true;
   }
 
@@ -542,18 +554,19 @@ public final class TFRecordReader implements AutoCloseable {
 
   // ---- problems ----------------------------------------------------------------------------
 
-  private void report(Kind kind, long offset, String detail) throws CorruptRecordException {
+  private void report(Kind kind, long offset, String detail) throws IOException {
     report(kind, offset, detail, null);
   }
 
   private void report(Kind kind, long offset, String detail, Throwable cause)
-      throws CorruptRecordException {
+      throws IOException {
     RecordProblem problem = new RecordProblem(file, offset, recordIndex, kind, detail);
     problems++;
     options.problemListener().accept(problem);
     if (options.onCorrupt() == CorruptionPolicy.FAIL) {
       finished = true;
-      failure = new CorruptRecordException(problem, cause);
+      failure = kind == Kind.READ_ERROR ? new RecordReadException(problem, cause)
+          : new CorruptRecordException(problem, cause);
       throw failure;
     }
     if (!kind.framingIntact()) {

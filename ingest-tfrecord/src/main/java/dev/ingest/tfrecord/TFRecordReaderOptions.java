@@ -2,6 +2,7 @@ package dev.ingest.tfrecord;
 
 import dev.ingest.CorruptionPolicy;
 import dev.ingest.RecordProblem;
+import dev.ingest.spi.ReadAhead;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.PooledByteBufAllocator;
 import java.util.Objects;
@@ -34,6 +35,8 @@ import java.util.function.Consumer;
  *     a caller that reads file after file an allocation from Netty's arena per file, and Netty
  *     destroying and mapping 4 MiB chunks as files come and go (see {@link DirectMemory}). The
  *     reader frees a buffer to it only when no record slice it handed out still holds it.
+ * @param readAhead for a file in a remote store (not on the local disk), how far ahead of the
+ *     reader its channel reads (default {@link ReadAhead#auto()}); see {@link StoragePaths}
  */
 public record TFRecordReaderOptions(
     Compression compression,
@@ -43,7 +46,8 @@ public record TFRecordReaderOptions(
     long maxRecordBytes,
     CorruptionPolicy onCorrupt,
     Consumer<RecordProblem> problemListener,
-    DirectMemory readBuffers) {
+    DirectMemory readBuffers,
+    ReadAhead readAhead) {
 
   public static final int DEFAULT_READ_BUFFER_SIZE = 256 * 1024;
   public static final long DEFAULT_MAX_RECORD_BYTES = 256L * 1024 * 1024;
@@ -60,13 +64,15 @@ public record TFRecordReaderOptions(
           DEFAULT_MAX_RECORD_BYTES,
           CorruptionPolicy.FAIL,
           problem -> {},
-          DirectMemory.of(PooledByteBufAllocator.DEFAULT));
+          DirectMemory.of(PooledByteBufAllocator.DEFAULT),
+          ReadAhead.auto());
 
   public TFRecordReaderOptions {
     Objects.requireNonNull(compression, "compression");
     Objects.requireNonNull(onCorrupt, "onCorrupt");
     Objects.requireNonNull(problemListener, "problemListener");
     Objects.requireNonNull(readBuffers, "readBuffers");
+    Objects.requireNonNull(readAhead, "readAhead");
     if (readBufferSize < 1) {
       throw new IllegalArgumentException("readBufferSize must be at least 1, got " + readBufferSize);
     }
@@ -84,43 +90,43 @@ public record TFRecordReaderOptions(
   public TFRecordReaderOptions withCompression(Compression value) {
     return new TFRecordReaderOptions(
         value, verifyCrc, deferDataCrc, readBufferSize,
-        maxRecordBytes, onCorrupt, problemListener, readBuffers);
+        maxRecordBytes, onCorrupt, problemListener, readBuffers, readAhead);
   }
 
   public TFRecordReaderOptions withVerifyCrc(boolean value) {
     return new TFRecordReaderOptions(
         compression, value, deferDataCrc, readBufferSize,
-        maxRecordBytes, onCorrupt, problemListener, readBuffers);
+        maxRecordBytes, onCorrupt, problemListener, readBuffers, readAhead);
   }
 
   public TFRecordReaderOptions withDeferredDataCrc(boolean value) {
     return new TFRecordReaderOptions(
         compression, verifyCrc, value, readBufferSize,
-        maxRecordBytes, onCorrupt, problemListener, readBuffers);
+        maxRecordBytes, onCorrupt, problemListener, readBuffers, readAhead);
   }
 
   public TFRecordReaderOptions withReadBufferSize(int value) {
     return new TFRecordReaderOptions(
         compression, verifyCrc, deferDataCrc, value,
-        maxRecordBytes, onCorrupt, problemListener, readBuffers);
+        maxRecordBytes, onCorrupt, problemListener, readBuffers, readAhead);
   }
 
   public TFRecordReaderOptions withMaxRecordBytes(long value) {
     return new TFRecordReaderOptions(
         compression, verifyCrc, deferDataCrc, readBufferSize,
-        value, onCorrupt, problemListener, readBuffers);
+        value, onCorrupt, problemListener, readBuffers, readAhead);
   }
 
   public TFRecordReaderOptions withOnCorrupt(CorruptionPolicy value) {
     return new TFRecordReaderOptions(
         compression, verifyCrc, deferDataCrc, readBufferSize,
-        maxRecordBytes, value, problemListener, readBuffers);
+        maxRecordBytes, value, problemListener, readBuffers, readAhead);
   }
 
   public TFRecordReaderOptions withProblemListener(Consumer<RecordProblem> value) {
     return new TFRecordReaderOptions(
         compression, verifyCrc, deferDataCrc, readBufferSize,
-        maxRecordBytes, onCorrupt, value, readBuffers);
+        maxRecordBytes, onCorrupt, value, readBuffers, readAhead);
   }
 
   /**
@@ -131,10 +137,17 @@ public record TFRecordReaderOptions(
     return withReadBuffers(DirectMemory.of(value));
   }
 
+  /** How far ahead a remote file's channel reads (see the record's {@code readAhead}). */
+  public TFRecordReaderOptions withReadAhead(ReadAhead value) {
+    return new TFRecordReaderOptions(
+        compression, verifyCrc, deferDataCrc, readBufferSize,
+        maxRecordBytes, onCorrupt, problemListener, readBuffers, value);
+  }
+
   /** Read buffers from and back to {@code value} (see the record's {@code readBuffers}). */
   public TFRecordReaderOptions withReadBuffers(DirectMemory value) {
     return new TFRecordReaderOptions(
         compression, verifyCrc, deferDataCrc, readBufferSize,
-        maxRecordBytes, onCorrupt, problemListener, value);
+        maxRecordBytes, onCorrupt, problemListener, value, readAhead);
   }
 }

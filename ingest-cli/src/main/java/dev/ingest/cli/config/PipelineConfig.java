@@ -12,7 +12,9 @@ import dev.ingest.PipelineSpec;
 import dev.ingest.PipelineSpec.ShardBy;
 import dev.ingest.RowFilter;
 import dev.ingest.RowMapper;
+import dev.ingest.StorageOptions;
 import dev.ingest.cli.config.ConfigException.Problem;
+import dev.ingest.spi.ReadAhead;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -747,7 +749,7 @@ public record PipelineConfig(String name, Dataset dataset, PipelineSpec spec,
 
     private PipelineOptions options(ConfigNode options) {
       Map<String, ConfigNode> keys = keys("options", options,
-          Set.of("seed", "deterministic", "memory_budget", "threads", "cpu_budget"));
+          Set.of("seed", "deterministic", "memory_budget", "threads", "cpu_budget", "storage"));
       PipelineOptions defaults = PipelineOptions.defaults();
       long seed = defaults.seed();
       if (keys.containsKey("seed")) {
@@ -781,8 +783,73 @@ public record PipelineConfig(String name, Dataset dataset, PipelineSpec spec,
       long cpuBudget = autoOrAtLeast("options.cpu_budget", keys.get("cpu_budget"), 1, 0);
       resolvedOptions = new PipelineOptions(seed, deterministic,
           threads == Dataset.AUTO ? Dataset.AUTO : (int) Math.max(threads, 0), memoryBudget,
-          (int) Math.max(cpuBudget, 0));
+          (int) Math.max(cpuBudget, 0), storage(keys.get("storage")));
       return resolvedOptions;
+    }
+
+    /**
+     * {@code options.storage}: {@code read_ahead: {block_size, depth}} for every remote file, and
+     * per scheme ({@code s3}) the settings its provider takes.
+     */
+    private StorageOptions storage(ConfigNode node) {
+      Map<String, ConfigNode> keys = keys("options.storage", node, Set.of("read_ahead", "s3"));
+      StorageOptions storage = StorageOptions.defaults();
+      if (keys.containsKey("read_ahead")) {
+        storage = storage.withReadAhead(readAhead(keys.get("read_ahead")));
+      }
+      if (keys.containsKey("s3")) {
+        Map<String, ConfigNode> s3 = keys("options.storage.s3", keys.get("s3"),
+            Set.of("endpoint", "region", "path_style"));
+        Map<String, String> settings = new LinkedHashMap<>();
+        if (s3.containsKey("endpoint")) {
+          String endpoint = string("options.storage.s3.endpoint", s3.get("endpoint"));
+          if (endpoint != null && !endpoint.matches("(?i)https?://[^/\\s]+/?")) {
+            fail("options.storage.s3.endpoint", s3.get("endpoint"),
+                "expected an http:// or https:// address such as http://localhost:9000, got \""
+                    + endpoint + "\"");
+          } else if (endpoint != null) {
+            settings.put("endpoint", endpoint);
+          }
+        }
+        if (s3.containsKey("region")) {
+          String region = string("options.storage.s3.region", s3.get("region"));
+          if (region != null) {
+            settings.put("region", region);
+          }
+        }
+        if (s3.containsKey("path_style")) {
+          Boolean pathStyle = bool("options.storage.s3.path_style", s3.get("path_style"));
+          if (pathStyle != null) {
+            settings.put("path_style", pathStyle.toString());
+          }
+        }
+        storage = storage.withScheme("s3", settings);
+      }
+      return storage;
+    }
+
+    private ReadAhead readAhead(ConfigNode node) {
+      String path = "options.storage.read_ahead";
+      Map<String, ConfigNode> keys = keys(path, node, Set.of("block_size", "depth"));
+      int block = ReadAhead.AUTO;
+      if (keys.containsKey("block_size")) {
+        ConfigNode blockNode = keys.get("block_size");
+        long bytes = bytes(blockNode.value());
+        if (bytes < 0 || (bytes != 0
+            && (bytes < ReadAhead.MIN_BLOCK_BYTES || bytes > ReadAhead.MAX_BLOCK_BYTES))) {
+          fail(path + ".block_size", blockNode, "expected auto or a size from 4KiB to 256MiB,"
+              + " such as 8MiB; got " + describe(blockNode));
+        } else {
+          block = (int) bytes;
+        }
+      }
+      long depth = autoOrAtLeast(path + ".depth", keys.get("depth"), 1, ReadAhead.AUTO);
+      if (depth > ReadAhead.MAX_DEPTH) {
+        fail(path + ".depth", keys.get("depth"),
+            "must be at most " + ReadAhead.MAX_DEPTH + ", got " + depth);
+        depth = ReadAhead.AUTO;
+      }
+      return new ReadAhead(block, (int) Math.max(depth, ReadAhead.AUTO));
     }
 
     /** A memory size in bytes: a positive integer, or a number with a unit; 0 for auto; -1 if bad. */

@@ -141,7 +141,7 @@ class InvalidConfigTest {
           "options.threads", 5, 12, "must be at least 1"),
       row("unknown option",
           "version: 1\nsource: {tfrecord: {files: [a]}}\nstages: [{parse_example: {features: {x: {type: int64}}}}, {batch: {batch_size: 8}}]\noptions:\n  workers: 4\n",
-          "options.workers", 5, 12, "unknown key; expected one of cpu_budget, deterministic, memory_budget, seed, threads"),
+          "options.workers", 5, 12, "unknown key; expected one of cpu_budget, deterministic, memory_budget, seed, storage, threads"),
       row("memory budget without a unit that exists",
           "version: 1\nsource: {tfrecord: {files: [a]}}\nstages: [{parse_example: {features: {x: {type: int64}}}}, {batch: {batch_size: 8}}]\noptions: {memory_budget: 2 gigs}\n",
           "options.memory_budget", 4, 26, "expected bytes, a size such as 512MiB"),

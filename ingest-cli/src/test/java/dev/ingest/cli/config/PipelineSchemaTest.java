@@ -187,6 +187,11 @@ class PipelineSchemaTest {
                 + " var_len: true}}}}, {padded_batch: {batch_size: 4, padded_shapes: {t: [],"
                 + " u: [-1]}, padding_values: {t: 0, u: pad}}}")),
         row("memory budget in bytes", valid, plus("options: {memory_budget: 1073741824}")),
+        row("object store settings", valid, plus("options: {storage: {read_ahead:"
+            + " {block_size: 8MiB, depth: 4}, s3: {endpoint: 'http://localhost:9000',"
+            + " region: eu-west-1, path_style: true}}}")),
+        row("automatic read-ahead", valid,
+            plus("options: {storage: {read_ahead: {block_size: auto, depth: auto}}}")),
         row("dtype aliases", valid, feature("{type: float, shape: [], default: 1}")),
 
         row("an unknown top-level key", invalid, plus("epochs: 3")),
@@ -238,6 +243,17 @@ class PipelineSchemaTest {
         row("zero threads", invalid, plus("options: {threads: 0}")),
         row("a memory budget in no unit", invalid, plus("options: {memory_budget: lots}")),
         row("an unknown option", invalid, plus("options: {workers: 4}")),
+        row("a read-ahead block below 4 KiB", invalid,
+            plus("options: {storage: {read_ahead: {block_size: 100}}}")),
+        row("a read-ahead depth of 0", invalid,
+            plus("options: {storage: {read_ahead: {depth: 0}}}")),
+        row("an unknown s3 setting", invalid,
+            plus("options: {storage: {s3: {bucket: data}}}")),
+        row("path_style that is not a boolean", invalid,
+            plus("options: {storage: {s3: {path_style: sometimes}}}")),
+        row("a store nobody serves", invalid, plus("options: {storage: {gcs: {}}}")),
+        row("an endpoint without its scheme", invalid,
+            plus("options: {storage: {s3: {endpoint: 'localhost:9000'}}}")),
         row("a padded length of 0", invalid, stages(
             "{parse_example: {features: {t: {type: int64, var_len: true}}}},"
                 + " {padded_batch: {batch_size: 4, padded_shapes: {t: [0]}}}")),

@@ -2,6 +2,7 @@ package dev.ingest.runtime.cache;
 
 import dev.ingest.PipelineSpec.ShardBy;
 import dev.ingest.PipelineSpec.SourceSpec;
+import dev.ingest.tfrecord.StoragePaths;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -160,7 +161,14 @@ record CacheFingerprint(Map<String, String> entries) {
   private static String describe(Path file) throws IOException {
     BasicFileAttributes attributes = Files.readAttributes(file, BasicFileAttributes.class);
     // A URI escapes spaces and line breaks, so the value stays on its line.
-    return file.toAbsolutePath().normalize().toUri() + " size=" + attributes.size()
+    String described = file.toAbsolutePath().normalize().toUri() + " size=" + attributes.size()
         + " modified=" + attributes.lastModifiedTime().toInstant();
+    // An object store names each version of an object (S3: its ETag): a rewrite of the same size
+    // within the store's clock resolution is still another object. A local file's key (device
+    // and inode) says nothing of its content, and would change every local fingerprint.
+    if (!StoragePaths.isLocal(file) && attributes.fileKey() != null) {
+      described += " id=" + attributes.fileKey().toString().replaceAll("\\s", "_");
+    }
+    return described;
   }
 }

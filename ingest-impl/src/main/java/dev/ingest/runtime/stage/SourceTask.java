@@ -28,6 +28,7 @@ import dev.ingest.runtime.tune.TunedSettings;
 import dev.ingest.tfrecord.Compression;
 import dev.ingest.tfrecord.DirectMemory;
 import dev.ingest.tfrecord.MaskedCrc32c;
+import dev.ingest.tfrecord.StoragePaths;
 import dev.ingest.tfrecord.TFRecordReader;
 import dev.ingest.tfrecord.TFRecordReaderOptions;
 import io.netty.buffer.ByteBuf;
@@ -252,7 +253,7 @@ public final class SourceTask implements Runnable {
   public void run() {
     Throwable failure = null;
     try {
-      if (readerThreads == 0 || startReaders()) {
+      if (reserveStoreReadAhead() && (readerThreads == 0 || startReaders())) {
         produce();
       }
     } catch (Throwable e) {
@@ -283,12 +284,25 @@ public final class SourceTask implements Runnable {
     }
   }
 
+  /**
+   * Budgets the ranged reads a remote file's channel keeps in flight, for every file open in the
+   * cycle at once, before the first is opened; false once the pipeline is shut down.
+   */
+  private boolean reserveStoreReadAhead() {
+    if (files.stream().allMatch(StoragePaths::isLocal)) {
+      return true;
+    }
+    long perFile = spec.options().storage().readAhead().maxBytesInFlight();
+    return reserve(perFile * spec.source().cycleLength(), "object store read-ahead");
+  }
+
   /** Starts the interleave's reader threads; false once the pipeline is shut down. */
   private boolean startReaders() {
     // Every file open in the cycle may hold its read-ahead blocks: budget them up front.
     if (!reserve(ReadAheadCursor.BYTES * spec.source().cycleLength(), "read-ahead blocks")) {
       return false;
     }
+
     readers = new ReaderPool(readerThreads, halted);
     return true;
   }
@@ -304,6 +318,7 @@ public final class SourceTask implements Runnable {
         .withDeferredDataCrc(deferDataCrcWhenReading)
         .withOnCorrupt(source.onCorrupt())
         .withReadBuffers(readBuffers)
+        .withReadAhead(spec.options().storage().readAhead())
         .withProblemListener(problem -> {
           skippedRecords.incrementAndGet();
           if (!problem.kind().framingIntact()) {

@@ -10,13 +10,13 @@ import dev.ingest.spi.ReadAhead;
 import dev.ingest.tfrecord.CountingAllocator;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -24,8 +24,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.Arguments;
-import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 import software.amazon.awssdk.services.s3.S3AsyncClient;
 
@@ -105,6 +103,111 @@ class S3ReadChannelTest {
       }
       assertThat(channel.peakBytesHeld()).isLessThanOrEqualTo(readAhead.maxBytesInFlight());
     }
+  }
+
+  @Test
+  void closeWhileAReadWaitsOnStalledBodiesEndsTheReadAndReleasesEveryBlock() throws Exception {
+    byte[] object = S3TestServer.randomBytes(new Random(11), 1 << 20);
+    String key = "close/stalled";
+    String eTag = S3TestServer.put(direct, BUCKET, key, object);
+    ReadAhead readAhead = new ReadAhead(64 << 10, 8);
+    proxy.stallNext(1000, -1);
+    Set<Thread> before = Thread.getAllStackTraces().keySet();
+    S3ReadChannel channel = open(proxied, key, object.length, eTag, readAhead,
+        new RetryPolicy(3, Duration.ofMillis(1), Duration.ofMillis(20), Duration.ofMinutes(5)));
+    AtomicReference<Throwable> readEnded = new AtomicReference<>();
+    Thread reader = new Thread(() -> {
+      try {
+        readToEnd(channel, new Random(12), 100 << 10);
+      } catch (Throwable failure) {
+        readEnded.set(failure);
+      }
+    }, "stalled-reader");
+    reader.start();
+    assertThat(proxy.awaitStalls(readAhead.depth(), Duration.ofMinutes(1)))
+        .as("every block's body stalled").isTrue();
+    while (reader.getState() != Thread.State.TIMED_WAITING && reader.isAlive()) {
+      Thread.yield();
+    }
+    assertThat(channel.bytesHeld()).isEqualTo(readAhead.maxBytesInFlight());
+
+    channel.close();
+    reader.join();
+    assertThat(readEnded.get()).isInstanceOf(ClosedChannelException.class);
+    assertThat(channel.isOpen()).isFalse();
+    assertThat(channel.bytesHeld()).isZero();
+    assertThat(allocator.liveBuffers()).as("blocks released by close").isZero();
+    channel.close();
+    assertThatThrownBy(() -> channel.read(ByteBuffer.allocate(1)))
+        .isInstanceOf(ClosedChannelException.class);
+
+    // The stalled bodies now go on, into requests close() has cancelled: nothing is taken.
+    proxy.releaseStalls();
+    assertThat(allocator.liveBuffers()).isZero();
+    assertThat(threadsStartedSince(before)).as("threads of ours left after close").isEmpty();
+    assertThat(Thread.getAllStackTraces().keySet()).filteredOn(
+        thread -> thread.getName().equals(StorageTimer.THREAD_NAME)).hasSize(1);
+  }
+
+  @Test
+  void closeWithEveryRequestInFlightReleasesEveryBlock() throws IOException {
+    byte[] object = S3TestServer.randomBytes(new Random(13), 1 << 20);
+    String key = "close/in-flight";
+    String eTag = S3TestServer.put(direct, BUCKET, key, object);
+    proxy.latencyMillis(2_000);
+    ReadAhead readAhead = new ReadAhead(32 << 10, 16);
+    S3ReadChannel channel = open(proxied, key, object.length, eTag, readAhead,
+        patientRetries());
+    assertThat(allocator.liveBuffers()).isEqualTo(readAhead.depth());
+
+    channel.close();
+    assertThat(allocator.liveBuffers()).isZero();
+    assertThat(channel.bytesHeld()).isZero();
+  }
+
+  @Test
+  void anAdaptiveDepthGrowsWhenTheReaderWaitsAndStaysWithinItsAllowance() throws IOException {
+    byte[] object = S3TestServer.randomBytes(new Random(14), 1 << 20);
+    String key = "auto/depth";
+    String eTag = S3TestServer.put(direct, BUCKET, key, object);
+    proxy.latencyMillis(20);
+    ReadAhead readAhead = new ReadAhead(16 << 10, ReadAhead.AUTO);
+
+    try (S3ReadChannel channel = open(proxied, key, object.length, eTag, readAhead,
+        patientRetries())) {
+      assertThat(channel.depth()).isEqualTo(DepthTuner.AUTO_START);
+      assertThat(readToEnd(channel, new Random(15), 64 << 10)).isEqualTo(object);
+      assertThat(channel.depth()).isGreaterThan(DepthTuner.AUTO_START)
+          .isLessThanOrEqualTo(ReadAhead.AUTO_MAX_DEPTH);
+      assertThat(channel.peakBytesHeld()).isGreaterThan(2L * readAhead.blockBytes())
+          .isLessThanOrEqualTo(readAhead.maxBytesInFlight());
+    }
+  }
+
+  @Test
+  void anEmptyObjectEndsAtOnceWithoutARequest() throws IOException {
+    String key = "empty";
+    String eTag = S3TestServer.put(direct, BUCKET, key, new byte[0]);
+    try (S3ReadChannel channel = open(proxied, key, 0, eTag, ReadAhead.auto(),
+        patientRetries())) {
+      assertThat(channel.read(ByteBuffer.allocate(10))).isEqualTo(-1);
+      channel.position(5);
+      assertThat(channel.read(ByteBuffer.allocate(10))).isEqualTo(-1);
+    }
+    assertThat(proxy.gets()).isZero();
+  }
+
+  /** Threads alive now that were not before, less those of the SDK, the proxy and the JDK. */
+  private static Set<String> threadsStartedSince(Set<Thread> before) {
+    return Thread.getAllStackTraces().keySet().stream()
+        .filter(thread -> !before.contains(thread))
+        .map(Thread::getName)
+        .filter(name -> !name.startsWith("aws-java-sdk-NettyEventLoop")
+            && !name.startsWith("sdk-async-response")
+            && !name.startsWith(FaultProxy.THREAD_PREFIX)
+            && !name.startsWith("HttpClient-")
+            && !name.startsWith("qtp") && !name.startsWith("Common-Cleaner"))
+        .collect(Collectors.toSet());
   }
 
   private static ReadAhead randomReadAhead(Random random) {

@@ -215,6 +215,25 @@ public final class FaultProxy implements AutoCloseable {
     return stalls.get();
   }
 
+  /**
+   * Waits until at least {@code count} bodies have stalled since the last {@link #reset()}.
+   *
+   * @return whether they had within {@code timeout}
+   */
+  public boolean awaitStalls(long count, Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    synchronized (stalls) {
+      while (stalls.get() < count) {
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+          return false;
+        }
+        TimeUnit.NANOSECONDS.timedWait(stalls, left);
+      }
+      return true;
+    }
+  }
+
   /** Bytes of response bodies sent to clients. */
   public long bodyBytes() {
     return bodyBytes.get();
@@ -315,9 +334,8 @@ public final class FaultProxy implements AutoCloseable {
         ? position(-1, length) : -1;
     if (cutAt >= 0) {
       cuts.incrementAndGet();
-    } else if (stallAt >= 0) {
-      stalls.incrementAndGet();
-    } else if (shortLength >= 0) {
+    }
+    if (shortLength >= 0) {
       shortBodies.incrementAndGet();
     }
     long declared = shortLength >= 0 ? shortLength : length;
@@ -341,6 +359,7 @@ public final class FaultProxy implements AutoCloseable {
     }
     out.flush();
     if (stallAt >= 0) {
+      announceStall();
       awaitStallRelease();
       return;
     }
@@ -375,6 +394,14 @@ public final class FaultProxy implements AutoCloseable {
     }
     long wait = start - System.nanoTime();
     return wait > 0 && awaitClosing(wait);
+  }
+
+  /** Counted once the body has stopped, so a test that waits for stalls finds them stalled. */
+  private void announceStall() {
+    synchronized (stalls) {
+      stalls.incrementAndGet();
+      stalls.notifyAll();
+    }
   }
 
   private void awaitStallRelease() {

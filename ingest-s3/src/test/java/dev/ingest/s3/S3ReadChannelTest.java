@@ -185,6 +185,20 @@ class S3ReadChannelTest {
   }
 
   @Test
+  void aSlowLinkWithLatencyGivesExactBytes() throws IOException {
+    byte[] object = S3TestServer.randomBytes(new Random(16), 1 << 20);
+    String key = "slow/link";
+    String eTag = S3TestServer.put(direct, BUCKET, key, object);
+    proxy.latencyMillis(5).bandwidthBytesPerSecond(16 << 20);
+
+    try (S3ReadChannel channel = open(proxied, key, object.length, eTag, ReadAhead.auto(),
+        patientRetries())) {
+      assertThat(readToEnd(channel, new Random(17), 256 << 10)).isEqualTo(object);
+    }
+    assertThat(proxy.bodyBytes()).as("each byte sent once").isEqualTo(object.length);
+  }
+
+  @Test
   void anEmptyObjectEndsAtOnceWithoutARequest() throws IOException {
     String key = "empty";
     String eTag = S3TestServer.put(direct, BUCKET, key, new byte[0]);

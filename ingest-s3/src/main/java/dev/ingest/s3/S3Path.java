@@ -297,6 +297,9 @@ public final class S3Path implements Path {
     if (base.hasDotOrDotDot() || child.hasDotOrDotDot()) {
       base = base.normalize();
       child = child.normalize();
+      if (base.isEmpty()) {
+        return child;
+      }
     }
     int baseCount = base.getNameCount();
     int childCount = child.getNameCount();

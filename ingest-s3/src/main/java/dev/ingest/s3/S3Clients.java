@@ -33,8 +33,9 @@ import software.amazon.awssdk.services.s3.S3AsyncClientBuilder;
  * {@link #close()} can wait until they have all stopped: after it returns, no thread of this client
  * is left.
  *
- * <p>Defaults (each a named constant): {@value #MAX_CONNECTIONS} connections at most, connect
- * timeout {@link #CONNECT_TIMEOUT}, read and write timeouts {@link #SOCKET_TIMEOUT}; every request
+ * <p>Defaults (each a named constant): {@value #MAX_CONNECTIONS} connections at most (a request
+ * waits for one up to {@link RetryPolicy#requestTimeout()}), connect timeout {@link
+ * #CONNECT_TIMEOUT}, read and write timeouts {@link #SOCKET_TIMEOUT}; every request
  * tries {@link RetryPolicy#maxAttempts()} times under the SDK's standard strategy (exponential
  * backoff with jitter, throttling errors retried, a token bucket against retry storms), and each
  * try may take {@link RetryPolicy#requestTimeout()}.
@@ -89,6 +90,9 @@ final class S3Clients implements Closeable {
       NettyNioAsyncHttpClient.Builder http = NettyNioAsyncHttpClient.builder()
           .eventLoopGroup(SdkEventLoopGroup.create(eventLoops, NioSocketChannel::new))
           .maxConcurrency(MAX_CONNECTIONS)
+          // Read-ahead queues many requests behind 64 connections: one waiting for a connection
+          // is as patient as one in flight, not the SDK's 10 s.
+          .connectionAcquisitionTimeout(settings.retries().requestTimeout())
           .connectionTimeout(CONNECT_TIMEOUT)
           .readTimeout(SOCKET_TIMEOUT)
           .writeTimeout(SOCKET_TIMEOUT);

@@ -93,8 +93,8 @@ class S3ProviderLifecycleTest {
     Map<String, String> first = TestStores.settingsFor(S3_MOCK);
     Map<String, String> second = new java.util.HashMap<>(first);
     second.put(S3Settings.MAX_ATTEMPTS, "5");
-    try (S3FileSystem older = provider.newFileSystem(URI.create("s3://found"), first);
-        S3FileSystem newer = provider.newFileSystem(URI.create("s3://found"), second)) {
+    try (S3FileSystem older = provider.newFileSystem(URI.create("s3://found"), first)) {
+      S3FileSystem newer = provider.newFileSystem(URI.create("s3://found"), second);
       assertThat(provider.getPath(URI.create("s3://found/dir/key.bin")).getFileSystem())
           .isSameAs(newer);
       newer.close();

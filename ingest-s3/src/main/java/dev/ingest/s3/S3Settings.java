@@ -19,8 +19,8 @@ import software.amazon.awssdk.regions.providers.DefaultAwsRegionProviderChain;
  *       {@code options.storage.s3}), under the keys below; values may be strings, numbers or
  *       booleans;
  *   <li>the environment: {@code AWS_ENDPOINT_URL_S3}, then {@code AWS_ENDPOINT_URL} for the
- *       endpoint (the S3-specific name first, as the AWS tools do), {@code AWS_REGION} for the
- *       region;
+ *       endpoint (the S3-specific name first, as the AWS tools do), then the SDK's system property
+ *       {@code aws.endpointUrl}; {@code AWS_REGION} for the region;
  *   <li>the SDK's defaults: its region chain (system property {@code aws.region}, profile file,
  *       instance metadata), and {@code us-east-1} when it finds none, so that a store that ignores
  *       regions (MinIO, S3Mock) needs no region set.
@@ -111,6 +111,12 @@ public record S3Settings(URI endpoint, String region, boolean pathStyle, ReadAhe
     if (text == null) {
       key = "AWS_ENDPOINT_URL";
       text = blankToNull(environment.get(key));
+    }
+    if (text == null) {
+      // The system property the AWS SDK reads for the same setting: for a JVM that cannot set
+      // its environment, such as a test or an embedding application.
+      key = "aws.endpointUrl";
+      text = blankToNull(System.getProperty(key));
     }
     if (text == null) {
       return null;

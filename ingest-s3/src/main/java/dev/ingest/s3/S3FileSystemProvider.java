@@ -14,7 +14,6 @@ import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileStore;
-import java.nio.file.FileSystemAlreadyExistsException;
 import java.nio.file.FileSystemException;
 import java.nio.file.FileSystemNotFoundException;
 import java.nio.file.LinkOption;
@@ -88,9 +87,11 @@ public final class S3FileSystemProvider extends FileSystemProvider {
   }
 
   /**
-   * Opens the file system of {@code uri}'s bucket with settings from {@code env}.
+   * The file system of {@code uri}'s bucket with settings from {@code env}: the one already open
+   * with these settings, or a new one. Unlike a file system of files (whose second opening is an
+   * error), a bucket's file system is named by its settings, not by its opener: every pipeline
+   * that reads the bucket the same way shares it, and its client and connections.
    *
-   * @throws FileSystemAlreadyExistsException if one is open for this bucket and these settings
    * @throws IllegalArgumentException if the URI names no bucket or a setting does not parse
    */
   @Override
@@ -98,10 +99,14 @@ public final class S3FileSystemProvider extends FileSystemProvider {
     String bucket = bucketOf(uri);
     S3Settings settings = S3Settings.from(env);
     synchronized (byBucket) {
-      Map<S3Settings, S3FileSystem> open = byBucket.computeIfAbsent(bucket,
+      LinkedHashMap<S3Settings, S3FileSystem> open = byBucket.computeIfAbsent(bucket,
           name -> new LinkedHashMap<>());
-      if (open.containsKey(settings)) {
-        throw new FileSystemAlreadyExistsException("s3://" + bucket + " with " + settings);
+      S3FileSystem already = open.get(settings);
+      if (already != null && already.isOpen()) {
+        // The latest again, as getFileSystem and getPath take the latest.
+        open.remove(settings);
+        open.put(settings, already);
+        return already;
       }
       S3FileSystem fileSystem = new S3FileSystem(this, bucket, settings, readChannels);
       open.put(settings, fileSystem);

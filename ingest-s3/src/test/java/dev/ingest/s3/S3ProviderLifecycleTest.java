@@ -8,10 +8,10 @@ import java.io.IOException;
 import java.net.URI;
 import java.nio.file.ClosedFileSystemException;
 import java.nio.file.FileSystem;
-import java.nio.file.FileSystemAlreadyExistsException;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -52,8 +52,16 @@ class S3ProviderLifecycleTest {
       assertThat(object.toUri()).isEqualTo(URI.create("s3://found/dir/key.bin"));
       assertThat(object).hasToString("s3://found/dir/key.bin");
       assertThat(FileSystems.getFileSystem(bucket)).isSameAs(fileSystem);
-      assertThatThrownBy(() -> FileSystems.newFileSystem(bucket, TestStores.settingsFor(S3_MOCK)))
-          .isInstanceOf(FileSystemAlreadyExistsException.class);
+      // The same settings name the same file system: its opener does not.
+      assertThat(FileSystems.newFileSystem(bucket, TestStores.settingsFor(S3_MOCK)))
+          .isSameAs(fileSystem);
+      Map<String, String> elsewhere = new HashMap<>(TestStores.settingsFor(S3_MOCK));
+      elsewhere.put("region", "eu-west-3");
+      try (FileSystem other = FileSystems.newFileSystem(bucket, elsewhere)) {
+        assertThat(other).isNotSameAs(fileSystem);
+        assertThat(FileSystems.newFileSystem(bucket, TestStores.settingsFor(S3_MOCK)))
+            .isSameAs(fileSystem);
+      }
     }
   }
 

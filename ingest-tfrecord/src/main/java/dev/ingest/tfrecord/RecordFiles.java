@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.nio.file.FileSystem;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.PathMatcher;
 import java.nio.file.attribute.BasicFileAttributes;
@@ -131,12 +132,29 @@ public final class RecordFiles {
       return glob(argument, storage);
     }
     Path path = StoragePaths.path(argument, storage).normalize();
-    if (Files.isDirectory(path)) {
+    if (StoragePaths.isLocal(path)) {
+      if (Files.isDirectory(path)) {
+        try (Stream<Path> children = Files.list(path)) {
+          return children.filter(RecordFiles::isVisibleRegularFile).sorted().toList();
+        }
+      }
+      return Files.isRegularFile(path) ? List.of(path) : List.of();
+    }
+    BasicFileAttributes attributes;
+    try {
+      // One question to the store, whose failure is told: a store that cannot be reached, or
+      // that refuses this user, says so here instead of passing for "no such file" as
+      // isDirectory would (and each later question would wait out the retries again).
+      attributes = Files.readAttributes(path, BasicFileAttributes.class);
+    } catch (NoSuchFileException e) {
+      return List.of();
+    }
+    if (attributes.isDirectory()) {
       try (Stream<Path> children = Files.list(path)) {
         return children.filter(RecordFiles::isVisibleRegularFile).sorted().toList();
       }
     }
-    return Files.isRegularFile(path) ? List.of(path) : List.of();
+    return attributes.isRegularFile() ? List.of(path) : List.of();
   }
 
   /**

@@ -1,6 +1,7 @@
 package dev.ingest.tfrecord.sample;
 
 import dev.ingest.tfrecord.Compression;
+import dev.ingest.tfrecord.StoragePaths;
 import dev.ingest.tfrecord.TFRecordWriter;
 import dev.ingest.tfrecord.example.ExampleEncoder;
 import java.io.IOException;
@@ -67,9 +68,13 @@ public final class SampleDatasets {
         }
         written.add(new Shard(out.resolve(name), shardRecords, Files.size(temporary)));
       }
+      // On the local disk a rename is atomic. An object store has no rename: its move is a copy
+      // and a delete, but the copy appears whole or not at all, which is what matters here.
+      StandardCopyOption[] move = StoragePaths.isLocal(out)
+          ? new StandardCopyOption[] {StandardCopyOption.ATOMIC_MOVE}
+          : new StandardCopyOption[] {StandardCopyOption.REPLACE_EXISTING};
       for (int shard = 0; shard < shards; shard++) {
-        Files.move(
-            temporaries.get(shard), written.get(shard).path(), StandardCopyOption.ATOMIC_MOVE);
+        Files.move(temporaries.get(shard), written.get(shard).path(), move);
       }
       complete = true;
     } finally {

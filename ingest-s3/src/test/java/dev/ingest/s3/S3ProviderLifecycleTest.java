@@ -85,11 +85,15 @@ class S3ProviderLifecycleTest {
     fileSystem.close();
   }
 
+  /**
+   * The threads of bucket {@code found}'s clients, and any the SDK names itself. Other test
+   * classes in this JVM keep their buckets' file systems, and their threads, open.
+   */
   private static List<String> clientThreads() {
     return Thread.getAllStackTraces().keySet().stream()
         .filter(Thread::isAlive)
         .map(Thread::getName)
-        .filter(name -> name.startsWith(S3Clients.THREAD_NAME_PREFIX)
+        .filter(name -> name.startsWith(S3Clients.THREAD_NAME_PREFIX + "found-")
             || name.toLowerCase(Locale.ROOT).contains("aws")
             || name.startsWith("sdk-"))
         .collect(Collectors.toList());

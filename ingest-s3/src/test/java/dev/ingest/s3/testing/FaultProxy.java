@@ -76,6 +76,7 @@ public final class FaultProxy implements AutoCloseable {
 
   private final AtomicLong requests = new AtomicLong();
   private final AtomicLong gets = new AtomicLong();
+  private final AtomicLong rangedGets = new AtomicLong();
   private final AtomicLong slowDowns = new AtomicLong();
   private final AtomicLong cuts = new AtomicLong();
   private final AtomicLong shortBodies = new AtomicLong();
@@ -178,7 +179,7 @@ public final class FaultProxy implements AutoCloseable {
     shortBodiesLeft.set(0);
     stallsLeft.set(0);
     releaseStalls();
-    for (AtomicLong counter : List.of(requests, gets, slowDowns, cuts, shortBodies, stalls,
+    for (AtomicLong counter : List.of(requests, gets, rangedGets, slowDowns, cuts, shortBodies, stalls,
         bodyBytes)) {
       counter.set(0);
     }
@@ -190,9 +191,14 @@ public final class FaultProxy implements AutoCloseable {
     return requests.get();
   }
 
-  /** GET requests received. */
+  /** GET requests received (object reads and listings). */
   public long gets() {
     return gets.get();
+  }
+
+  /** GET requests with a {@code Range} header: reads of an object's bytes. */
+  public long rangedGets() {
+    return rangedGets.get();
   }
 
   /** 503 SlowDown answers sent. */
@@ -259,6 +265,9 @@ public final class FaultProxy implements AutoCloseable {
       boolean get = exchange.getRequestMethod().equals("GET");
       if (get) {
         gets.incrementAndGet();
+        if (exchange.getRequestHeaders().containsKey("Range")) {
+          rangedGets.incrementAndGet();
+        }
       }
       if (latencyMillis > 0 && awaitClosing(TimeUnit.MILLISECONDS.toNanos(latencyMillis))) {
         return;

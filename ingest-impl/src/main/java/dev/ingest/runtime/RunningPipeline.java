@@ -20,6 +20,7 @@ import dev.ingest.Tuning;
 import dev.ingest.PipelineSpec.CacheSpec;
 import dev.ingest.runtime.cache.RowCache;
 import dev.ingest.runtime.cache.RowCacheFiles;
+import dev.ingest.runtime.concurrent.ThreadStop;
 import dev.ingest.runtime.concurrent.Wakeup;
 import dev.ingest.runtime.memory.AllocatorWarmup;
 import dev.ingest.runtime.memory.MemoryBudget;
@@ -484,15 +485,9 @@ final class RunningPipeline implements BatchIterator {
       tuning.stop();
     }
     workers.forEach(BatchEventProcessor::halt);
-    long deadline = System.currentTimeMillis() + SHUTDOWN_WAIT_MILLIS;
-    boolean interrupted = false;
-    for (Thread thread : threads) {
-      try {
-        thread.join(Math.max(1, deadline - System.currentTimeMillis()));
-      } catch (InterruptedException e) {
-        interrupted = true;
-      }
-    }
+    // A thread blocked in a store's read sees no flag: ThreadStop interrupts it.
+    ThreadStop.stop(threads, SHUTDOWN_WAIT_MILLIS);
+    boolean interrupted = Thread.interrupted();
     if (ready != null) {
       ready.release();
       ready = null;

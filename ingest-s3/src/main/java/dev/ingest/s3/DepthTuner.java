@@ -1,5 +1,7 @@
 package dev.ingest.s3;
 
+import java.util.concurrent.atomic.AtomicInteger;
+
 /**
  * How many blocks a channel keeps in flight: a fixed depth, or, for {@link
  * dev.ingest.spi.ReadAhead#AUTO}, one that starts at {@link #AUTO_START} and grows each time the
@@ -15,6 +17,11 @@ package dev.ingest.s3;
  * past the maximum. The depth never shrinks: the memory of the maximum is counted against the
  * pipeline's budget anyway, and a depth that shrank would have to be relearnt by waiting again.
  *
+ * <p>What one channel learnt, the next starts from: the channels of one file system share the
+ * deepest depth any of them grew to ({@code learned}), so a pipeline that reads many objects of a
+ * few blocks each (the common case: shards of tens of megabytes) does not wait at the start of
+ * every object again to learn what the store's latency needs.
+ *
  * <h2>Assumptions and guarantees</h2>
  * Pure policy, no clock: the channel passes the times it measures. Not thread-safe; its
  * channel's lock guards it.
@@ -25,6 +32,7 @@ final class DepthTuner {
 
   private final int maxDepth;
   private final boolean adaptive;
+  private final AtomicInteger learned;
   private int depth;
   private double arrivalNanos;
   private double readerNanosPerBlock;
@@ -32,12 +40,20 @@ final class DepthTuner {
   /**
    * @param depth the fixed depth, ignored when adaptive
    * @param maxDepth the most an adaptive depth may reach
-   * @param adaptive whether to start at {@link #AUTO_START} and grow
+   * @param adaptive whether to start at {@link #AUTO_START} (or what {@code learned} holds, if
+   *     more) and grow
+   * @param learned the deepest depth the file system's adaptive channels grew to, shared by them
    */
-  DepthTuner(int depth, int maxDepth, boolean adaptive) {
+  DepthTuner(int depth, int maxDepth, boolean adaptive, AtomicInteger learned) {
     this.maxDepth = maxDepth;
     this.adaptive = adaptive;
-    this.depth = adaptive ? Math.min(AUTO_START, maxDepth) : depth;
+    this.learned = learned;
+    this.depth = adaptive ? Math.min(Math.max(AUTO_START, learned.get()), maxDepth) : depth;
+  }
+
+  /** A tuner that learns alone. */
+  DepthTuner(int depth, int maxDepth, boolean adaptive) {
+    this(depth, maxDepth, adaptive, new AtomicInteger());
   }
 
   /** Blocks to keep in flight now, the one being read included. */
@@ -65,6 +81,7 @@ final class DepthTuner {
         : (long) depth * 2;
     long grown = Math.max(depth + 1, Math.min(estimate, (long) depth * 2));
     depth = (int) Math.min(grown, maxDepth);
+    learned.accumulateAndGet(depth, Math::max);
   }
 
   private static double smooth(double average, long sample) {

@@ -13,10 +13,14 @@ import software.amazon.awssdk.services.s3.S3AsyncClient;
  */
 @FunctionalInterface
 interface ReadChannels {
-  /** The production reader: {@link S3ReadChannel}, blocks from Netty's pooled direct allocator. */
+  /**
+   * The production reader: {@link S3ReadChannel}, blocks from Netty's pooled direct allocator,
+   * an adaptive depth starting from what the file system's channels learnt.
+   */
   ReadChannels READ_AHEAD = (client, object, size, eTag, readAhead, retries) ->
       new S3ReadChannel(client, object.toString(), object.bucket(), object.key(), size, eTag,
-          readAhead, retries, PooledByteBufAllocator.DEFAULT);
+          readAhead, retries, PooledByteBufAllocator.DEFAULT,
+          object.getFileSystem().learnedReadAheadDepth());
 
   /**
    * A channel over {@code object}'s bytes; the caller closes it.

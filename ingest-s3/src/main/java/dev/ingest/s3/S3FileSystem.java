@@ -9,6 +9,7 @@ import java.nio.file.WatchService;
 import java.nio.file.attribute.UserPrincipalLookupService;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Pattern;
 import software.amazon.awssdk.services.s3.S3AsyncClient;
 
@@ -30,6 +31,7 @@ public final class S3FileSystem extends java.nio.file.FileSystem {
   private final S3Clients clients;
   private final S3Bucket bucket;
   private final ReadChannels readChannels;
+  private final AtomicInteger learnedReadAheadDepth = new AtomicInteger();
   private final S3Path root;
   private volatile boolean open = true;
 
@@ -76,6 +78,14 @@ public final class S3FileSystem extends java.nio.file.FileSystem {
 
   ReadChannels readChannels() {
     return readChannels;
+  }
+
+  /**
+   * The deepest read-ahead depth this file system's adaptive channels grew to: where the next one
+   * starts (see {@link DepthTuner}). One store's latency is one store's, whichever object is read.
+   */
+  AtomicInteger learnedReadAheadDepth() {
+    return learnedReadAheadDepth;
   }
 
   void checkOpen() {

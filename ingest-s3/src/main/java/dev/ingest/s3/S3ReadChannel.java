@@ -14,6 +14,7 @@ import java.util.ArrayDeque;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import software.amazon.awssdk.services.s3.S3AsyncClient;
@@ -94,6 +95,17 @@ public final class S3ReadChannel implements SeekableByteChannel {
    */
   public S3ReadChannel(S3AsyncClient client, String uri, String bucket, String key, long size,
       String eTag, ReadAhead readAhead, RetryPolicy retries, ByteBufAllocator allocator) {
+    this(client, uri, bucket, key, size, eTag, readAhead, retries, allocator,
+        new AtomicInteger());
+  }
+
+  /**
+   * As the constructor above, starting an adaptive depth from {@code learnedDepth}: the deepest
+   * depth the channels sharing it grew to (see {@link DepthTuner}), which this one updates.
+   */
+  public S3ReadChannel(S3AsyncClient client, String uri, String bucket, String key, long size,
+      String eTag, ReadAhead readAhead, RetryPolicy retries, ByteBufAllocator allocator,
+      AtomicInteger learnedDepth) {
     if (size < 0) {
       throw new IllegalArgumentException(uri + ": size must not be negative, not " + size);
     }
@@ -108,7 +120,7 @@ public final class S3ReadChannel implements SeekableByteChannel {
     this.retries = retries;
     this.allocator = allocator;
     this.depth = new DepthTuner(readAhead.depth(), readAhead.maxDepth(),
-        readAhead.adaptiveDepth());
+        readAhead.adaptiveDepth(), learnedDepth);
     lock.lock();
     try {
       restartAt(0);

@@ -2,6 +2,7 @@ package dev.ingest.s3;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 class DepthTunerTest {
@@ -26,6 +27,22 @@ class DepthTunerTest {
     tuner.onReaderWaited();
     tuner.onReaderWaited();
     assertThat(tuner.depth()).as("capped").isEqualTo(16);
+  }
+
+  @Test
+  void aTunerStartsWhereTheDeepestOfItsFileSystemGrewTo() {
+    AtomicInteger learned = new AtomicInteger();
+    DepthTuner first = new DepthTuner(0, 16, true, learned);
+    first.onReaderWaited();
+    first.onReaderWaited();
+    assertThat(first.depth()).isEqualTo(8);
+    assertThat(new DepthTuner(0, 16, true, learned).depth()).isEqualTo(8);
+    // Capped by its own maximum, and a fixed depth ignores it.
+    assertThat(new DepthTuner(0, 4, true, learned).depth()).isEqualTo(4);
+    assertThat(new DepthTuner(3, 16, false, learned).depth()).isEqualTo(3);
+    // A shallower tuner does not lower what was learnt.
+    new DepthTuner(0, 4, true, learned).onReaderWaited();
+    assertThat(learned.get()).isEqualTo(8);
   }
 
   @Test

@@ -2,6 +2,7 @@ package dev.ingest.s3;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import com.adobe.testing.s3mock.junit5.S3MockExtension;
 import dev.ingest.Batch;
@@ -21,6 +22,7 @@ import dev.ingest.tfrecord.sample.SampleKind;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -146,6 +148,30 @@ class S3PipelineFaultTest {
     // Every object's ranges break: each is skipped from its first unreadable record on.
     assertThat(skippedFiles).isEqualTo(SHARDS);
     assertThat(rows).isLessThan(RECORDS);
+  }
+
+  /**
+   * Every body stalls and the requests may take ten minutes: {@code close()} must cancel them,
+   * not wait them out. (The bound below only turns a hang into a failure.)
+   */
+  @ParameterizedTest
+  @ValueSource(ints = {0, 2})
+  void closeWhileTheStoreStallsCancelsItsReadsAndLeavesNothing(int readerThreads)
+      throws InterruptedException {
+    proxy.stallNext(Integer.MAX_VALUE, 50);
+    Map<String, String> s3 = new HashMap<>(storage(10).settingsFor("s3"));
+    s3.put("request_timeout_ms", "600000");
+    Dataset dataset = Dataset.tfrecord("s3://" + BUCKET + "/tabular")
+        .interleave(2, 5, readerThreads)
+        .parseExample(SampleKind.TABULAR.exampleSpec())
+        .batch(16, false)
+        .withOptions(PipelineOptions.defaults().withStorage(
+            StorageOptions.defaults().withReadAhead(new ReadAhead(8 * 1024, 3))
+                .withScheme("s3", s3)));
+    BatchIterator batches = dataset.iterator();
+    assertThat(proxy.awaitStalls(2, Duration.ofSeconds(60))).isTrue();
+    assertTimeoutPreemptively(Duration.ofSeconds(60), batches::close);
+    proxy.releaseStalls();
   }
 
   private static <T extends Throwable> T causeOf(Throwable thrown, Class<T> type) {

@@ -111,8 +111,21 @@ public final class TFRecordReader implements AutoCloseable {
     this.fileChannel = StoragePaths.openForReading(file, options.readAhead());
     boolean opened = false;
     try {
-      this.compression = options.compression() == Compression.AUTO
-          ? Compression.detect(fileChannel) : options.compression();
+      Compression detected = options.compression();
+      if (detected == Compression.AUTO) {
+        try {
+          detected = Compression.detect(fileChannel);
+        } catch (ClosedChannelException | InterruptedIOException e) {
+          throw e;
+        } catch (IOException e) {
+          // A store that cannot return the first bytes: reported as the first record's problem,
+          // under the policy, like a failure to read any later byte.
+          detected = Compression.NONE;
+          streamError = new StreamError(Kind.READ_ERROR, "reading failed: " + e.getMessage(), e);
+          endOfStream = true;
+        }
+      }
+      this.compression = detected;
       this.source = CompressedStreams.readable(fileChannel, compression);
       // A lead of up to a page shortens a read by at most 1/16 from read buffers of 64 KiB up.
       // In smaller ones it would take much of each read.

@@ -1,8 +1,9 @@
 package dev.ingest.runtime.read;
 
 import dev.ingest.PipelineSpec.ShardBy;
-import dev.ingest.SourceCheckpoint;
 import dev.ingest.PipelineSpec.SourceSpec;
+import dev.ingest.SourceCheckpoint;
+import dev.ingest.tfrecord.StoragePaths;
 import dev.ingest.tfrecord.TFRecordFormat;
 import dev.ingest.tfrecord.TFRecordReaderOptions;
 import io.netty.buffer.ByteBuf;
@@ -49,6 +50,9 @@ public final class InterleavedRecords implements AutoCloseable {
   private int takenFromSlot;
   /** Position in the interleaved order modulo {@code numShards}, kept so as not to divide. */
   private int shardTurn;
+  /** The file after the cycle's, opened ahead of its turn (see prefetchNext), or null. */
+  private RecordCursor prefetched;
+  private int prefetchedFile = -1;
   private RecordCursor current;
   private int currentFile;
 
@@ -137,7 +141,7 @@ public final class InterleavedRecords implements AutoCloseable {
         cycleFiles[slot] = nextFile;
         openedAt[slot] = 0;
         openedAfter[slot] = 0;
-        reader = open(files.get(nextFile++));
+        reader = openNext();
         cycle[slot] = reader;
       }
       if (reader == null) {
@@ -161,6 +165,40 @@ public final class InterleavedRecords implements AutoCloseable {
       }
     }
     return false;
+  }
+
+  /**
+   * Opens file {@code nextFile} (or takes it from {@link #prefetched}) and moves past it, then
+   * opens the one after it ahead of its turn where that hides a store's latency.
+   */
+  private RecordCursor openNext() throws IOException {
+    int file = nextFile++;
+    RecordCursor reader;
+    if (prefetched != null && prefetchedFile == file) {
+      reader = prefetched;
+      prefetched = null;
+    } else {
+      reader = open(files.get(file));
+    }
+    prefetchNext();
+    return reader;
+  }
+
+  /**
+   * Opens the next file of the order before its slot needs it, when it lies in an object store
+   * and reader threads read ahead: its reader thread then asks for its first blocks while the
+   * cycle's files are still being read, so the slot that takes it does not wait for a first
+   * byte. The order of the records is unchanged (the file is taken when its turn comes), and the
+   * state does not name it (a resume opens it again). Not with a cache, whose fills follow the
+   * order in which files are opened; not for local files, whose first bytes come at once.
+   */
+  private void prefetchNext() throws IOException {
+    if (readers == null || cache != null || prefetched != null || nextFile >= files.size()
+        || StoragePaths.isLocal(files.get(nextFile))) {
+      return;
+    }
+    prefetched = open(files.get(nextFile));
+    prefetchedFile = nextFile;
   }
 
   private RecordCursor open(Path file) throws IOException {
@@ -295,6 +333,14 @@ public final class InterleavedRecords implements AutoCloseable {
         }
         cycle[i] = null;
       }
+    }
+    if (prefetched != null) {
+      try {
+        prefetched.close();
+      } catch (IOException e) {
+        failure = failure == null ? e : failure;
+      }
+      prefetched = null;
     }
     if (failure != null) {
       throw failure;

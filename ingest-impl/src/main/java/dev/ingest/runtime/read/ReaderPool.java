@@ -1,5 +1,6 @@
 package dev.ingest.runtime.read;
 
+import dev.ingest.runtime.concurrent.ThreadStop;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.util.ArrayList;
 import java.util.List;
@@ -56,18 +57,9 @@ public final class ReaderPool implements AutoCloseable {
     for (Worker worker : workers) {
       LockSupport.unpark(worker.thread);
     }
-    boolean interrupted = false;
-    long deadline = System.currentTimeMillis() + JOIN_MILLIS;
-    for (Worker worker : workers) {
-      try {
-        worker.thread.join(Math.max(1, deadline - System.currentTimeMillis()));
-      } catch (InterruptedException e) {
-        interrupted = true;
-      }
-    }
-    if (interrupted) {
-      Thread.currentThread().interrupt();
-    }
+    // A reader blocked in a store's read sees no flag: ThreadStop interrupts it.
+    ThreadStop.stop(java.util.Arrays.stream(workers).map(worker -> worker.thread).toList(),
+        JOIN_MILLIS);
     for (Worker worker : workers) {
       if (worker.thread.isAlive()) {
         throw new IllegalStateException("reader thread " + worker.thread.getName()

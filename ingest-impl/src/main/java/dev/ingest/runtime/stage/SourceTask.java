@@ -293,13 +293,18 @@ public final class SourceTask implements Runnable {
       return true;
     }
     long perFile = spec.options().storage().readAhead().maxBytesInFlight();
-    return reserve(perFile * spec.source().cycleLength(), "object store read-ahead");
+    // The cycle's files, and with reader threads the next one, opened ahead of its turn.
+    int openAtOnce = spec.source().cycleLength() + (readerThreads > 0 ? 1 : 0);
+    return reserve(perFile * openAtOnce, "object store read-ahead");
   }
 
   /** Starts the interleave's reader threads; false once the pipeline is shut down. */
   private boolean startReaders() {
-    // Every file open in the cycle may hold its read-ahead blocks: budget them up front.
-    if (!reserve(ReadAheadCursor.BYTES * spec.source().cycleLength(), "read-ahead blocks")) {
+    // Every file open in the cycle, and one opened ahead of its turn from an object store, may
+    // hold its read-ahead blocks: budget them up front.
+    boolean remote = files.stream().anyMatch(file -> !StoragePaths.isLocal(file));
+    int cursors = spec.source().cycleLength() + (remote ? 1 : 0);
+    if (!reserve(ReadAheadCursor.BYTES * cursors, "read-ahead blocks")) {
       return false;
     }
 

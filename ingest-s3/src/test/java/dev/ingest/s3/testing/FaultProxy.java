@@ -362,9 +362,10 @@ public final class FaultProxy implements AutoCloseable {
       if (pace(count)) {
         return;
       }
+      // Counted before they go: a client that has every byte then sees them all counted.
+      bodyBytes.addAndGet(count);
       out.write(chunk, 0, count);
       sent += count;
-      bodyBytes.addAndGet(count);
     }
     out.flush();
     if (stallAt >= 0) {

@@ -29,7 +29,7 @@ final class NaiveObjectReader {
     this.bucket = bucket;
   }
 
-  /** Reads every object under {@code prefix} as records of gen kind {@code kind}; the record count. */
+  /** Reads every object under {@code prefix} as records of gen kind {@code kind}; their count. */
   long readAll(String prefix, String kind) throws Exception {
     List<String> keys = new ArrayList<>();
     for (S3Object object : client.listObjectsV2(request -> request.bucket(bucket).prefix(prefix))

@@ -13,11 +13,13 @@ import dev.ingest.tfrecord.StoragePaths;
 import dev.ingest.tfrecord.sample.SampleDatasets;
 import dev.ingest.tfrecord.sample.SampleKind;
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -62,9 +64,10 @@ import software.amazon.awssdk.services.s3.S3AsyncClient;
  *
  * {@code image} and {@code text} are record counts; {@code block} (bytes) and {@code depth} the
  * read-ahead; {@code bandwidth} a cap in MB/s on every body the proxy sends, all connections
- * together (0: none); {@code direct} adds the pipeline straight to the server at 0 ms, without the
- * proxy (what the proxy costs); {@code readers} the interleave's reader threads. A probe (median and range of a handful of runs), not a JMH benchmark: one
- * operation is a whole pipeline's life, and the question is a ratio between cases.
+ * together (0: none); {@code direct} adds the pipeline straight to the server at 0 ms, without
+ * the proxy (what the proxy costs); {@code readers} the interleave's reader threads. A probe
+ * (median and range of a handful of runs), not a JMH benchmark: one operation is a whole
+ * pipeline's life, and the question is a ratio between cases.
  */
 public final class ObjectStoreProbe {
   static final int BATCH_ROWS = 256;
@@ -204,7 +207,7 @@ public final class ObjectStoreProbe {
         for (int run = -1; run < setup.runs(); run++) {
           List<Case> order = new ArrayList<>(cases);
           if (run % 2 != 0) {
-            java.util.Collections.reverse(order);
+            Collections.reverse(order);
           }
           for (Case each : order) {
             proxy.reset();
@@ -301,7 +304,7 @@ public final class ObjectStoreProbe {
   /** CPU time of this whole process: every thread, those that ended too. */
   private static long processCpuNanos() {
     return ((com.sun.management.OperatingSystemMXBean)
-        java.lang.management.ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
+        ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
   }
 
   /** Copies every shard of {@code local} under {@code prefix}; the bytes copied. */
@@ -345,8 +348,9 @@ public final class ObjectStoreProbe {
     StringBuilder out = new StringBuilder();
     out.append(String.format(Locale.ROOT, "# Object storage: the pipeline from an S3 server with"
         + " latency per request%n%n"));
-    out.append(String.format(Locale.ROOT, "Pipeline: tfrecord(%d shards, shuffled) → interleave"
-        + " (cycle %d, block %d, reader threads %s) → parse_example → batch %d → prefetch auto;"
+    out.append(String.format(Locale.ROOT, "Pipeline: tfrecord(%d shards, shuffled) →"
+        + " interleave (cycle %d, block %d, reader threads %s) → parse_example → batch %d →"
+        + " prefetch auto;"
         + " read-ahead %s; bandwidth cap %s. Median (min-max) of %d runs, one JVM, after a"
         + " warm-up round.%n%n", setup.shards(), Dataset.DEFAULT_CYCLE_LENGTH,
         Dataset.DEFAULT_BLOCK_LENGTH,
@@ -357,8 +361,8 @@ public final class ObjectStoreProbe {
     for (KindResult kind : results) {
       out.append(String.format(Locale.ROOT, "## %s: %,d records, %.1f MB%n%n", kind.kind(),
           kind.records(), kind.bytes() / 1e6));
-      out.append("| case | records/s | MB/s | GETs (other requests)/run | requests in flight (mean, max) |"
-          + " cores busy | CPU s: pipeline / consumer / client / proxy / server / other |\n");
+      out.append("| case | records/s | MB/s | GETs (other requests)/run |"
+          + " requests in flight (mean, max) | cores busy | CPU s: pipeline / consumer / client / proxy / server / other |\n");
       out.append("|---|---|---|---|---|---|---|\n");
       for (Map.Entry<Case, List<Run>> entry : kind.runs().entrySet()) {
         List<Run> runs = entry.getValue();

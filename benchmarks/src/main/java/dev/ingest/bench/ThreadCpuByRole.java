@@ -73,9 +73,10 @@ final class ThreadCpuByRole {
   }
 
   /**
-   * The role of a thread by its name: the probe's main thread takes the batches; the S3 client's event loops and completions ({@code
-   * ingest-s3-}), the pipeline ({@code ingest-}), the proxy's handlers and the JDK HTTP client it
-   * forwards with; everything else is the server's (S3Mock's Jetty) or the JVM's own.
+   * The role of a thread by its name: the probe's main thread takes the batches; then the S3
+   * client's event loops and completions ({@code ingest-s3-}), the pipeline ({@code ingest-}),
+   * the proxy's handlers and the JDK HTTP client it forwards with; the probe's own sampler is
+   * left out of every role; everything else is the server's (S3Mock's Jetty) or the JVM's own.
    */
   static String role(String name) {
     if (name.equals("main")) {

@@ -59,12 +59,13 @@ import software.amazon.awssdk.services.s3.S3AsyncClient;
  * <pre>
  *   java -cp 'benchmarks.jar:lib/*' dev.ingest.bench.ObjectStoreProbe [image=20000] [text=60000] \
  *       [shards=16] [runs=5] [latencies=0,20,50] [kinds=image,text] [block=auto] [depth=auto] \
- *       [bandwidth=0] [direct=true] [readers=auto] [out=FILE.md]
+ *       [bandwidth=0] [per_request=0] [direct=true] [readers=auto] [out=FILE.md]
  * </pre>
  *
  * {@code image} and {@code text} are record counts; {@code block} (bytes) and {@code depth} the
  * read-ahead; {@code bandwidth} a cap in MB/s on every body the proxy sends, all connections
- * together (0: none); {@code direct} adds the pipeline straight to the server at 0 ms, without
+ * together (0: none); {@code per_request} a cap in MB/s on each body alone, as a real store serves
+ * each request at a bounded rate and more requests in parallel (0: none); {@code direct} adds the pipeline straight to the server at 0 ms, without
  * the proxy (what the proxy costs); {@code readers} the interleave's reader threads. A probe
  * (median and range of a handful of runs), not a JMH benchmark: one operation is a whole
  * pipeline's life, and the question is a ratio between cases.
@@ -113,7 +114,7 @@ public final class ObjectStoreProbe {
 
   /** What the report says of the set-up. */
   record Setup(int shards, ReadAhead readAhead, long bandwidthMBps, int runs, boolean direct,
-      int readerThreads) {}
+      int readerThreads, long perRequestMBps) {}
 
   public static void main(String[] args) throws Exception {
     Map<String, String> options = new HashMap<>();
@@ -141,7 +142,8 @@ public final class ObjectStoreProbe {
         Integer.parseInt(options.getOrDefault("runs", "5")),
         Boolean.parseBoolean(options.getOrDefault("direct", "true")),
         options.getOrDefault("readers", "auto").equals("auto") ? Dataset.AUTO
-            : Integer.parseInt(options.get("readers")));
+            : Integer.parseInt(options.get("readers")),
+        Long.parseLong(options.getOrDefault("per_request", "0")));
 
     String report = render(measure(kinds, latencies, setup), latencies, setup);
     System.out.print(report);
@@ -212,6 +214,7 @@ public final class ObjectStoreProbe {
           for (Case each : order) {
             proxy.reset();
             proxy.bandwidthBytesPerSecond(setup.bandwidthMBps() * 1_000_000L);
+            proxy.bandwidthPerRequest(setup.perRequestMBps() * 1_000_000L);
             proxy.latencyMillis(each.latencyMillis());
             String objects = "s3://" + BUCKET + "/" + name + "/*.tfrecord";
             Run measured = switch (each.reader()) {
@@ -356,7 +359,9 @@ public final class ObjectStoreProbe {
         Dataset.DEFAULT_BLOCK_LENGTH,
         setup.readerThreads() == Dataset.AUTO ? "auto" : setup.readerThreads(), BATCH_ROWS,
         setup.readAhead(),
-        setup.bandwidthMBps() == 0 ? "none" : setup.bandwidthMBps() + " MB/s (all bodies)",
+        (setup.bandwidthMBps() == 0 ? "none" : setup.bandwidthMBps() + " MB/s (all bodies)")
+            + (setup.perRequestMBps() == 0 ? "" : ", " + setup.perRequestMBps()
+                + " MB/s per request"),
         setup.runs()));
     for (KindResult kind : results) {
       out.append(String.format(Locale.ROOT, "## %s: %,d records, %.1f MB%n%n", kind.kind(),

@@ -19,7 +19,7 @@ class ObjectStoreProbeSmokeTest {
   @Test
   void everyCaseReadsEveryRecordAndTheReportHasTheRatios() throws Exception {
     ObjectStoreProbe.Setup setup = new ObjectStoreProbe.Setup(4, ReadAhead.auto(), 0, 1, true,
-        -1);
+        -1, 200);
     List<ObjectStoreProbe.KindResult> results = ObjectStoreProbe.measure(
         Map.of(SampleKind.TEXT, 600L), List.of(0L, 5L), setup);
 

@@ -78,8 +78,9 @@ public final class TFRecordReader implements AutoCloseable {
   private final Path file;
   private final TFRecordReaderOptions options;
   private final SeekableByteChannel fileChannel;
-  private final ReadableByteChannel source;
-  private final Compression compression;
+  private ReadableByteChannel source;
+  /** Null until {@link #ensureDetected()} has read the first bytes of a store's file. */
+  private Compression compression;
   private final CRC32C crc = new CRC32C();
 
   /** Readable bytes start at the next unread header; {@code chunkOffset} is their stream offset. */
@@ -111,22 +112,12 @@ public final class TFRecordReader implements AutoCloseable {
     this.fileChannel = StoragePaths.openForReading(file, options.readAhead());
     boolean opened = false;
     try {
-      Compression detected = options.compression();
-      if (detected == Compression.AUTO) {
-        try {
-          detected = Compression.detect(fileChannel);
-        } catch (ClosedChannelException | InterruptedIOException e) {
-          throw e;
-        } catch (IOException e) {
-          // A store that cannot return the first bytes: reported as the first record's problem,
-          // under the policy, like a failure to read any later byte.
-          detected = Compression.NONE;
-          streamError = new StreamError(Kind.READ_ERROR, "reading failed: " + e.getMessage(), e);
-          endOfStream = true;
-        }
+      // A local file's first bytes are read at once. A store's would wait for their first
+      // byte's latency: opening returns at once, its channel asking for its first blocks, and
+      // the first read detects the compression (see ensureDetected).
+      if (options.compression() != Compression.AUTO || fileChannel instanceof FileChannel) {
+        ensureDetected();
       }
-      this.compression = detected;
-      this.source = CompressedStreams.readable(fileChannel, compression);
       // A lead of up to a page shortens a read by at most 1/16 from read buffers of 64 KiB up.
       // In smaller ones it would take much of each read.
       this.alignReads = compression == Compression.NONE && fileChannel instanceof FileChannel
@@ -174,6 +165,7 @@ public final class TFRecordReader implements AutoCloseable {
     if (failure != null) {
       throw failure;
     }
+    ensureDetected();
     while (!finished) {
       long offset = chunkOffset;
       if (!fill(HEADER_BYTES)) {
@@ -266,6 +258,7 @@ public final class TFRecordReader implements AutoCloseable {
       throw new IllegalArgumentException("cannot seek " + file + " to offset " + offset
           + " after " + recordsBefore + " records");
     }
+    ensureDetected();
     long readableEnd = chunkOffset + chunk.readableBytes();
     if (offset >= chunkOffset && offset <= readableEnd) {
       chunk.readerIndex(chunk.readerIndex() + (int) (offset - chunkOffset));
@@ -373,9 +366,36 @@ public final class TFRecordReader implements AutoCloseable {
     return problems;
   }
 
-  /** The file's compression, as given or as detected. */
-  public Compression compression() {
+  /** The file's compression, as given or as detected (reading the first bytes if not yet). */
+  public Compression compression() throws IOException {
+    ensureDetected();
     return compression;
+  }
+
+  /**
+   * Settles the compression and the stream to read: as the options say, or detected from the
+   * file's first bytes. A store that cannot return them is the first record's problem, under
+   * the policy, as a failure to return any later byte would be.
+   */
+  private void ensureDetected() throws IOException {
+    if (source != null) {
+      return;
+    }
+    Compression detected = options.compression();
+    if (detected == Compression.AUTO) {
+      try {
+        detected = Compression.detect(fileChannel);
+      } catch (ClosedChannelException | InterruptedIOException e) {
+        throw e;
+      } catch (IOException e) {
+        detected = Compression.NONE;
+        streamError = new StreamError(Kind.READ_ERROR, "reading failed: " + e.getMessage(), e);
+        streamErrorOffset = 0;
+        endOfStream = true;
+      }
+    }
+    compression = detected;
+    source = CompressedStreams.readable(fileChannel, compression);
   }
 
   /** The file being read. */
@@ -392,7 +412,9 @@ public final class TFRecordReader implements AutoCloseable {
     closed = true;
     options.readBuffers().giveBack(chunk);
     try {
-      source.close();
+      if (source != null) {
+        source.close();
+      }
     } finally {
       fileChannel.close();
     }

@@ -10,6 +10,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayDeque;
 import java.util.List;
 import java.util.function.BooleanSupplier;
 
@@ -50,9 +51,11 @@ public final class InterleavedRecords implements AutoCloseable {
   private int takenFromSlot;
   /** Position in the interleaved order modulo {@code numShards}, kept so as not to divide. */
   private int shardTurn;
-  /** The file after the cycle's, opened ahead of its turn (see prefetchNext), or null. */
-  private RecordCursor prefetched;
-  private int prefetchedFile = -1;
+  /**
+   * Files {@code nextFile}, {@code nextFile + 1}, ... opened ahead of their turn, in order (see
+   * {@link #prefetch()}); empty when none are.
+   */
+  private final ArrayDeque<RecordCursor> prefetched = new ArrayDeque<>();
   private RecordCursor current;
   private int currentFile;
 
@@ -169,36 +172,43 @@ public final class InterleavedRecords implements AutoCloseable {
 
   /**
    * Opens file {@code nextFile} (or takes it from {@link #prefetched}) and moves past it, then
-   * opens the one after it ahead of its turn where that hides a store's latency.
+   * opens the ones after it ahead of their turn where that hides a store's latency.
    */
   private RecordCursor openNext() throws IOException {
-    int file = nextFile++;
-    RecordCursor reader;
-    if (prefetched != null && prefetchedFile == file) {
-      reader = prefetched;
-      prefetched = null;
-    } else {
-      reader = open(files.get(file));
-    }
-    prefetchNext();
+    RecordCursor reader = prefetched.isEmpty() ? open(files.get(nextFile)) : prefetched.poll();
+    nextFile++;
+    prefetch();
     return reader;
   }
 
   /**
-   * Opens the next file of the order before its slot needs it, when it lies in an object store
-   * and reader threads read ahead: its reader thread then asks for its first blocks while the
-   * cycle's files are still being read, so the slot that takes it does not wait for a first
-   * byte. The order of the records is unchanged (the file is taken when its turn comes), and the
-   * state does not name it (a resume opens it again). Not with a cache, whose fills follow the
-   * order in which files are opened; not for local files, whose first bytes come at once.
+   * Opens the next {@link #prefetchFiles(int)} files of the order before a slot needs them, when
+   * they lie in an object store: opening one has its channel ask for its first blocks at once
+   * (a reader thread, where there are some, reads them on), while the cycle's files are still
+   * read, so no slot waits for a first byte,
+   * neither the cycle's own slots at the start of an epoch (they open one by one, as their turns
+   * come) nor a slot whose file ended. The order of the records is unchanged (each file is taken
+   * when its turn comes), and the state does not name these files (a resume opens them again).
+   * Not with a cache, whose fills follow the order in which files are opened; not for local
+   * files, whose first bytes come at once.
    */
-  private void prefetchNext() throws IOException {
-    if (readers == null || cache != null || prefetched != null || nextFile >= files.size()
-        || StoragePaths.isLocal(files.get(nextFile))) {
+  private void prefetch() throws IOException {
+    if (cache != null) {
       return;
     }
-    prefetched = open(files.get(nextFile));
-    prefetchedFile = nextFile;
+    int ahead = prefetchFiles(cycle.length);
+    while (prefetched.size() < ahead && nextFile + prefetched.size() < files.size()) {
+      Path file = files.get(nextFile + prefetched.size());
+      if (StoragePaths.isLocal(file)) {
+        return;
+      }
+      prefetched.add(open(file));
+    }
+  }
+
+  /** Files opened ahead of their turn from an object store: a cycle's. */
+  public static int prefetchFiles(int cycleLength) {
+    return cycleLength;
   }
 
   private RecordCursor open(Path file) throws IOException {
@@ -334,14 +344,14 @@ public final class InterleavedRecords implements AutoCloseable {
         cycle[i] = null;
       }
     }
-    if (prefetched != null) {
+    for (RecordCursor ahead : prefetched) {
       try {
-        prefetched.close();
+        ahead.close();
       } catch (IOException e) {
         failure = failure == null ? e : failure;
       }
-      prefetched = null;
     }
+    prefetched.clear();
     if (failure != null) {
       throw failure;
     }

@@ -293,17 +293,19 @@ public final class SourceTask implements Runnable {
       return true;
     }
     long perFile = spec.options().storage().readAhead().maxBytesInFlight();
-    // The cycle's files, and with reader threads the next one, opened ahead of its turn.
-    int openAtOnce = spec.source().cycleLength() + (readerThreads > 0 ? 1 : 0);
+    // The cycle's files, and those opened ahead of their turn.
+    int cycle = spec.source().cycleLength();
+    int openAtOnce = cycle + InterleavedRecords.prefetchFiles(cycle);
     return reserve(perFile * openAtOnce, "object store read-ahead");
   }
 
   /** Starts the interleave's reader threads; false once the pipeline is shut down. */
   private boolean startReaders() {
-    // Every file open in the cycle, and one opened ahead of its turn from an object store, may
-    // hold its read-ahead blocks: budget them up front.
+    // Every file open in the cycle, and those opened ahead of their turn from an object store,
+    // may hold its read-ahead blocks: budget them up front.
     boolean remote = files.stream().anyMatch(file -> !StoragePaths.isLocal(file));
-    int cursors = spec.source().cycleLength() + (remote ? 1 : 0);
+    int cycle = spec.source().cycleLength();
+    int cursors = cycle + (remote ? InterleavedRecords.prefetchFiles(cycle) : 0);
     if (!reserve(ReadAheadCursor.BYTES * cursors, "read-ahead blocks")) {
       return false;
     }

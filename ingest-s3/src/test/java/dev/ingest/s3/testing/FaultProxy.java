@@ -64,6 +64,7 @@ public final class FaultProxy implements AutoCloseable {
 
   private volatile long latencyMillis;
   private volatile long bytesPerSecond;
+  private volatile long bytesPerSecondPerRequest;
   private final Object pacing = new Object();
   private long nextSendNanos;
 
@@ -127,6 +128,16 @@ public final class FaultProxy implements AutoCloseable {
     return this;
   }
 
+  /**
+   * Sends each response body at no more than this rate (0: unlimited), however many are sent at
+   * once: an object store serves one request at a bounded rate (S3: tens of MB/s per connection)
+   * and more in parallel, which is why parallel ranged reads pay.
+   */
+  public FaultProxy bandwidthPerRequest(long rate) {
+    this.bytesPerSecondPerRequest = rate;
+    return this;
+  }
+
   /** The next {@code count} GETs answer 503 SlowDown, as a throttling S3 does. */
   public FaultProxy slowDownNext(int count) {
     slowDownsLeft.set(count);
@@ -174,6 +185,7 @@ public final class FaultProxy implements AutoCloseable {
   public FaultProxy reset() {
     latencyMillis = 0;
     bytesPerSecond = 0;
+    bytesPerSecondPerRequest = 0;
     slowDownsLeft.set(0);
     cutsLeft.set(0);
     shortBodiesLeft.set(0);
@@ -354,6 +366,8 @@ public final class FaultProxy implements AutoCloseable {
         : Long.MAX_VALUE;
     byte[] chunk = new byte[CHUNK];
     long sent = 0;
+    long bodyStart = System.nanoTime();
+    long perRequest = bytesPerSecondPerRequest;
     while (sent < limit) {
       int count = body.read(chunk, 0, (int) Math.min(chunk.length, limit - sent));
       if (count < 0) {
@@ -361,6 +375,13 @@ public final class FaultProxy implements AutoCloseable {
       }
       if (pace(count)) {
         return;
+      }
+      if (perRequest > 0) {
+        long due = bodyStart + (sent + count) * 1_000_000_000L / perRequest;
+        long wait = due - System.nanoTime();
+        if (wait > 0 && awaitClosing(wait)) {
+          return;
+        }
       }
       // Counted before they go: a client that has every byte then sees them all counted.
       bodyBytes.addAndGet(count);

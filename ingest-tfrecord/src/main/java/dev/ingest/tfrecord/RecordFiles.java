@@ -134,9 +134,7 @@ public final class RecordFiles {
     Path path = StoragePaths.path(argument, storage).normalize();
     if (StoragePaths.isLocal(path)) {
       if (Files.isDirectory(path)) {
-        try (Stream<Path> children = Files.list(path)) {
-          return children.filter(RecordFiles::isVisibleRegularFile).sorted().toList();
-        }
+        return visibleFilesIn(path);
       }
       return Files.isRegularFile(path) ? List.of(path) : List.of();
     }
@@ -150,11 +148,15 @@ public final class RecordFiles {
       return List.of();
     }
     if (attributes.isDirectory()) {
-      try (Stream<Path> children = Files.list(path)) {
-        return children.filter(RecordFiles::isVisibleRegularFile).sorted().toList();
-      }
+      return visibleFilesIn(path);
     }
     return attributes.isRegularFile() ? List.of(path) : List.of();
+  }
+
+  private static List<Path> visibleFilesIn(Path folder) throws IOException {
+    try (Stream<Path> children = Files.list(folder)) {
+      return children.filter(RecordFiles::isVisibleRegularFile).sorted().toList();
+    }
   }
 
   /**

@@ -183,14 +183,13 @@ public final class InterleavedRecords implements AutoCloseable {
 
   /**
    * Opens the next {@link #prefetchFiles(int)} files of the order before a slot needs them, when
-   * they lie in an object store: opening one has its channel ask for its first blocks at once
-   * (a reader thread, where there are some, reads them on), while the cycle's files are still
-   * read, so no slot waits for a first byte,
-   * neither the cycle's own slots at the start of an epoch (they open one by one, as their turns
-   * come) nor a slot whose file ended. The order of the records is unchanged (each file is taken
-   * when its turn comes), and the state does not name these files (a resume opens them again).
-   * Not with a cache, whose fills follow the order in which files are opened; not for local
-   * files, whose first bytes come at once.
+   * they lie in an object store: opening one has its channel ask for its first blocks at once (a
+   * reader thread, where there are some, reads them on) while the cycle's files are still read,
+   * so no slot waits for a first byte: neither the cycle's own slots at the start of an epoch
+   * (they open one by one, as their turns come) nor a slot whose file ended. The order of the
+   * records is unchanged (each file is taken when its turn comes), and the state does not name
+   * these files (a resume opens them again). Not with a cache, whose fills follow the order in
+   * which files are opened; not for local files, whose first bytes come at once.
    */
   private void prefetch() throws IOException {
     if (cache != null) {

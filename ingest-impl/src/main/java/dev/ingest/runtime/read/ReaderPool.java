@@ -3,6 +3,7 @@ package dev.ingest.runtime.read;
 import dev.ingest.runtime.concurrent.ThreadStop;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ThreadFactory;
@@ -58,7 +59,7 @@ public final class ReaderPool implements AutoCloseable {
       LockSupport.unpark(worker.thread);
     }
     // A reader blocked in a store's read sees no flag: ThreadStop interrupts it.
-    ThreadStop.stop(java.util.Arrays.stream(workers).map(worker -> worker.thread).toList(),
+    ThreadStop.stop(Arrays.stream(workers).map(worker -> worker.thread).toList(),
         JOIN_MILLIS);
     for (Worker worker : workers) {
       if (worker.thread.isAlive()) {

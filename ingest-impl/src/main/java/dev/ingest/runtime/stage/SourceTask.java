@@ -285,8 +285,9 @@ public final class SourceTask implements Runnable {
   }
 
   /**
-   * Budgets the ranged reads a remote file's channel keeps in flight, for every file open in the
-   * cycle at once, before the first is opened; false once the pipeline is shut down.
+   * Budgets the ranged reads a remote file's channel keeps in flight, for every file that may be
+   * open at once (the cycle's, and those opened ahead of their turn), before the first is opened;
+   * false once the pipeline is shut down.
    */
   private boolean reserveStoreReadAhead() {
     if (files.stream().allMatch(StoragePaths::isLocal)) {
@@ -309,7 +310,6 @@ public final class SourceTask implements Runnable {
     if (!reserve(ReadAheadCursor.BYTES * cursors, "read-ahead blocks")) {
       return false;
     }
-
     readers = new ReaderPool(readerThreads, halted);
     return true;
   }

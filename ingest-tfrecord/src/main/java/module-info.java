@@ -7,5 +7,6 @@ module dev.ingest.tfrecord {
 
   exports dev.ingest.tfrecord;
   exports dev.ingest.tfrecord.example;
+  exports dev.ingest.tfrecord.index;
   exports dev.ingest.tfrecord.sample;
 }

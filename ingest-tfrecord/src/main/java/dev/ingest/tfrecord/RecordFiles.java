@@ -22,11 +22,14 @@ import java.util.stream.Stream;
  * <ul>
  *   <li>A file is itself.
  *   <li>A folder is every regular file directly in it, not in its subfolders, leaving out hidden
- *       files (names starting with {@code .}), as a shell's {@code DIR/*} would.
+ *       files (names starting with {@code .}), as a shell's {@code DIR/*} would, and record index
+ *       sidecars (names ending in {@code .idx}, see {@code ingest index}), which sit beside the
+ *       shards they index and hold no records.
  *   <li>A glob ({@code *}, {@code ?}, {@code [...]} or <code>{a,b}</code> anywhere in it, with the
  *       syntax of {@link FileSystem#getPathMatcher}) is every regular file it matches, leaving
- *       out hidden files unless the pattern names them ({@code .*}). Relative globs are relative
- *       to the working directory; {@code **} crosses folders.
+ *       out hidden files unless the pattern names them ({@code .*}) and {@code .idx} files unless
+ *       the pattern ends in {@code .idx}. Relative globs are relative to the working directory;
+ *       {@code **} crosses folders.
  * </ul>
  *
  * An argument written as a URI ({@code s3://bucket/prefix/*.tfrecord}) is resolved the same way
@@ -39,6 +42,8 @@ import java.util.stream.Stream;
  */
 public final class RecordFiles {
   private static final String GLOB_CHARACTERS = "*?[{";
+  /** The record index sidecar's suffix ({@code dev.ingest.tfrecord.index.RecordIndex#SUFFIX}). */
+  private static final String INDEX_SUFFIX = ".idx";
 
   private RecordFiles() {}
 
@@ -186,10 +191,12 @@ public final class RecordFiles {
     int depth = rest.contains("**") ? Integer.MAX_VALUE : rest.split("[/\\\\]+").length;
     PathMatcher matcher = fileSystem.getPathMatcher("glob:" + rest);
     boolean showHidden = rest.startsWith(".") || rest.contains("/.");
+    boolean showIndexes = rest.endsWith(INDEX_SUFFIX);
     try (Stream<Path> walk = Files.walk(walkRoot, depth)) {
       return walk.filter(path -> !path.equals(walkRoot))
           .filter(path -> matcher.matches(walkRoot.relativize(path)))
-          .filter(path -> Files.isRegularFile(path) && (showHidden || !isHidden(path)))
+          .filter(path -> Files.isRegularFile(path) && (showHidden || !isHidden(path))
+              && (showIndexes || !isIndex(path)))
           // A store's paths are absolute already, and carry what its listing said of them.
           .map(path -> StoragePaths.isLocal(path)
               ? base.resolve(walkRoot.relativize(path)).normalize() : path)
@@ -199,7 +206,11 @@ public final class RecordFiles {
   }
 
   private static boolean isVisibleRegularFile(Path path) {
-    return Files.isRegularFile(path) && !isHidden(path);
+    return Files.isRegularFile(path) && !isHidden(path) && !isIndex(path);
+  }
+
+  private static boolean isIndex(Path path) {
+    return path.getFileName().toString().endsWith(INDEX_SUFFIX);
   }
 
   private static boolean isHidden(Path path) {

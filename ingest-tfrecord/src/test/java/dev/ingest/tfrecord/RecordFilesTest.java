@@ -38,6 +38,20 @@ class RecordFilesTest {
   }
 
   @Test
+  void aFolderOrAGlobLeavesOutIndexSidecarsUnlessTheyAreNamed() throws IOException {
+    Files.writeString(dir.resolve("a.tfrecord.idx"), "i");
+
+    assertThat(RecordFiles.resolve(List.of(dir.toString())))
+        .containsExactly(dir.resolve("a.tfrecord"), dir.resolve("b.tfrecord"), dir.resolve("c.txt"));
+    assertThat(RecordFiles.resolve(List.of(dir + "/*")))
+        .containsExactly(dir.resolve("a.tfrecord"), dir.resolve("b.tfrecord"), dir.resolve("c.txt"));
+    assertThat(RecordFiles.resolve(List.of(dir + "/*.idx")))
+        .containsExactly(dir.resolve("a.tfrecord.idx"));
+    assertThat(RecordFiles.resolve(List.of(dir.resolve("a.tfrecord.idx").toString())))
+        .containsExactly(dir.resolve("a.tfrecord.idx"));
+  }
+
+  @Test
   void aGlobMatchesFilesInItsFolderOnly() throws IOException {
     assertThat(RecordFiles.resolve(List.of(dir + "/*.tfrecord")))
         .containsExactly(dir.resolve("a.tfrecord"), dir.resolve("b.tfrecord"));

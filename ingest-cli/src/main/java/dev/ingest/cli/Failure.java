@@ -1,9 +1,11 @@
 package dev.ingest.cli;
 
 import dev.ingest.CacheMismatchException;
+import dev.ingest.CorruptIndexException;
 import dev.ingest.CorruptRecordException;
 import dev.ingest.InvalidExampleException;
 import dev.ingest.RecordReadException;
+import dev.ingest.StaleIndexException;
 import dev.ingest.cli.config.ConfigException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -29,13 +31,15 @@ record Failure(int exitCode, String message, List<String> details, boolean inter
       return new Failure(ExitCode.USAGE, config.headline(), config.aboutTheWholeFile()
           ? List.of() : config.problems().stream().map(Object::toString).toList(), false);
     }
-    if (e instanceof UsageException || e instanceof CacheMismatchException) {
-      // A cache pointed at another pipeline's files is bad configuration, not bad data.
+    if (e instanceof UsageException || e instanceof CacheMismatchException
+        || e instanceof StaleIndexException) {
+      // A cache pointed at another pipeline's files is bad configuration, not bad data; so is
+      // an index older than its shard, which `ingest index` writes again.
       return usage(e.getMessage());
     }
     for (Throwable cause = e; cause != null; cause = cause.getCause()) {
       if (cause instanceof CorruptRecordException || cause instanceof InvalidExampleException
-          || cause instanceof CorruptCacheException) {
+          || cause instanceof CorruptCacheException || cause instanceof CorruptIndexException) {
         return new Failure(ExitCode.BAD_DATA, e.getMessage(), List.of(), false);
       }
       if (cause instanceof RecordReadException) {

@@ -34,6 +34,7 @@ import picocli.CommandLine.Spec;
       GenCommand.class,
       CountCommand.class,
       ValidateCommand.class,
+      IndexCommand.class,
       InspectCommand.class,
       RunCommand.class,
       TrainCommand.class,

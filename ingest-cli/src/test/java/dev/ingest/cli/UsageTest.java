@@ -16,7 +16,7 @@ class UsageTest {
   @TempDir Path dir;
 
   @ParameterizedTest
-  @ValueSource(strings = {"gen", "count", "validate", "inspect", "run", "explain", "demo"})
+  @ValueSource(strings = {"gen", "count", "validate", "index", "inspect", "run", "explain", "demo"})
   void everyCommandHasHelp(String command) {
     Cli.Outcome help = Cli.run(command, "--help");
 
@@ -29,7 +29,7 @@ class UsageTest {
     Cli.Outcome help = Cli.run("--help");
 
     assertThat(help.exitCode()).isZero();
-    assertThat(help.out()).contains("gen", "count", "validate", "inspect", "run", "explain", "demo");
+    assertThat(help.out()).contains("gen", "count", "validate", "index", "inspect", "run", "explain", "demo");
   }
 
   @ParameterizedTest

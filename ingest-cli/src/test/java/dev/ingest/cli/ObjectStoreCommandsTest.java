@@ -1,9 +1,13 @@
 package dev.ingest.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.adobe.testing.s3mock.junit5.S3MockExtension;
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.ingest.StaleIndexException;
+import dev.ingest.tfrecord.StoragePaths;
+import dev.ingest.tfrecord.index.RecordIndex;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,7 +19,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Every command that takes a path takes an {@code s3://} URI, against an S3-compatible server
- * started in this JVM: {@code gen --out}, {@code count}, {@code validate}, {@code inspect} and a
+ * started in this JVM: {@code gen --out}, {@code count}, {@code validate}, {@code inspect},
+ * {@code index} and a
  * {@code run} whose YAML names the store's endpoint in {@code options.storage.s3}. The commands
  * without a YAML find the endpoint where the AWS SDK looks for it ({@code AWS_ENDPOINT_URL}, or
  * the {@code aws.endpointUrl} system property used here).
@@ -74,6 +79,32 @@ class ObjectStoreCommandsTest {
     JsonNode fromDisk = run(local.toString(), endpoint());
     assertThat(fromStore.get("records").asLong()).isEqualTo(1000);
     assertThat(fromStore.get("digest").asText()).isEqualTo(fromDisk.get("digest").asText());
+  }
+
+  @Test
+  void indexWritesSidecarsIntoTheStoreThatAreCheckedAgainstEachObjectsETag() throws IOException {
+    String remote = "s3://" + BUCKET + "/indexed";
+    Cli.Outcome gen = Cli.run("gen", "--kind", "text", "--records", "40", "--shards", "2",
+        "--out", remote);
+    assertThat(gen.exitCode()).as(gen.err()).isZero();
+
+    Cli.Outcome index = Cli.run("index", "--json", remote);
+    assertThat(index.exitCode()).as(index.err()).isZero();
+    assertThat(index.json().get("total").asLong()).isEqualTo(40);
+    String shardUri = remote + "/part-00000-of-00002.tfrecord";
+    assertThat(index.json().get("files").get(0).get("index").asText())
+        .isEqualTo(shardUri + ".idx");
+    assertThat(Cli.run("count", "--json", remote).json().get("files")).hasSize(2);
+
+    Path shard = StoragePaths.path(shardUri);
+    assertThat(RecordIndex.loadBeside(shard).count()).isEqualTo(20);
+    // Other bytes of the same size: only the object's ETag tells the new shard from the old.
+    byte[] bytes = Files.readAllBytes(shard);
+    bytes[bytes.length - 1] ^= 1;
+    Files.write(shard, bytes);
+    assertThatThrownBy(() -> RecordIndex.loadBeside(shard))
+        .isInstanceOf(StaleIndexException.class)
+        .hasMessageContaining("ETag");
   }
 
   @Test

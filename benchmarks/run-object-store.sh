@@ -4,7 +4,8 @@
 # through the same proxy) and writes benchmarks/results/object-store.md.
 #
 #   benchmarks/run-object-store.sh [image=N] [text=N] [shards=N] [runs=N] [latencies=0,20,50] \
-#       [block=auto|BYTES] [depth=auto|N] [readers=auto|N] [bandwidth=MB/s] [direct=true|false]
+#       [block=auto|BYTES] [depth=auto|N] [readers=auto|N] [bandwidth=MB/s] [per_request=MB/s] \
+#       [direct=true|false]
 set -euo pipefail
 
 module_dir="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"

@@ -117,14 +117,7 @@ public final class ObjectStoreProbe {
       int readerThreads, long perRequestMBps) {}
 
   public static void main(String[] args) throws Exception {
-    Map<String, String> options = new HashMap<>();
-    for (String arg : args) {
-      int equals = arg.indexOf('=');
-      if (equals < 0) {
-        throw new IllegalArgumentException("arguments are name=value, got " + arg);
-      }
-      options.put(arg.substring(0, equals), arg.substring(equals + 1));
-    }
+    Map<String, String> options = ProbeArguments.of(args);
     Map<SampleKind, Long> kinds = new LinkedHashMap<>();
     for (String kind : options.getOrDefault("kinds", "image,text").split(",")) {
       SampleKind sampleKind = SampleKind.valueOf(kind.strip().toUpperCase(Locale.ROOT));

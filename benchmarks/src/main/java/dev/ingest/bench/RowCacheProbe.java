@@ -73,14 +73,7 @@ public final class RowCacheProbe {
   record KindResult(String kind, long records, List<Epochs> cached, List<Epochs> uncached) {}
 
   public static void main(String[] args) throws IOException {
-    Map<String, String> options = new HashMap<>();
-    for (String arg : args) {
-      int equals = arg.indexOf('=');
-      if (equals < 0) {
-        throw new IllegalArgumentException("arguments are name=value, got " + arg);
-      }
-      options.put(arg.substring(0, equals), arg.substring(equals + 1));
-    }
+    Map<String, String> options = ProbeArguments.of(args);
     long records = Long.parseLong(options.getOrDefault("records", "100000"));
     int runs = Integer.parseInt(options.getOrDefault("runs", "5"));
     double micros = Double.parseDouble(options.getOrDefault("micros", "10"));

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import com.adobe.testing.s3mock.junit5.S3MockExtension;
 import dev.ingest.s3.testing.FaultProxy;
+import dev.ingest.s3.testing.ProxiedStore;
 import dev.ingest.s3.testing.S3TestServer;
 import dev.ingest.spi.ReadAhead;
 import dev.ingest.tfrecord.CountingAllocator;
@@ -16,16 +17,13 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.Random;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
-import software.amazon.awssdk.services.s3.S3AsyncClient;
 
 /**
  * S3ReadChannel through a {@link FaultProxy}: each fault at random byte positions still gives the
@@ -37,37 +35,19 @@ class S3ReadChannelFaultTest {
   private static final String BUCKET = "faults";
 
   @RegisterExtension
+  @Order(1)
   static final S3MockExtension S3 =
       S3MockExtension.builder().silent().withInitialBuckets(BUCKET)
           // Bodies cut on purpose make the server warn that its client left.
           .withProperty("logging.level.root", "error").build();
 
-  private static S3AsyncClient direct;
-  private static FaultProxy proxy;
-  private static S3AsyncClient proxied;
+  @RegisterExtension
+  @Order(2)
+  static final ProxiedStore STORE = new ProxiedStore(S3, 2207);
 
   private final CountingAllocator allocator = new CountingAllocator();
 
   enum Fault { SLOW_DOWN, CUT, SHORT_BODY, STALL }
-
-  @BeforeAll
-  static void connect() throws IOException {
-    direct = S3TestServer.client(S3TestServer.endpoint(S3));
-    proxy = new FaultProxy(S3TestServer.endpoint(S3), 2207);
-    proxied = S3TestServer.client(proxy.endpoint());
-  }
-
-  @AfterAll
-  static void disconnect() {
-    proxied.close();
-    proxy.close();
-    direct.close();
-  }
-
-  @BeforeEach
-  void noFaults() {
-    proxy.reset();
-  }
 
   @AfterEach
   void nothingLeftAllocated() {
@@ -86,7 +66,7 @@ class S3ReadChannelFaultTest {
     int size = (1 << 20) + random.nextInt(1 << 18);
     byte[] object = S3TestServer.randomBytes(random, size);
     String key = "faults/" + fault + "/" + seed;
-    String eTag = S3TestServer.put(direct, BUCKET, key, object);
+    String eTag = S3TestServer.put(STORE.direct(), BUCKET, key, object);
     ReadAhead readAhead = new ReadAhead((32 << 10) + random.nextInt(128 << 10),
         1 + random.nextInt(6));
     // A stall is found by the request timeout alone: short here so the test is quick.
@@ -94,31 +74,30 @@ class S3ReadChannelFaultTest {
     RetryPolicy retries = new RetryPolicy(6, Duration.ofMillis(1), Duration.ofMillis(20), timeout);
     int faults = 3;
     switch (fault) {
-      case SLOW_DOWN -> proxy.slowDownNext(faults);
-      case CUT -> proxy.cutNext(faults, -1);
-      case SHORT_BODY -> proxy.shortenNext(faults);
-      case STALL -> proxy.stallNext(faults, -1);
+      case SLOW_DOWN -> STORE.proxy().slowDownNext(faults);
+      case CUT -> STORE.proxy().cutNext(faults, -1);
+      case SHORT_BODY -> STORE.proxy().shortenNext(faults);
+      case STALL -> STORE.proxy().stallNext(faults, -1);
     }
 
-    try (S3ReadChannel channel = new S3ReadChannel(proxied, "s3://" + BUCKET + "/" + key, BUCKET,
-        key, size, eTag, readAhead, retries, allocator)) {
+    try (S3ReadChannel channel = channel(key, size, eTag, readAhead, retries)) {
       assertThat(S3ReadChannelTest.readToEnd(channel, random, 200 << 10))
           .as("%s, %s", fault, readAhead).isEqualTo(object);
       assertThat(channel.peakBytesHeld()).isLessThanOrEqualTo(readAhead.maxBytesInFlight());
     }
     long dealt = switch (fault) {
-      case SLOW_DOWN -> proxy.slowDowns();
-      case CUT -> proxy.cuts();
-      case SHORT_BODY -> proxy.shortBodies();
-      case STALL -> proxy.stalls();
+      case SLOW_DOWN -> STORE.proxy().slowDowns();
+      case CUT -> STORE.proxy().cuts();
+      case SHORT_BODY -> STORE.proxy().shortBodies();
+      case STALL -> STORE.proxy().stalls();
     };
     assertThat(dealt).as("faults dealt").isEqualTo(faults);
     int ranges = (size + readAhead.blockBytes() - 1) / readAhead.blockBytes();
     if (fault == Fault.STALL) {
       // A busy machine may let a healthy body outlast the short timeout too.
-      assertThat(proxy.gets()).isGreaterThanOrEqualTo(ranges + faults);
+      assertThat(STORE.proxy().gets()).isGreaterThanOrEqualTo(ranges + faults);
     } else {
-      assertThat(proxy.gets()).as("every range, and once more for each fault")
+      assertThat(STORE.proxy().gets()).as("every range, and once more for each fault")
           .isEqualTo(ranges + faults);
     }
   }
@@ -127,8 +106,8 @@ class S3ReadChannelFaultTest {
   void aBodyCutAgainAndAgainFailsNamingTheUriAndTheFirstByteNotRead() throws IOException {
     byte[] object = S3TestServer.randomBytes(new Random(7), 64 << 10);
     String key = "cut/again";
-    String eTag = S3TestServer.put(direct, BUCKET, key, object);
-    proxy.cutNext(1000, 1000);
+    String eTag = S3TestServer.put(STORE.direct(), BUCKET, key, object);
+    STORE.proxy().cutNext(1000, 1000);
     RetryPolicy retries = new RetryPolicy(3, Duration.ZERO, Duration.ZERO, Duration.ofSeconds(30));
 
     ByteArrayOutputStream read = new ByteArrayOutputStream();
@@ -149,15 +128,15 @@ class S3ReadChannelFaultTest {
     assertThat(failure.getMessage()).contains("s3://" + BUCKET + "/" + key, "offset 3000",
         "3 attempts");
     assertThat(read.toByteArray()).isEqualTo(Arrays.copyOf(object, 3000));
-    assertThat(proxy.gets()).isEqualTo(3);
+    assertThat(STORE.proxy().gets()).isEqualTo(3);
   }
 
   @Test
   void slowDownsBeyondTheAttemptsFailAndTheSdkDoesNotRetryOnItsOwn() throws IOException {
     byte[] object = S3TestServer.randomBytes(new Random(8), 10_000);
     String key = "slow/down";
-    String eTag = S3TestServer.put(direct, BUCKET, key, object);
-    proxy.slowDownNext(1000);
+    String eTag = S3TestServer.put(STORE.direct(), BUCKET, key, object);
+    STORE.proxy().slowDownNext(1000);
     RetryPolicy retries = new RetryPolicy(2, Duration.ZERO, Duration.ZERO, Duration.ofSeconds(30));
 
     try (S3ReadChannel channel = channel(key, object.length, eTag, new ReadAhead(16 << 10, 1),
@@ -169,7 +148,7 @@ class S3ReadChannelFaultTest {
           .hasMessageContaining("2 attempts")
           .hasMessageContaining("503 SlowDown");
     }
-    assertThat(proxy.gets()).as("the policy's attempts, none of the SDK's").isEqualTo(2);
+    assertThat(STORE.proxy().gets()).as("the policy's attempts, none of the SDK's").isEqualTo(2);
   }
 
   @Test
@@ -183,7 +162,7 @@ class S3ReadChannelFaultTest {
       assertThat(failure.getMessage()).contains("s3://" + BUCKET + "/" + key, "1 attempt",
           "404");
     }
-    assertThat(proxy.gets()).as("a 404 is not retried").isEqualTo(1);
+    assertThat(STORE.proxy().gets()).as("a 404 is not retried").isEqualTo(1);
   }
 
   @Test
@@ -191,7 +170,7 @@ class S3ReadChannelFaultTest {
     Random random = new Random(9);
     byte[] object = S3TestServer.randomBytes(random, 256 << 10);
     String key = "replaced";
-    String eTag = S3TestServer.put(direct, BUCKET, key, object);
+    String eTag = S3TestServer.put(STORE.direct(), BUCKET, key, object);
 
     try (S3ReadChannel channel = channel(key, object.length, eTag,
         new ReadAhead(ReadAhead.MIN_BLOCK_BYTES, 1), S3ReadChannelTest.patientRetries())) {
@@ -203,7 +182,7 @@ class S3ReadChannelFaultTest {
       while (start.hasRemaining()) {
         channel.read(start);
       }
-      S3TestServer.put(direct, BUCKET, key, S3TestServer.randomBytes(random, 256 << 10));
+      S3TestServer.put(STORE.direct(), BUCKET, key, S3TestServer.randomBytes(random, 256 << 10));
       ObjectReadException failure = catchThrowableOfType(ObjectReadException.class, () -> {
         ByteBuffer rest = ByteBuffer.allocate(object.length);
         while (channel.read(rest) >= 0) {
@@ -220,7 +199,7 @@ class S3ReadChannelFaultTest {
 
   private S3ReadChannel channel(String key, long size, String eTag, ReadAhead readAhead,
       RetryPolicy retries) {
-    return new S3ReadChannel(proxied, "s3://" + BUCKET + "/" + key, BUCKET, key, size, eTag,
+    return new S3ReadChannel(STORE.proxied(), "s3://" + BUCKET + "/" + key, BUCKET, key, size, eTag,
         readAhead, retries, allocator);
   }
 }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.adobe.testing.s3mock.junit5.S3MockExtension;
 import dev.ingest.s3.testing.FaultProxy;
+import dev.ingest.s3.testing.ProxiedStore;
 import dev.ingest.s3.testing.S3TestServer;
 import dev.ingest.spi.ReadAhead;
 import dev.ingest.tfrecord.CountingAllocator;
@@ -17,10 +18,8 @@ import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -37,35 +36,17 @@ class S3ReadChannelTest {
   private static final String BUCKET = "reads";
 
   @RegisterExtension
+  @Order(1)
   static final S3MockExtension S3 =
       S3MockExtension.builder().silent().withInitialBuckets(BUCKET)
           // Reads cancelled on purpose (seeks, close) make the server warn that its client left.
           .withProperty("logging.level.root", "error").build();
 
-  private static S3AsyncClient direct;
-  private static FaultProxy proxy;
-  private static S3AsyncClient proxied;
+  @RegisterExtension
+  @Order(2)
+  static final ProxiedStore STORE = new ProxiedStore(S3, 22);
 
   private final CountingAllocator allocator = new CountingAllocator();
-
-  @BeforeAll
-  static void connect() throws IOException {
-    direct = S3TestServer.client(S3TestServer.endpoint(S3));
-    proxy = new FaultProxy(S3TestServer.endpoint(S3), 22);
-    proxied = S3TestServer.client(proxy.endpoint());
-  }
-
-  @AfterAll
-  static void disconnect() {
-    proxied.close();
-    proxy.close();
-    direct.close();
-  }
-
-  @BeforeEach
-  void noFaults() {
-    proxy.reset();
-  }
 
   @AfterEach
   void nothingLeftAllocated() {
@@ -82,9 +63,10 @@ class S3ReadChannelTest {
         : (1 << 20) + random.nextInt(4 << 20);
     byte[] object = S3TestServer.randomBytes(random, size);
     String key = "exact/" + seed;
-    String eTag = S3TestServer.put(direct, BUCKET, key, object);
+    String eTag = S3TestServer.put(STORE.direct(), BUCKET, key, object);
 
-    try (S3ReadChannel channel = open(direct, key, size, eTag, readAhead, patientRetries())) {
+    try (S3ReadChannel channel =
+        open(STORE.direct(), key, size, eTag, readAhead, patientRetries())) {
       assertThat(channel.size()).isEqualTo(size);
       assertThat(readToEnd(channel, random, 3 * readAhead.effectiveBlockBytes()))
           .as("whole object, %s", readAhead).isEqualTo(object);
@@ -109,11 +91,11 @@ class S3ReadChannelTest {
   void closeWhileAReadWaitsOnStalledBodiesEndsTheReadAndReleasesEveryBlock() throws Exception {
     byte[] object = S3TestServer.randomBytes(new Random(11), 1 << 20);
     String key = "close/stalled";
-    String eTag = S3TestServer.put(direct, BUCKET, key, object);
+    String eTag = S3TestServer.put(STORE.direct(), BUCKET, key, object);
     ReadAhead readAhead = new ReadAhead(64 << 10, 8);
-    proxy.stallNext(1000, -1);
+    STORE.proxy().stallNext(1000, -1);
     Set<Thread> before = Thread.getAllStackTraces().keySet();
-    S3ReadChannel channel = open(proxied, key, object.length, eTag, readAhead,
+    S3ReadChannel channel = open(STORE.proxied(), key, object.length, eTag, readAhead,
         new RetryPolicy(3, Duration.ofMillis(1), Duration.ofMillis(20), Duration.ofMinutes(5)));
     AtomicReference<Throwable> readEnded = new AtomicReference<>();
     Thread reader = new Thread(() -> {
@@ -124,7 +106,7 @@ class S3ReadChannelTest {
       }
     }, "stalled-reader");
     reader.start();
-    assertThat(proxy.awaitStalls(readAhead.depth(), Duration.ofMinutes(1)))
+    assertThat(STORE.proxy().awaitStalls(readAhead.depth(), Duration.ofMinutes(1)))
         .as("every block's body stalled").isTrue();
     while (reader.getState() != Thread.State.TIMED_WAITING && reader.isAlive()) {
       Thread.yield();
@@ -142,7 +124,7 @@ class S3ReadChannelTest {
         .isInstanceOf(ClosedChannelException.class);
 
     // The stalled bodies now go on, into requests close() has cancelled: nothing is taken.
-    proxy.releaseStalls();
+    STORE.proxy().releaseStalls();
     assertThat(allocator.liveBuffers()).isZero();
     assertThat(threadsStartedSince(before)).as("threads of ours left after close").isEmpty();
     assertThat(Thread.getAllStackTraces().keySet()).filteredOn(
@@ -153,10 +135,10 @@ class S3ReadChannelTest {
   void closeWithEveryRequestInFlightReleasesEveryBlock() throws IOException {
     byte[] object = S3TestServer.randomBytes(new Random(13), 1 << 20);
     String key = "close/in-flight";
-    String eTag = S3TestServer.put(direct, BUCKET, key, object);
-    proxy.latencyMillis(2_000);
+    String eTag = S3TestServer.put(STORE.direct(), BUCKET, key, object);
+    STORE.proxy().latencyMillis(2_000);
     ReadAhead readAhead = new ReadAhead(32 << 10, 16);
-    S3ReadChannel channel = open(proxied, key, object.length, eTag, readAhead,
+    S3ReadChannel channel = open(STORE.proxied(), key, object.length, eTag, readAhead,
         patientRetries());
     assertThat(allocator.liveBuffers()).isEqualTo(readAhead.depth());
 
@@ -169,11 +151,11 @@ class S3ReadChannelTest {
   void anAdaptiveDepthGrowsWhenTheReaderWaitsAndStaysWithinItsAllowance() throws IOException {
     byte[] object = S3TestServer.randomBytes(new Random(14), 1 << 20);
     String key = "auto/depth";
-    String eTag = S3TestServer.put(direct, BUCKET, key, object);
-    proxy.latencyMillis(20);
+    String eTag = S3TestServer.put(STORE.direct(), BUCKET, key, object);
+    STORE.proxy().latencyMillis(20);
     ReadAhead readAhead = new ReadAhead(16 << 10, ReadAhead.AUTO);
 
-    try (S3ReadChannel channel = open(proxied, key, object.length, eTag, readAhead,
+    try (S3ReadChannel channel = open(STORE.proxied(), key, object.length, eTag, readAhead,
         patientRetries())) {
       assertThat(channel.depth()).isEqualTo(DepthTuner.AUTO_START);
       assertThat(readToEnd(channel, new Random(15), 64 << 10)).isEqualTo(object);
@@ -188,20 +170,20 @@ class S3ReadChannelTest {
   void aSlowLinkWithLatencyGivesExactBytes() throws IOException {
     byte[] object = S3TestServer.randomBytes(new Random(16), 1 << 20);
     String key = "slow/link";
-    String eTag = S3TestServer.put(direct, BUCKET, key, object);
-    proxy.latencyMillis(5).bandwidthBytesPerSecond(16 << 20);
+    String eTag = S3TestServer.put(STORE.direct(), BUCKET, key, object);
+    STORE.proxy().latencyMillis(5).bandwidthBytesPerSecond(16 << 20);
 
-    try (S3ReadChannel channel = open(proxied, key, object.length, eTag, ReadAhead.auto(),
+    try (S3ReadChannel channel = open(STORE.proxied(), key, object.length, eTag, ReadAhead.auto(),
         patientRetries())) {
       assertThat(readToEnd(channel, new Random(17), 256 << 10)).isEqualTo(object);
     }
-    assertThat(proxy.bodyBytes()).as("each byte sent once").isEqualTo(object.length);
+    assertThat(STORE.proxy().bodyBytes()).as("each byte sent once").isEqualTo(object.length);
   }
 
   @Test
   void anEmptyObjectEndsAtOnceWithoutARequest() throws IOException {
     String key = "empty";
-    String eTag = S3TestServer.put(direct, BUCKET, key, new byte[0]);
+    String eTag = S3TestServer.put(STORE.direct(), BUCKET, key, new byte[0]);
     // A proxy of its own: a request another test cancelled may still reach the shared one.
     try (FaultProxy own = new FaultProxy(S3TestServer.endpoint(S3), 5);
         S3AsyncClient client = S3TestServer.client(own.endpoint())) {

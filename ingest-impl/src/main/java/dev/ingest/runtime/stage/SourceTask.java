@@ -114,6 +114,8 @@ public final class SourceTask implements Runnable {
 
   private final PipelineSpec spec;
   private final List<Path> files;
+  /** Whether some of {@link #files} lie in an object store (see {@link StoragePaths}). */
+  private final boolean remoteFiles;
   private final RingBuffer<WorkUnit> ring;
   private final BooleanSupplier halted;
   private final AtomicLong skippedRecords;
@@ -222,6 +224,7 @@ public final class SourceTask implements Runnable {
     this.resume = resume;
     this.spec = spec;
     this.files = files;
+    this.remoteFiles = files.stream().anyMatch(file -> !StoragePaths.isLocal(file));
     this.ring = ring;
     this.halted = halted;
     this.skippedRecords = skippedRecords;
@@ -290,7 +293,7 @@ public final class SourceTask implements Runnable {
    * false once the pipeline is shut down.
    */
   private boolean reserveStoreReadAhead() {
-    if (files.stream().allMatch(StoragePaths::isLocal)) {
+    if (!remoteFiles) {
       return true;
     }
     long perFile = spec.options().storage().readAhead().maxBytesInFlight();
@@ -304,9 +307,8 @@ public final class SourceTask implements Runnable {
   private boolean startReaders() {
     // Every file open in the cycle, and those opened ahead of their turn from an object store,
     // may hold its read-ahead blocks: budget them up front.
-    boolean remote = files.stream().anyMatch(file -> !StoragePaths.isLocal(file));
     int cycle = spec.source().cycleLength();
-    int cursors = cycle + (remote ? InterleavedRecords.prefetchFiles(cycle) : 0);
+    int cursors = cycle + (remoteFiles ? InterleavedRecords.prefetchFiles(cycle) : 0);
     if (!reserve(ReadAheadCursor.BYTES * cursors, "read-ahead blocks")) {
       return false;
     }

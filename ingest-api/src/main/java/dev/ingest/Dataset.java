@@ -183,6 +183,8 @@ public final class Dataset {
 
   public Dataset shuffle(int bufferSize, boolean reshuffleEachIteration) {
     return with(next -> {
+      next.globalShuffle = false;
+      next.window = 0;
       if (next.cache.holdsRows()) {
         // After a cache of rows, the shuffle draws from all of them: bufferSize is not needed.
         next.cache = next.cache.ofRows(next.cache.transformsBefore(), true);
@@ -190,6 +192,41 @@ public final class Dataset {
       next.shuffleBufferSize = bufferSize;
       next.reshuffleEachIteration = reshuffleEachIteration;
     });
+  }
+
+  /**
+   * Shuffles every record of every shard each epoch, in a seeded order where any record may land
+   * anywhere (tf.data's {@code global_shuffle}), reading records through the shards' record
+   * indexes ({@code ingest index}) instead of through a shuffle buffer. The batches are then a
+   * function of the seed, the epoch and {@code batch_size} alone: with {@link #shard(int, int)
+   * shard(n, i)}, {@code batch_size} is the global batch and trainer {@code i} gets its {@code
+   * i}-th of {@code n} slices, and a saved state resumes with any number of trainers. See {@link
+   * PipelineSpec.GlobalShuffle}.
+   */
+  public Dataset shuffleGlobal() {
+    return shuffleGlobal(0, true);
+  }
+
+  /**
+   * As {@link #shuffleGlobal()}, in windows of {@code window} consecutive records (0: none): the
+   * windows come in a seeded order and each window's records in an order of their own, so reads
+   * stay near each other, for slow stores, and a record lands only among its window's records.
+   */
+  public Dataset shuffleGlobal(long window, boolean reshuffleEachIteration) {
+    return with(next -> {
+      next.shuffleBufferSize = 0;
+      next.globalShuffle = true;
+      next.window = window;
+      next.reshuffleEachIteration = reshuffleEachIteration;
+    });
+  }
+
+  /**
+   * What a global shuffle does about a shard without a record index: refuse to start (the
+   * default) or build it first ({@link PipelineSpec.MissingIndex}).
+   */
+  public Dataset missingIndex(PipelineSpec.MissingIndex policy) {
+    return with(next -> next.missingIndex = policy);
   }
 
   /** Groups {@code size} records per batch; an epoch's short last batch is kept unless dropped. */
@@ -354,6 +391,9 @@ public final class Dataset {
     private long take = -1;
     private CacheSpec cache = CacheSpec.none();
     private PipelineOptions options = PipelineOptions.defaults();
+    private boolean globalShuffle = false;
+    private long window = 0;
+    private PipelineSpec.MissingIndex missingIndex = PipelineSpec.MissingIndex.REFUSE;
 
     Stages(SourceSpec source) {
       this.source = source;
@@ -372,9 +412,15 @@ public final class Dataset {
       if (features == null) {
         throw new IllegalArgumentException("the pipeline needs a parse_example stage");
       }
+      if (!globalShuffle && missingIndex != PipelineSpec.MissingIndex.REFUSE) {
+        throw new IllegalArgumentException("only a global shuffle reads record indexes: 'index: "
+            + "build' needs shuffle {mode: global}");
+      }
+      PipelineSpec.GlobalShuffle global = globalShuffle
+          ? PipelineSpec.GlobalShuffle.of(window, missingIndex) : PipelineSpec.GlobalShuffle.off();
       return new PipelineSpec(source, features, transforms, shuffleBufferSize,
           reshuffleEachIteration, batchSize, dropRemainder, padding, prefetch, epochs, skip, take,
-          cache, options);
+          cache, options, global);
     }
   }
 

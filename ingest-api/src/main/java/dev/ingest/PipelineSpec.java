@@ -27,6 +27,8 @@ import java.util.Objects;
  *     compute it again: nothing, the records read, or the rows that reach the cache's position,
  *     in memory or in files at a path prefix
  * @param options seed, determinism, threads, memory budget
+ * @param globalShuffle a shuffle over every record of every shard, read through record indexes,
+ *     instead of a shuffle buffer ({@link GlobalShuffle#off()} for none)
  */
 public record PipelineSpec(
     SourceSpec source,
@@ -42,7 +44,17 @@ public record PipelineSpec(
     long skip,
     long take,
     CacheSpec cache,
-    PipelineOptions options) {
+    PipelineOptions options,
+    GlobalShuffle globalShuffle) {
+
+  /** A pipeline without a global shuffle. */
+  public PipelineSpec(SourceSpec source, ExampleSpec features, List<Transform> transforms,
+      int shuffleBufferSize, boolean reshuffleEachIteration, int batchSize, boolean dropRemainder,
+      PaddingSpec padding, int prefetch, int epochs, long skip, long take, CacheSpec cache,
+      PipelineOptions options) {
+    this(source, features, transforms, shuffleBufferSize, reshuffleEachIteration, batchSize,
+        dropRemainder, padding, prefetch, epochs, skip, take, cache, options, GlobalShuffle.off());
+  }
 
   public PipelineSpec {
     Objects.requireNonNull(source, "source");
@@ -67,6 +79,27 @@ public record PipelineSpec(
             + " batch functions then run on the cached rows every epoch)");
       }
     }
+    Objects.requireNonNull(globalShuffle, "globalShuffle");
+    if (globalShuffle.enabled()) {
+      requireGlobalShuffleFits(source, transforms, shuffleBufferSize, batchSize, cache);
+    }
+  }
+
+  /** What a global shuffle cannot be combined with, said where the spec is built. */
+  private static void requireGlobalShuffleFits(SourceSpec source, List<Transform> transforms,
+      int shuffleBufferSize, int batchSize, CacheSpec cache) {
+    boolean filters = transforms.stream().anyMatch(t -> t instanceof Transform.FilterRows);
+    require(shuffleBufferSize == 0, "a global shuffle replaces the shuffle buffer: list one"
+        + " shuffle, either {mode: global} or {buffer_size: N}");
+    require(!cache.enabled(), "a global shuffle reads any record in any order through the record"
+        + " indexes, so it takes no cache: remove the cache, or shuffle with a buffer");
+    int trainers = source.numShards();
+    require(batchSize % trainers == 0, "with a global shuffle batch_size is the global batch,"
+        + " of which each of the " + trainers + " trainers (num_shards) gets an equal slice: "
+        + batchSize + " is not a multiple of " + trainers);
+    require(trainers == 1 || !filters, "with a global shuffle and " + trainers + " trainers,"
+        + " each trainer's batch is its slice of the global batch; a filter would change how many"
+        + " records each slice keeps: filter before writing the shards, or use one trainer");
   }
 
   /**
@@ -86,7 +119,15 @@ public record PipelineSpec(
   public String fingerprint() {
     // v2: the shuffle buffer's generator and checkpoint order changed what a seed yields.
     StringBuilder text = new StringBuilder("v2\n");
-    text.append("source=").append(source.fingerprintText()).append('\n');
+    if (globalShuffle.enabled()) {
+      // The order is (seed, epoch, global batch) alone: which trainer reads, how many trainers
+      // there are, the file order and the interleave do not decide it, so that a state resumes
+      // with another number of trainers.
+      text.append("source=").append(source.globalOrderText()).append('\n');
+      text.append("global_shuffle=").append(globalShuffle.window()).append('\n');
+    } else {
+      text.append("source=").append(source.fingerprintText()).append('\n');
+    }
     for (FeatureSpec feature : features.features()) {
       text.append("feature=").append(feature.name()).append(',').append(feature.dtype())
           .append(',').append(feature.shape()).append(',').append(feature.varLen()).append(',')
@@ -125,6 +166,14 @@ public record PipelineSpec(
    */
   public boolean permutesCachedRows() {
     return cache.holdsRows() && cache.shuffleAfter() && shuffleBufferSize > 0;
+  }
+
+  /**
+   * Whether each epoch reads every record of every shard in a seeded global order through the
+   * record indexes ({@code shuffle: {mode: global}}).
+   */
+  public boolean shufflesGlobally() {
+    return globalShuffle.enabled();
   }
 
   /** Whether the records go through the shuffle buffer before parsing. */
@@ -219,6 +268,56 @@ public record PipelineSpec(
           + ",on_corrupt=" + onCorrupt + ",shards=" + numShards + "/" + shardIndex + "/" + shardBy
           + ",shuffle_files=" + shuffleFiles + ",interleave=" + cycleLength + "/" + blockLength;
     }
+
+    /** What decides the records under a global shuffle: the files and how they are checked. */
+    String globalOrderText() {
+      return "files=" + files + ",compression=" + compression + ",verify_crc=" + verifyCrc
+          + ",on_corrupt=" + onCorrupt;
+    }
+  }
+
+  /**
+   * A shuffle over every record of every shard (tf.data's {@code global_shuffle}), reading records
+   * where the shards' record indexes say they are, instead of a shuffle buffer over the records
+   * as they come. Each epoch's order is a seeded permutation of all records, from (seed, epoch):
+   * the global sequence of batches depends on the seed, the epoch and {@code batch_size} only,
+   * and {@code shard(n, i)} gives trainer {@code i} the {@code i}-th of {@code n} equal slices of
+   * every global batch.
+   *
+   * @param enabled whether the pipeline shuffles globally
+   * @param window 0 for a full permutation; else records are cut into windows of this many
+   *     consecutive ones, and the order is a permutation of the windows and of each window's
+   *     records: reads stay near each other (for slow stores), at a cost in shuffle quality
+   * @param missingIndex what to do about a shard without a record index
+   */
+  public record GlobalShuffle(boolean enabled, long window, MissingIndex missingIndex) {
+    public GlobalShuffle {
+      Objects.requireNonNull(missingIndex, "missingIndex");
+      require(window >= 0, "a global shuffle's window must be at least 1 record (or 0 for no"
+          + " window), got " + window);
+      require(enabled || window == 0, "a window belongs to a global shuffle");
+    }
+
+    /** No global shuffle. */
+    public static GlobalShuffle off() {
+      return new GlobalShuffle(false, 0, MissingIndex.REFUSE);
+    }
+
+    /** A global shuffle with windows of {@code window} records, or a full one for 0. */
+    public static GlobalShuffle of(long window, MissingIndex missingIndex) {
+      return new GlobalShuffle(true, window, missingIndex);
+    }
+  }
+
+  /** What a global shuffle does about a shard without a record index ({@code .idx} sidecar). */
+  public enum MissingIndex {
+    /** Refuse to start, naming the shard and the {@code ingest index} command that writes it. */
+    REFUSE,
+    /**
+     * Build it before the first epoch by reading the shard, and write it beside the shard where
+     * that is allowed (else keep it in memory for the run).
+     */
+    BUILD
   }
 
   /**

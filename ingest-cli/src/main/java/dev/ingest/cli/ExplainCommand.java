@@ -88,6 +88,11 @@ final class ExplainCommand implements Callable<Integer> {
       out.printf("  %d. %s%n", i + 1, plan.get(i));
     }
     out.println();
+    if (config.spec().shufflesGlobally()) {
+      out.println("Global shuffle:");
+      globalShuffleExplanation(config.spec()).forEach(line -> out.println("  " + line));
+      out.println();
+    }
     out.println("Spec hash: sha256:" + hash);
     out.println();
     printSources(out, sources, compressions);
@@ -152,6 +157,12 @@ final class ExplainCommand implements Callable<Integer> {
     tfrecord.putObject("interleave")
         .put("cycle_length", source.cycleLength())
         .put("block_length", source.blockLength());
+    PipelineSpec.GlobalShuffle global = spec.globalShuffle();
+    if (global.enabled()) {
+      // Only with a global shuffle, the one reader of record indexes, so that the hash of every
+      // other pipeline stays what it was.
+      tfrecord.put("index", indexPolicy(global));
+    }
     ObjectNode features = node.putObject("parse_example").putObject("features");
     for (FeatureSpec feature : spec.features().features()) {
       ObjectNode entry = features.putObject(feature.name());
@@ -172,9 +183,18 @@ final class ExplainCommand implements Callable<Integer> {
         }
       }
     }
-    node.putObject("shuffle")
-        .put("buffer_size", spec.shuffleBufferSize())
-        .put("reshuffle_each_iteration", spec.reshuffleEachIteration());
+    if (global.enabled()) {
+      // window 0: no window, one permutation of every record.
+      node.putObject("shuffle")
+          .put("mode", "global")
+          .put("window", global.window())
+          .put("reshuffle_each_iteration", spec.reshuffleEachIteration());
+    } else {
+      // The buffer form without a mode, as before global shuffles, so that its hash stays.
+      node.putObject("shuffle")
+          .put("buffer_size", spec.shuffleBufferSize())
+          .put("reshuffle_each_iteration", spec.reshuffleEachIteration());
+    }
     PaddingSpec padding = spec.padding();
     boolean padded = !padding.lengths().isEmpty();
     ObjectNode batch = node.putObject(padded ? "padded_batch" : "batch");
@@ -244,11 +264,16 @@ final class ExplainCommand implements Callable<Integer> {
   static List<String> plan(PipelineSpec spec) {
     PipelineSpec.SourceSpec source = spec.source();
     List<String> plan = new ArrayList<>();
-    plan.add("read tfrecord: " + source.files().size() + " pattern(s), compression "
+    if (spec.shufflesGlobally()) {
+      plan.add(globalRead(spec));
+      plan.add(globalShuffle(spec));
+    } else {
+      plan.add("read tfrecord: " + source.files().size() + " pattern(s), compression "
         + source.compression() + ", shard " + source.shardIndex() + " of " + source.numShards()
         + " by " + source.shardBy().name().toLowerCase(java.util.Locale.ROOT)
         + (source.shuffleFiles() ? ", files shuffled each epoch" : ", files in order")
-        + ", interleave " + source.cycleLength() + "x" + source.blockLength());
+          + ", interleave " + source.cycleLength() + "x" + source.blockLength());
+    }
     plan.add("parse_example: " + spec.features().features().size() + " feature(s) on "
         + (spec.options().autoThreads()
             ? "threads tuned while running (auto), up to " + (spec.options().cpuBudget() == 0
@@ -288,7 +313,8 @@ final class ExplainCommand implements Callable<Integer> {
     }
     plan.add((spec.padding().lengths().isEmpty() ? "batch: " : "padded_batch: ")
         + spec.batchSize() + " records" + (spec.dropRemainder() ? ", remainder dropped" : "")
-        + (spec.filters() ? ", filled from the records that pass the filters on one thread" : ""));
+        + (spec.filters() ? ", filled from the records that pass the filters on one thread" : "")
+        + (spec.shufflesGlobally() ? ", the global batch" + trainerSlice(spec) : ""));
     for (Transform transform : transforms) {
       if (transform instanceof Transform.MapBatches) {
         plan.add("map (whole batches): " + transform.name());
@@ -305,6 +331,76 @@ final class ExplainCommand implements Callable<Integer> {
         : spec.prefetch() + " batches"));
     plan.add("repeat: " + (spec.epochs() == -1 ? "forever" : spec.epochs() + " epoch(s)"));
     return plan;
+  }
+
+  /** Under a global shuffle the shard, file order and interleave decide nothing: not shown. */
+  private static String globalRead(PipelineSpec spec) {
+    PipelineSpec.SourceSpec source = spec.source();
+    return "read tfrecord: " + source.files().size() + " pattern(s), compression "
+        + source.compression() + ", each record where its shard's record index (.idx) says, in"
+        + " the global shuffle's order; a shard without an index "
+        + (spec.globalShuffle().missingIndex() == PipelineSpec.MissingIndex.BUILD
+            ? "is indexed before the first epoch (index: build)"
+            : "is refused (make it with ingest index)");
+  }
+
+  private static String globalShuffle(PipelineSpec spec) {
+    long window = spec.globalShuffle().window();
+    String order = spec.reshuffleEachIteration() ? "a new one each epoch" : "the same each epoch";
+    return window == 0
+        ? "shuffle: global, a seeded permutation of every record of every shard, " + order
+        : "shuffle: global in windows of " + window + " consecutive records, the windows and"
+            + " each window's records in seeded orders, " + order;
+  }
+
+  /** Which slice of each global batch this trainer gets, where there is more than one. */
+  private static String trainerSlice(PipelineSpec spec) {
+    PipelineSpec.SourceSpec source = spec.source();
+    int trainers = source.numShards();
+    if (trainers == 1) {
+      return "";
+    }
+    int rows = spec.batchSize() / trainers;
+    int first = source.shardIndex() * rows;
+    return "; trainer " + source.shardIndex() + " of " + trainers + " gets rows " + first + " to "
+        + (first + rows - 1) + " of each: its batch is " + rows + " rows";
+  }
+
+  /**
+   * What a global shuffle does, in plain sentences for the human form: where records may land,
+   * what batch_size means with several trainers, and what it needs on disk.
+   */
+  static List<String> globalShuffleExplanation(PipelineSpec spec) {
+    PipelineSpec.GlobalShuffle global = spec.globalShuffle();
+    PipelineSpec.SourceSpec source = spec.source();
+    List<String> lines = new ArrayList<>();
+    String epochs = spec.reshuffleEachIteration() ? "in a new seeded order each epoch"
+        : "in the same seeded order each epoch";
+    lines.add(global.window() == 0
+        ? "Every record of every shard may land anywhere in the order, " + epochs + "."
+        : "Records are cut into windows of " + global.window() + " consecutive records; the"
+            + " windows come " + epochs + " and each window's records in an order of their own,"
+            + " so a record lands only among its window's records and reads stay near each"
+            + " other.");
+    int trainers = source.numShards();
+    lines.add(trainers == 1
+        ? "batch_size (" + spec.batchSize() + ") is the global batch: with shard {num_shards: n,"
+            + " index: i}, trainer i would get the i-th of n equal slices of each batch."
+        : "batch_size (" + spec.batchSize() + ") is the global batch: with " + trainers
+            + " trainers (num_shards), trainer i gets the i-th of " + trainers + " equal slices"
+            + " of each global batch, so this trainer's (index " + source.shardIndex()
+            + ") batch is batch_size / num_shards = " + spec.batchSize() / trainers + " rows.");
+    lines.add(global.missingIndex() == PipelineSpec.MissingIndex.BUILD
+        ? "It reads records through the record index beside each shard; a shard without one is"
+            + " indexed before the first epoch (index: build)."
+        : "It reads records through the record index beside each shard: run ingest index "
+            + String.join(" ", source.files()) + " first (or set source.tfrecord.index: build);"
+            + " a shard without one is refused.");
+    return lines;
+  }
+
+  private static String indexPolicy(PipelineSpec.GlobalShuffle global) {
+    return global.missingIndex() == PipelineSpec.MissingIndex.BUILD ? "build" : "require";
   }
 
   private static String bufferShuffle(PipelineSpec spec) {

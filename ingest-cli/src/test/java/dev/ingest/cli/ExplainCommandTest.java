@@ -228,4 +228,93 @@ class ExplainCommandTest {
     assertThat(outcome.err()).contains(
         "stages.1.batch.batch_size (line 5, column 25): expected an integer, got \"many\"");
   }
+
+  @Test
+  void aGlobalShuffleShowsItsModeWindowAndIndexPolicyAndSaysWhatItDoes() throws IOException {
+    Cli.Outcome outcome = explain(withStages("  - shuffle: {mode: global}\n"), "--json");
+
+    JsonNode spec = outcome.json().get("spec");
+    assertThat(spec.get("shuffle").toString()).isEqualTo(
+        "{\"mode\":\"global\",\"window\":0,\"reshuffle_each_iteration\":true}");
+    assertThat(spec.at("/source/tfrecord/index").asText()).isEqualTo("require");
+    assertThat(plan(outcome)).containsSubsequence(
+        "read tfrecord: 1 pattern(s), compression auto, each record where its shard's record"
+            + " index (.idx) says, in the global shuffle's order; a shard without an index is"
+            + " refused (make it with ingest index)",
+        "shuffle: global, a seeded permutation of every record of every shard, a new one each"
+            + " epoch",
+        "batch: 64 records, the global batch");
+
+    Cli.Outcome text = explain(withStages("  - shuffle: {mode: global}\n"));
+    assertThat(text.out()).contains("Global shuffle:\n",
+        "  Every record of every shard may land anywhere in the order, in a new seeded order each"
+            + " epoch.",
+        "  batch_size (64) is the global batch",
+        "  It reads records through the record index beside each shard: run ingest index "
+            + data + " first (or set source.tfrecord.index: build); a shard without one is"
+            + " refused.");
+  }
+
+  @Test
+  void aWindowedGlobalShuffleBuildingMissingIndexesIsExplainedAsSuch() throws IOException {
+    String yaml = withStages("  - shuffle: {mode: global, window: 512,"
+        + " reshuffle_each_iteration: false}\n")
+        .replace("files: [data]}", "files: [data], index: build}");
+    Cli.Outcome outcome = explain(yaml, "--json");
+
+    JsonNode spec = outcome.json().get("spec");
+    assertThat(spec.get("shuffle").toString()).isEqualTo(
+        "{\"mode\":\"global\",\"window\":512,\"reshuffle_each_iteration\":false}");
+    assertThat(spec.at("/source/tfrecord/index").asText()).isEqualTo("build");
+    assertThat(plan(outcome)).containsSubsequence(
+        "read tfrecord: 1 pattern(s), compression auto, each record where its shard's record"
+            + " index (.idx) says, in the global shuffle's order; a shard without an index is"
+            + " indexed before the first epoch (index: build)",
+        "shuffle: global in windows of 512 consecutive records, the windows and each window's"
+            + " records in seeded orders, the same each epoch");
+    assertThat(outcome.json().get("hash").asText())
+        .isNotEqualTo(explain(withStages("  - shuffle: {mode: global}\n"), "--json").json()
+            .get("hash").asText());
+
+    Cli.Outcome text = explain(yaml);
+    assertThat(text.out()).contains("  Records are cut into windows of 512 consecutive records;"
+        + " the windows come in the same seeded order each epoch and each window's records in an"
+        + " order of their own, so a record lands only among its window's records",
+        "a shard without one is indexed before the first epoch (index: build).");
+  }
+
+  @Test
+  void withShardAndAGlobalShuffleTheTrainersBatchIsItsSliceOfTheGlobalBatch() throws IOException {
+    String yaml = withStages("  - shuffle: {mode: global}\n")
+        .replace("files: [data]}", "files: [data], shard: {num_shards: 4, index: 1}}");
+
+    assertThat(plan(explain(yaml, "--json"))).contains("batch: 64 records, the global batch;"
+        + " trainer 1 of 4 gets rows 16 to 31 of each: its batch is 16 rows");
+    assertThat(explain(yaml).out()).contains("  batch_size (64) is the global batch: with 4"
+        + " trainers (num_shards), trainer i gets the i-th of 4 equal slices of each global batch,"
+        + " so this trainer's (index 1) batch is batch_size / num_shards = 16 rows.");
+  }
+
+  @Test
+  void aBufferShuffleKeepsItsFormAndHashWhetherOrNotItsModeIsWritten() throws IOException {
+    Cli.Outcome plain = explain(withStages("  - shuffle: {buffer_size: 100}\n"), "--json");
+    Cli.Outcome moded = explain(withStages("  - shuffle: {mode: buffer, buffer_size: 100}\n"),
+        "--json");
+
+    assertThat(plain.json().at("/spec/shuffle").toString())
+        .isEqualTo("{\"buffer_size\":100,\"reshuffle_each_iteration\":true}");
+    assertThat(plain.json().at("/spec/source/tfrecord/index").isMissingNode()).isTrue();
+    assertThat(moded.json().get("hash").asText()).isEqualTo(plain.json().get("hash").asText());
+    assertThat(explain(withStages("  - shuffle: {buffer_size: 100}\n")).out())
+        .doesNotContain("Global shuffle:");
+  }
+
+  @Test
+  void indexBuildWithoutAGlobalShuffleExitsWith2NamingItsLine() throws IOException {
+    Cli.Outcome outcome = explain(MINIMAL.replace("files: [data]}", "files: [data], index: build}"));
+
+    assertThat(outcome.exitCode()).isEqualTo(2);
+    assertThat(outcome.err()).contains("source.tfrecord.index (line 2, column ",
+        "only a global shuffle reads record indexes: 'index: build' needs shuffle {mode: global}");
+  }
 }

@@ -9,6 +9,7 @@ import dev.ingest.ExampleSpecConfig;
 import dev.ingest.PaddingSpec;
 import dev.ingest.PipelineOptions;
 import dev.ingest.PipelineSpec;
+import dev.ingest.PipelineSpec.MissingIndex;
 import dev.ingest.PipelineSpec.ShardBy;
 import dev.ingest.RowFilter;
 import dev.ingest.RowMapper;
@@ -70,6 +71,8 @@ public record PipelineConfig(String name, Dataset dataset, PipelineSpec spec,
           "prefetch");
   private static final String BURN_CPU_COST = "micros_per_record";
   private static final String VERSION = "version";
+  private static final String BUFFER_MODE = "buffer";
+  private static final String GLOBAL_MODE = "global";
   private static final java.util.regex.Pattern MEMORY_SIZE =
       java.util.regex.Pattern.compile("([0-9]+(?:\\.[0-9]+)?)\\s*(B|KiB|MiB|GiB|TiB|KB|MB|GB|TB)");
   /** Stages that may appear more than once, each running in the order given. */
@@ -119,6 +122,10 @@ public record PipelineConfig(String name, Dataset dataset, PipelineSpec spec,
     private PipelineOptions resolvedOptions = PipelineOptions.defaults();
     private final String fallbackName;
     private final List<FilesEntry> sourceFiles = new ArrayList<>();
+    /** source.tfrecord.index where given, and the global shuffle's mode where listed. */
+    private ConfigNode indexNode;
+    private String globalShufflePath;
+    private ConfigNode globalShuffleNode;
 
     Mapper(String fallbackName) {
       this.fallbackName = fallbackName;
@@ -166,8 +173,33 @@ public record PipelineConfig(String name, Dataset dataset, PipelineSpec spec,
         return new PipelineConfig(name == null ? fallbackName : name, dataset, dataset.spec(),
             sourceFiles);
       } catch (IllegalArgumentException e) {
-        fail("", root, e.getMessage());
+        refusedSpec(dataset, root, e.getMessage());
         throw new ConfigException(problems);
+      }
+    }
+
+    /**
+     * Reports the spec's refusal at the key that makes it: the index policy or the global
+     * shuffle where the pipeline without that key is accepted, else at the top of the file. The
+     * spec says why; the config says where.
+     */
+    private void refusedSpec(Dataset dataset, ConfigNode root, String message) {
+      if (indexNode != null && accepted(dataset.missingIndex(MissingIndex.REFUSE))) {
+        fail("source.tfrecord.index", indexNode, message);
+      } else if (globalShuffleNode != null
+          && accepted(dataset.shuffle(0, true).missingIndex(MissingIndex.REFUSE))) {
+        fail(globalShufflePath, globalShuffleNode, message);
+      } else {
+        fail("", root, message);
+      }
+    }
+
+    private static boolean accepted(Dataset dataset) {
+      try {
+        dataset.spec();
+        return true;
+      } catch (IllegalArgumentException e) {
+        return false;
       }
     }
 
@@ -238,7 +270,7 @@ public record PipelineConfig(String name, Dataset dataset, PipelineSpec spec,
       }
       String at = "source.tfrecord";
       Map<String, ConfigNode> keys = keys(at, tfrecord, Set.of("files", "compression",
-          "verify_crc", "on_corrupt", "shard", "shuffle_files", "interleave"));
+          "verify_crc", "on_corrupt", "shard", "shuffle_files", "interleave", "index"));
       List<String> files = files(at + ".files", keys.get("files"), tfrecord);
       Dataset dataset = Dataset.tfrecord(files.isEmpty() ? List.of("missing") : files);
       if (keys.containsKey("compression")) {
@@ -280,6 +312,16 @@ public record PipelineConfig(String name, Dataset dataset, PipelineSpec spec,
         }
         if (numShards >= 1 && index >= 0 && index < numShards) {
           dataset = dataset.shard((int) numShards, (int) index, by);
+        }
+      }
+      if (keys.containsKey("index")) {
+        // What a global shuffle does about a shard with no record index; Dataset.spec() refuses
+        // `build` without one, and refusedSpec reports that here.
+        String policy = oneOf(at + ".index", keys.get("index"), List.of("require", "build"));
+        if (policy != null) {
+          indexNode = keys.get("index");
+          dataset = dataset.missingIndex(
+              "build".equals(policy) ? MissingIndex.BUILD : MissingIndex.REFUSE);
         }
       }
       if (keys.containsKey("shuffle_files")) {
@@ -636,19 +678,59 @@ public record PipelineConfig(String name, Dataset dataset, PipelineSpec spec,
       }
     }
 
+    /**
+     * {@code shuffle}: {@code mode: buffer} (the default) shuffles through a buffer of {@code
+     * buffer_size} records; {@code mode: global} draws every record of every shard in a seeded
+     * order through the record indexes, in windows of {@code window} records where given. Each
+     * mode refuses the other's size, so that a size never silently means nothing.
+     */
     private Dataset shuffle(Dataset dataset, String path, ConfigNode body) {
-      Map<String, ConfigNode> keys =
-          keys(path, body, Set.of("buffer_size", "reshuffle_each_iteration"));
+      Map<String, ConfigNode> keys = keys(path, body,
+          Set.of("mode", "buffer_size", "window", "reshuffle_each_iteration"));
+      String mode = keys.containsKey("mode")
+          ? oneOf(path + ".mode", keys.get("mode"), List.of(BUFFER_MODE, GLOBAL_MODE))
+          : BUFFER_MODE;
+      Boolean reshuffle = keys.containsKey("reshuffle_each_iteration")
+          ? bool(path + ".reshuffle_each_iteration", keys.get("reshuffle_each_iteration")) : true;
+      if (mode == null) {
+        return dataset; // an unknown mode, already refused: its sizes mean nothing yet
+      }
+      if (mode.equals(GLOBAL_MODE)) {
+        return globalShuffle(dataset, path, keys, reshuffle);
+      }
+      if (keys.containsKey("window")) {
+        fail(path + ".window", keys.get("window"), "a window belongs to a global shuffle: add"
+            + " mode: global, or remove window (a buffer shuffle's size is buffer_size)");
+      }
       if (!keys.containsKey("buffer_size")) {
         if (body.isMap()) {
-          fail(path + ".buffer_size", body, "required: records in the shuffle buffer");
+          fail(path + ".buffer_size", body, "required: records in the shuffle buffer"
+              + " (or mode: global for a shuffle over every record, with no buffer)");
         }
         return dataset;
       }
       long size = atLeast(path + ".buffer_size", keys.get("buffer_size"), 0);
-      Boolean reshuffle = keys.containsKey("reshuffle_each_iteration")
-          ? bool(path + ".reshuffle_each_iteration", keys.get("reshuffle_each_iteration")) : true;
-      return size >= 0 && reshuffle != null ? dataset.shuffle((int) size, reshuffle) : dataset;
+      return size >= 0 && reshuffle != null
+          ? dataset.shuffle((int) size, reshuffle) : dataset;
+    }
+
+    private Dataset globalShuffle(Dataset dataset, String path, Map<String, ConfigNode> keys,
+        Boolean reshuffle) {
+      boolean ok = reshuffle != null;
+      if (keys.containsKey("buffer_size")) {
+        fail(path + ".buffer_size", keys.get("buffer_size"), "a global shuffle has no buffer:"
+            + " it reads any record where the record indexes say it is; remove buffer_size (or"
+            + " give window: N records to keep reads near each other)");
+        ok = false;
+      }
+      long window = 0;
+      if (keys.containsKey("window")) {
+        window = atLeast(path + ".window", keys.get("window"), 1);
+        ok &= window >= 1;
+      }
+      globalShufflePath = path + ".mode";
+      globalShuffleNode = keys.get("mode");
+      return ok ? dataset.shuffleGlobal(window, reshuffle) : dataset;
     }
 
     private Dataset batch(Dataset dataset, String path, ConfigNode body) {

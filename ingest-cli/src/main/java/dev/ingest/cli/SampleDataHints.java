@@ -35,6 +35,7 @@ final class SampleDataHints {
       new SampleFolder("demo/image", SampleKind.IMAGE, DemoCommand.RECORDS, DemoCommand.SHARDS),
       new SampleFolder("tabular", SampleKind.TABULAR, 100_000, 8),
       new SampleFolder("text", SampleKind.TEXT, 20_000, 4),
+      new SampleFolder("global", SampleKind.IMAGE, 20_000, 4),
       new SampleFolder("image", SampleKind.IMAGE, 10_000, 4));
 
   private SampleDataHints() {}

@@ -253,6 +253,24 @@ class RunCommandTest {
   }
 
   @Test
+  void refusesAGlobalShuffleWithABufferAndAnIndexPolicyWithoutOneAtTheirLines()
+      throws IOException {
+    Files.writeString(config, PIPELINE.replace("buffer_size: 100", "mode: global, buffer_size: 100"));
+    Cli.Outcome buffered = Cli.run(args("--json"));
+    Files.writeString(config, PIPELINE.replace("files: [data]", "files: [data]\n    index: build"));
+    Cli.Outcome indexWithoutGlobal = Cli.run(args("--json"));
+
+    assertThat(buffered.exitCode()).isEqualTo(2);
+    assertThat(buffered.err()).contains("  stages.1.shuffle.buffer_size (line 12, column 42):"
+        + " a global shuffle has no buffer");
+    assertThat(indexWithoutGlobal.exitCode()).isEqualTo(2);
+    assertThat(indexWithoutGlobal.err()).contains("  source.tfrecord.index (line 6, column 12):"
+        + " only a global shuffle reads record indexes: 'index: build' needs shuffle"
+        + " {mode: global}");
+    assertThat(indexWithoutGlobal.json().get("exit_code").asInt()).isEqualTo(2);
+  }
+
+  @Test
   void refusesAnInvalidConfigWithExitCode2AndEveryProblem() throws IOException {
     Files.writeString(config, PIPELINE.replace("buffer_size: 100", "buffer_size: -1")
         .replace("threads: 2", "threads: many"));

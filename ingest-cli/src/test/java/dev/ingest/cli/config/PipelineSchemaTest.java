@@ -298,6 +298,28 @@ class PipelineSchemaTest {
         row("burn_cpu with a version", invalid,
             stages(PARSE + ", {map: {fn: burn_cpu, micros_per_record: 2, version: \"1\"}}, "
                 + BATCH)),
+        row("a global shuffle", valid,
+            stages(PARSE + ", {shuffle: {mode: global}}, " + BATCH)),
+        row("a windowed global shuffle that builds missing indexes", valid,
+            "version: 1\nsource: {tfrecord: {files: [a], index: build}}\nstages: [" + PARSE
+                + ", {shuffle: {mode: global, window: 4096, reshuffle_each_iteration: false}}, "
+                + BATCH + "]\n"),
+        row("a global shuffle that requires indexes", valid,
+            "version: 1\nsource: {tfrecord: {files: [a], index: require}}\nstages: [" + PARSE
+                + ", {shuffle: {mode: global}}, " + BATCH + "]\n"),
+        row("a buffer shuffle with its mode written", valid,
+            stages(PARSE + ", {shuffle: {mode: buffer, buffer_size: 10}}, " + BATCH)),
+        row("a global shuffle with a buffer_size", invalid,
+            stages(PARSE + ", {shuffle: {mode: global, buffer_size: 10}}, " + BATCH)),
+        row("a window with a buffer shuffle", invalid,
+            stages(PARSE + ", {shuffle: {buffer_size: 10, window: 8}}, " + BATCH)),
+        row("a buffer shuffle without buffer_size", invalid,
+            stages(PARSE + ", {shuffle: {mode: buffer}}, " + BATCH)),
+        row("a window of 0", invalid,
+            stages(PARSE + ", {shuffle: {mode: global, window: 0}}, " + BATCH)),
+        row("an unknown shuffle mode", invalid,
+            stages(PARSE + ", {shuffle: {mode: random, buffer_size: 10}}, " + BATCH)),
+        row("an unknown index policy", invalid, source("files: [a], index: rebuild")),
         row("deterministic: false", valid, plus("options: {deterministic: false}")),
         row("verify_crc: false", notYet, source("files: [a], verify_crc: false")));
   }

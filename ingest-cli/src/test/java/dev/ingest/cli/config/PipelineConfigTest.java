@@ -279,7 +279,8 @@ class PipelineConfigTest {
 
     assertThat(problems(yaml)).containsExactly(
         "source.tfrecord.compresion (line 5, column 17): unknown key; expected one of"
-            + " compression, files, interleave, on_corrupt, shard, shuffle_files, verify_crc",
+            + " compression, files, index, interleave, on_corrupt, shard, shuffle_files,"
+            + " verify_crc",
         "source.tfrecord.on_corrupt (line 6, column 17): expected one of fail, skip, got ignore",
         "stages.0.parse_example.features.label.type (line 10, column 23): "
             + "unknown dtype 'int32': expected float32, int64 or bytes",
@@ -393,8 +394,9 @@ class PipelineConfigTest {
     assertThat(spec.features().features()).hasSize(2);
     assertThat(problems(yaml.replace("{buffer_size: 4}", "*batch"))).containsExactly(
         "stages.2.shuffle.batch_size (line 5, column 32): unknown key; expected one of"
-            + " buffer_size, reshuffle_each_iteration",
-        "stages.2.shuffle.buffer_size (line 5, column 12): required: records in the shuffle buffer");
+            + " buffer_size, mode, reshuffle_each_iteration, window",
+        "stages.2.shuffle.buffer_size (line 5, column 12): required: records in the shuffle buffer"
+            + " (or mode: global for a shuffle over every record, with no buffer)");
   }
 
   @Test

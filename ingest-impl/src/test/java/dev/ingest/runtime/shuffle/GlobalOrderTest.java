@@ -103,6 +103,25 @@ class GlobalOrderTest {
   }
 
   @Test
+  void eachWindowHasAnOrderOfItsOwn() {
+    // Neighbouring windows put the same offset at the same place of their slots about once in a
+    // window of 100, as two independent permutations do; one order shared by all would do it 100
+    // times.
+    GlobalOrder order = GlobalOrder.windowed(10_000, 100, 42, 3);
+    int same = 0;
+    for (long window = 0; window + 1 < 100; window++) {
+      for (long offset = 0; offset < 100; offset++) {
+        long here = order.positionOf(window * 100 + offset) % 100;
+        long next = order.positionOf((window + 1) * 100 + offset) % 100;
+        if (here == next) {
+          same++;
+        }
+      }
+    }
+    assertThat(same).isLessThan(200);
+  }
+
+  @Test
   void aWindowAtLeastAsLongAsTheRecordsIsTheGlobalOrder() {
     GlobalOrder global = GlobalOrder.global(10_000, 42, 3);
     assertThat(samePositions(global, GlobalOrder.windowed(10_000, 10_000, 42, 3))).isEqualTo(10_000);

@@ -11,6 +11,7 @@ public final class Seeds {
   public static final long FILE_ORDER = 0x6F72_6465_7266L;
   static final long SHUFFLE = 0x7368_7566_666CL;
   static final long ROW_ORDER = 0x726F_776F_7264L;
+  static final long GLOBAL_ORDER = 0x676C_6F62_616CL;
 
   private Seeds() {}
 
@@ -30,10 +31,22 @@ public final class Seeds {
    * {@link #mix} as it is: changing it would change every pipeline's batches for its seed.)
    */
   public static SplittableRandom permutation(long seed, long epoch) {
-    long z = mix(seed, epoch, ROW_ORDER);
+    return new SplittableRandom(finalise(mix(seed, epoch, ROW_ORDER)));
+  }
+
+  /**
+   * The generator of the keys of an epoch's {@link GlobalOrder}; finalised as {@link
+   * #permutation} is, so that neighbouring seeds or epochs give unrelated keys.
+   */
+  public static SplittableRandom globalOrder(long seed, long epoch) {
+    return new SplittableRandom(finalise(mix(seed, epoch, GLOBAL_ORDER)));
+  }
+
+  /** SplitMix64's finaliser: every input bit flips each output bit with probability near 1/2. */
+  private static long finalise(long z) {
     z = (z ^ (z >>> 30)) * 0xBF58_476D_1CE4_E5B9L;
     z = (z ^ (z >>> 27)) * 0x94D0_49BB_1331_11EBL;
-    return new SplittableRandom(z ^ (z >>> 31));
+    return z ^ (z >>> 31);
   }
 
   private static long mix(long seed, long epoch, long purpose) {

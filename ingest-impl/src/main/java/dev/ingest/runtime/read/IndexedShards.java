@@ -62,7 +62,10 @@ public final class IndexedShards {
 
   /**
    * Loads the sidecar index of each of {@code files}, in the order the pipeline reads them, and
-   * under {@link Missing#BUILD} builds the missing ones in parallel ({@link IndexBuilder}).
+   * under {@link Missing#BUILD} builds the missing ones. Both are done in parallel across shards
+   * on {@code ingest-index-N} threads ({@link IndexThreads}), none of which is left when this
+   * returns or throws: on an object store each sidecar is a request or two, and each build reads
+   * a whole shard.
    *
    * @param options the read settings used to build a missing index (a store's read-ahead, the
    *     buffer size); compression is detected and corruption always fails, see {@link
@@ -87,43 +90,60 @@ public final class IndexedShards {
       IndexBuilder.SidecarWriter writer) throws IOException {
     Objects.requireNonNull(missing, "missing");
     Objects.requireNonNull(options, "options");
-    RecordIndex[] indexes = new RecordIndex[files.size()];
-    List<Integer> withoutIndex = new ArrayList<>();
-    for (int f = 0; f < indexes.length; f++) {
-      Path shard = files.get(f);
-      try {
-        indexes[f] = RecordIndex.loadBeside(shard);
-      } catch (NoSuchFileException e) {
-        Path sidecar = RecordIndex.sidecarOf(shard);
-        if (!sidecar.toString().equals(e.getFile())) {
-          throw e;
-        }
-        if (missing == Missing.REFUSE) {
-          IndexBuilder.refuseIfCompressed(shard, options);
-          MissingIndexException refused = new MissingIndexException(shard, sidecar);
-          refused.initCause(e);
-          throw refused;
-        }
-        withoutIndex.add(f);
+    if (files.isEmpty()) {
+      return new IndexedShards(files, new RecordIndex[0], List.of(), List.of());
+    }
+    try (IndexThreads threads = new IndexThreads(files.size())) {
+      List<IndexThreads.ShardTask<RecordIndex>> loads = new ArrayList<>();
+      for (Path shard : files) {
+        loads.add(() -> loadedOrNull(shard));
       }
-    }
-    if (withoutIndex.isEmpty()) {
-      return new IndexedShards(files, indexes, List.of(), List.of());
-    }
-    List<Path> toBuild = withoutIndex.stream().map(files::get).toList();
-    List<IndexBuilder.Built> results = IndexBuilder.buildAll(toBuild, options, writer);
-    List<Path> built = new ArrayList<>();
-    List<Path> unwritten = new ArrayList<>();
-    for (int i = 0; i < results.size(); i++) {
-      IndexBuilder.Built result = results.get(i);
-      indexes[withoutIndex.get(i)] = result.index();
-      if (result.sidecar() != null) {
-        built.add(result.sidecar());
-      } else {
-        unwritten.add(toBuild.get(i));
+      RecordIndex[] indexes = threads.invokeAll(loads).toArray(RecordIndex[]::new);
+      List<Integer> withoutIndex = new ArrayList<>();
+      for (int f = 0; f < indexes.length; f++) {
+        if (indexes[f] == null) {
+          withoutIndex.add(f);
+        }
       }
+      if (withoutIndex.isEmpty()) {
+        return new IndexedShards(files, indexes, List.of(), List.of());
+      }
+      if (missing == Missing.REFUSE) {
+        Path shard = files.get(withoutIndex.get(0));
+        IndexBuilder.refuseIfCompressed(shard, options);
+        throw new MissingIndexException(shard, RecordIndex.sidecarOf(shard));
+      }
+      List<IndexThreads.ShardTask<IndexBuilder.Built>> builds = new ArrayList<>();
+      for (int f : withoutIndex) {
+        Path shard = files.get(f);
+        builds.add(() -> IndexBuilder.buildAndWrite(shard, options, writer));
+      }
+      List<IndexBuilder.Built> results = threads.invokeAll(builds);
+      List<Path> built = new ArrayList<>();
+      List<Path> unwritten = new ArrayList<>();
+      for (int i = 0; i < results.size(); i++) {
+        int f = withoutIndex.get(i);
+        indexes[f] = results.get(i).index();
+        if (results.get(i).sidecar() != null) {
+          built.add(results.get(i).sidecar());
+        } else {
+          unwritten.add(files.get(f));
+        }
+      }
+      return new IndexedShards(files, indexes, built, unwritten);
     }
-    return new IndexedShards(files, indexes, built, unwritten);
+  }
+
+  /** The shard's index from its sidecar, or null if it has none. */
+  private static RecordIndex loadedOrNull(Path shard) throws IOException {
+    try {
+      return RecordIndex.loadBeside(shard);
+    } catch (NoSuchFileException e) {
+      if (RecordIndex.sidecarOf(shard).toString().equals(e.getFile())) {
+        return null;
+      }
+      throw e; // the shard itself is gone
+    }
   }
 
   /**

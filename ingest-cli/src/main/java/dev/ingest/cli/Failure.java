@@ -4,9 +4,11 @@ import dev.ingest.CacheMismatchException;
 import dev.ingest.CorruptIndexException;
 import dev.ingest.CorruptRecordException;
 import dev.ingest.InvalidExampleException;
+import dev.ingest.MissingIndexException;
 import dev.ingest.RecordReadException;
 import dev.ingest.StaleIndexException;
 import dev.ingest.cli.config.ConfigException;
+import dev.ingest.tfrecord.index.CompressedShardException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.AccessDeniedException;
@@ -31,13 +33,18 @@ record Failure(int exitCode, String message, List<String> details, boolean inter
       return new Failure(ExitCode.USAGE, config.headline(), config.aboutTheWholeFile()
           ? List.of() : config.problems().stream().map(Object::toString).toList(), false);
     }
-    if (e instanceof UsageException || e instanceof CacheMismatchException
-        || e instanceof StaleIndexException) {
-      // A cache pointed at another pipeline's files is bad configuration, not bad data; so is
-      // an index older than its shard, which `ingest index` writes again.
+    if (e instanceof UsageException || e instanceof CacheMismatchException) {
+      // A cache pointed at another pipeline's files is bad configuration, not bad data.
       return usage(e.getMessage());
     }
     for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+      if (cause instanceof MissingIndexException || cause instanceof StaleIndexException
+          || cause instanceof CompressedShardException) {
+        // A shard read by record needs an index as new as itself, which `ingest index` (or
+        // `index: build`) writes, and cannot be compressed: the configuration, not the data, is
+        // to change. Looked for in the causes, as a pipeline's stage reports them wrapped.
+        return usage(e.getMessage());
+      }
       if (cause instanceof CorruptRecordException || cause instanceof InvalidExampleException
           || cause instanceof CorruptCacheException || cause instanceof CorruptIndexException) {
         return new Failure(ExitCode.BAD_DATA, e.getMessage(), List.of(), false);

@@ -28,7 +28,8 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * An HTTP/1.1 proxy between a client and an S3 server that adds the faults of a real network and
  * a real store, on demand: latency per request, a bandwidth cap, 503 SlowDown bursts, bodies cut
- * mid-way with the connection closed, bodies cut short but ended cleanly, and bodies that stall.
+ * mid-way with the connection closed, bodies cut short but ended cleanly, bodies that stall, and
+ * uploads refused.
  * The client uses {@link #endpoint()} as its S3 endpoint (path-style addressing).
  *
  * <p>Faults aimed at "the next N GETs" hit every GET (object reads and listings) in the order the
@@ -52,6 +53,9 @@ public final class FaultProxy implements AutoCloseable {
   private static final byte[] SLOW_DOWN = ("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
       + "<Error><Code>SlowDown</Code><Message>Please reduce your request rate.</Message>"
       + "<RequestId>fault-proxy</RequestId></Error>").getBytes(StandardCharsets.UTF_8);
+  private static final byte[] ACCESS_DENIED = ("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+      + "<Error><Code>AccessDenied</Code><Message>Access Denied</Message>"
+      + "<RequestId>fault-proxy</RequestId></Error>").getBytes(StandardCharsets.UTF_8);
   private static final int CHUNK = 16 * 1024;
 
   private final URI upstream;
@@ -65,6 +69,7 @@ public final class FaultProxy implements AutoCloseable {
   private volatile long latencyMillis;
   private volatile long bytesPerSecond;
   private volatile long bytesPerSecondPerRequest;
+  private volatile boolean denyWrites;
   private final Object pacing = new Object();
   private long nextSendNanos;
 
@@ -79,6 +84,7 @@ public final class FaultProxy implements AutoCloseable {
   private final AtomicLong gets = new AtomicLong();
   private final AtomicLong rangedGets = new AtomicLong();
   private final AtomicLong slowDowns = new AtomicLong();
+  private final AtomicLong deniedWrites = new AtomicLong();
   private final AtomicLong cuts = new AtomicLong();
   private final AtomicLong shortBodies = new AtomicLong();
   private final AtomicLong stalls = new AtomicLong();
@@ -138,6 +144,15 @@ public final class FaultProxy implements AutoCloseable {
     return this;
   }
 
+  /**
+   * Whether every PUT and POST (uploads) answers 403 AccessDenied, as a bucket the credentials
+   * may read and not write does; reads go on.
+   */
+  public FaultProxy denyWrites(boolean deny) {
+    this.denyWrites = deny;
+    return this;
+  }
+
   /** The next {@code count} GETs answer 503 SlowDown, as a throttling S3 does. */
   public FaultProxy slowDownNext(int count) {
     slowDownsLeft.set(count);
@@ -186,13 +201,14 @@ public final class FaultProxy implements AutoCloseable {
     latencyMillis = 0;
     bytesPerSecond = 0;
     bytesPerSecondPerRequest = 0;
+    denyWrites = false;
     slowDownsLeft.set(0);
     cutsLeft.set(0);
     shortBodiesLeft.set(0);
     stallsLeft.set(0);
     releaseStalls();
-    for (AtomicLong counter : List.of(requests, gets, rangedGets, slowDowns, cuts, shortBodies, stalls,
-        bodyBytes)) {
+    for (AtomicLong counter : List.of(requests, gets, rangedGets, slowDowns, deniedWrites, cuts,
+        shortBodies, stalls, bodyBytes)) {
       counter.set(0);
     }
     return this;
@@ -216,6 +232,11 @@ public final class FaultProxy implements AutoCloseable {
   /** 503 SlowDown answers sent. */
   public long slowDowns() {
     return slowDowns.get();
+  }
+
+  /** Uploads answered 403 AccessDenied ({@link #denyWrites}). */
+  public long deniedWrites() {
+    return deniedWrites.get();
   }
 
   /** Bodies cut with their connection closed. */
@@ -289,6 +310,15 @@ public final class FaultProxy implements AutoCloseable {
         exchange.getResponseHeaders().set("Content-Type", "application/xml");
         exchange.sendResponseHeaders(503, SLOW_DOWN.length);
         exchange.getResponseBody().write(SLOW_DOWN);
+        return;
+      }
+      String method = exchange.getRequestMethod();
+      if (denyWrites && (method.equals("PUT") || method.equals("POST"))) {
+        deniedWrites.incrementAndGet();
+        exchange.getRequestBody().readAllBytes();
+        exchange.getResponseHeaders().set("Content-Type", "application/xml");
+        exchange.sendResponseHeaders(403, ACCESS_DENIED.length);
+        exchange.getResponseBody().write(ACCESS_DENIED);
         return;
       }
       forward(exchange, get);

@@ -14,7 +14,11 @@ public final class CompressedShardException extends IOException {
 
   private final transient Compression compression;
 
-  CompressedShardException(Path shard, Compression compression) {
+  /**
+   * @param shard the compressed shard
+   * @param compression its compression, not {@link Compression#NONE}
+   */
+  public CompressedShardException(Path shard, Compression compression) {
     super("cannot index " + shard + ": it is " + compression.wireName() + "-compressed, and a"
         + " compressed stream cannot be entered at a record (it decodes only from its start);"
         + " write the shard uncompressed (compression: none) to read it by record");

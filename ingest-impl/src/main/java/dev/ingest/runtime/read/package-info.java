@@ -1,11 +1,14 @@
 /**
  * Records from files: which files an epoch reads ({@code EpochFiles}), the cursors over one file
  * ({@code RecordCursor}, {@code FileCursor}, {@code ReadAheadCursor} with its {@code ReaderPool}
- * and {@code RecordBlock}s), tf.data's interleave over them ({@code InterleavedRecords}), and the
- * {@code RecordCache} interface a cache serves records through.
+ * and {@code RecordBlock}s), tf.data's interleave over them ({@code InterleavedRecords}), the
+ * {@code RecordCache} interface a cache serves records through, and records in a global order
+ * over indexed shards ({@code IndexedShards}), read in coalesced spans ({@code CoalescedRecords},
+ * {@code CoalescedReads}, {@code CoalescedChunk}, {@code SpanChannels}).
  *
  * <p><b>Threads:</b> the source thread ({@code ingest-source}) owns every cursor; {@code
- * ReadAheadCursor}'s reader half runs on the {@code ingest-read} threads of a {@code ReaderPool}.
+ * ReadAheadCursor}'s reader half runs on the {@code ingest-read} threads of a {@code ReaderPool};
+ * {@code CoalescedRecords} reads its spans on its own {@code ingest-read-global} threads.
  *
  * <p><b>May use:</b> shuffle (the epoch's file order), concurrent. <b>Not</b> cache: the caches
  * implement {@code RecordCache}, and the cache package makes them ({@code RecordCaches.of}).

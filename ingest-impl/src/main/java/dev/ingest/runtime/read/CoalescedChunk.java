@@ -12,6 +12,8 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import java.io.IOException;
 import java.io.InterruptedIOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.channels.ClosedChannelException;
 import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -20,27 +22,34 @@ import java.util.zip.CRC32C;
 
 /**
  * One chunk of {@link CoalescedRecords}: a run of consecutive output positions, their records
- * sorted by file and offset and grouped into spans, each span read into one buffer, and what each
- * record turned out to be (where its data lies, or what is wrong with it).
+ * sorted by file and offset and grouped into spans, each span read with one read into its place
+ * in the chunk's one buffer, and what each record turned out to be (where its data lies, or what
+ * is wrong with it).
  *
  * <pre>
  *   output order:  id 907, id 12, id 913, id 15          (positions p .. p+3)
  *   sorted:        12, 15 | 907, 913                     (file 0 | file 3)
- *   spans:         [hdr 12 data crc][gap][hdr 15 ...]    [hdr 907 ...][gap][hdr 913 ...]
- *                  one read, one buffer                  one read, one buffer
+ *   buffer:        [hdr 12 data crc][gap][hdr 15 ...][hdr 907 ...][gap][hdr 913 ...]
+ *                  span 0: one read                  span 1: one read
  * </pre>
  *
  * <h2>Assumptions and guarantees</h2>
  *
- * The consumer thread {@link #plan plans} a chunk and owns it. Each span is then read by one
- * thread ({@link #readSpan}), which writes only that span's buffer and its records' entries and
+ * The consumer thread {@link #plan plans} a chunk, {@link #allocate allocates} its buffer and
+ * owns both. Each span is then read by one thread ({@link #readSpan}), which writes only that
+ * span's bytes of the buffer and its records' entries and
  * then counts the span done; the consumer reads the results only after {@link #done()} is true,
  * the atomic count being the happens-before edge. {@link #release()} is for the owner once no
  * span is being read.
  */
 final class CoalescedChunk {
   /** A buffer's capacity is an {@code int}: no span is merged beyond this. */
-  private static final long MAX_SPAN_BUFFER = Integer.MAX_VALUE - 64;
+  private static final long MAX_SPAN_BUFFER = CoalescedReads.MAX_CHUNK_BYTES;
+  /** Bits of a planning key for the position in the chunk: {@link CoalescedReads#MAX_CHUNK_RECORDS}. */
+  static final int POSITION_BITS = 20;
+  private static final long POSITION_MASK = (1L << POSITION_BITS) - 1;
+  /** The largest id a chunk can be planned with is below 2^ID_BITS. */
+  static final int ID_BITS = 63 - POSITION_BITS;
 
   private final IndexedShards shards;
   private final TFRecordReaderOptions options;
@@ -67,7 +76,16 @@ final class CoalescedChunk {
   private final long[] spanStart;
   private final int[] spanLength;
   private final int[] spanFirstRecord;
-  private final ByteBuf[] buffers;
+  /** Where each span lies in {@link #buffer}: the spans back to back, in order. */
+  private final int[] spanBase;
+  /** The chunk's one buffer, holding every span; null until allocated, or with no span. */
+  private ByteBuf buffer;
+  /**
+   * A view of all of {@link #buffer}, made once: reader threads copy into it and read from it with
+   * absolute indexes only, which change nothing shared (each span takes its own duplicate to
+   * move a position over).
+   */
+  private ByteBuffer view;
   /** Why a span could not be read at all (the cause of its records' READ_ERROR), or null. */
   private final IOException[] spanFailures;
   private final AtomicInteger spansLeft;
@@ -136,7 +154,10 @@ final class CoalescedChunk {
     spanStart = spanStartBuilt;
     spanLength = spanLengthBuilt;
     spanFirstRecord = spanFirstBuilt;
-    buffers = new ByteBuf[spanCount];
+    spanBase = new int[spanCount + 1];
+    for (int s = 0; s < spanCount; s++) {
+      spanBase[s + 1] = Math.addExact(spanBase[s], spanLengthBuilt[s]);
+    }
     spanFailures = new IOException[spanCount];
     spansLeft = new AtomicInteger(spanCount);
   }
@@ -148,7 +169,9 @@ final class CoalescedChunk {
   static CoalescedChunk plan(IndexedShards shards, LongUnaryOperator idAt, long first,
       long count, CoalescedReads settings, TFRecordReaderOptions options) {
     int most = (int) Math.min(settings.chunkRecords(), count - first);
-    long[] idsInOrder = new long[most];
+    // Each id with its position in the low bits: one sort of primitives orders the records and
+    // keeps, for each, where it goes (ids below 2^ID_BITS, positions below 2^POSITION_BITS).
+    long[] keys = new long[most];
     int positions = 0;
     long bytes = 0;
     while (positions < most) {
@@ -157,23 +180,23 @@ final class CoalescedChunk {
       if (positions > 0 && bytes + frame > settings.chunkBytes()) {
         break;
       }
-      idsInOrder[positions++] = id;
+      keys[positions] = id << POSITION_BITS | positions;
+      positions++;
       bytes += frame;
     }
-    long[] sorted = Arrays.copyOf(idsInOrder, positions);
-    Arrays.sort(sorted);
-    int distinct = 0;
-    for (int i = 0; i < sorted.length; i++) {
-      if (i == 0 || sorted[i] != sorted[distinct - 1]) {
-        sorted[distinct++] = sorted[i];
-      }
-    }
-    long[] ids = Arrays.copyOf(sorted, distinct);
+    Arrays.sort(keys, 0, positions);
+    long[] ids = new long[positions];
     int[] recordOf = new int[positions];
-    for (int j = 0; j < positions; j++) {
-      recordOf[j] = Arrays.binarySearch(ids, idsInOrder[j]);
+    int distinct = 0;
+    for (int i = 0; i < positions; i++) {
+      long id = keys[i] >>> POSITION_BITS;
+      if (distinct == 0 || ids[distinct - 1] != id) {
+        ids[distinct++] = id; // an id given twice is read once, handed out twice
+      }
+      recordOf[(int) (keys[i] & POSITION_MASK)] = distinct - 1;
     }
-    return new CoalescedChunk(shards, options, positions, recordOf, ids, settings);
+    return new CoalescedChunk(shards, options, positions, recordOf,
+        distinct == positions ? ids : Arrays.copyOf(ids, distinct), settings);
   }
 
   int positions() {
@@ -189,21 +212,31 @@ final class CoalescedChunk {
     return recordOf[j];
   }
 
+  /**
+   * Allocates the chunk's one buffer for all its spans (on the owner's thread, before any span is
+   * read): one allocation per chunk, not per span.
+   */
+  void allocate(ByteBufAllocator allocator) {
+    int bytes = spanBase[spans];
+    if (bytes > 0) {
+      buffer = allocator.directBuffer(bytes, bytes);
+      view = buffer.nioBuffer(0, bytes).order(ByteOrder.LITTLE_ENDIAN);
+    }
+  }
+
   // ---- reading (any one thread per span) ---------------------------------------------------
 
   /**
-   * Reads span {@code s} into a buffer of {@code allocator}'s, checks its records and counts the
+   * Reads span {@code s} into its place in the chunk's buffer, checks its records and counts the
    * span done, whatever happens. A failure to read is its records' problem; a closed channel or
    * an interrupt is the chunk's {@link #failure()}.
    */
-  void readSpan(int s, SpanChannels channels, ByteBufAllocator allocator, CRC32C crc) {
+  void readSpan(int s, SpanChannels channels, CRC32C crc) {
     try {
       int length = spanLength[s];
-      ByteBuf buffer = allocator.directBuffer(length, length);
-      buffers[s] = buffer;
       int read;
       try {
-        read = channels.read(spanFile[s], buffer, spanStart[s], length);
+        read = channels.read(spanFile[s], view, spanBase[s], spanStart[s], length);
       } catch (ClosedChannelException | InterruptedIOException closing) {
         // The reader is closing (or its thread was interrupted): not the file's problem, and
         // the span's records are unknown, so whoever still waits on the chunk gets this.
@@ -219,9 +252,13 @@ final class CoalescedChunk {
         }
         return;
       }
+      // One view for every record's CRC, and one array for the length's bytes: no allocation
+      // per record.
+      ByteBuffer span = view.duplicate().order(ByteOrder.LITTLE_ENDIAN);
+      byte[] lengthBytes = new byte[8];
       for (int r = spanFirstRecord[s]; r < spanFirstRecord[s + 1]; r++) {
         if (spanOf[r] == s) {
-          check(r, buffer, read, crc);
+          check(r, read, crc, span, lengthBytes);
         }
       }
     } catch (RuntimeException | Error e) {
@@ -232,21 +269,24 @@ final class CoalescedChunk {
   }
 
   /** Checks record {@code r}'s frame as {@link TFRecordReader} does, and notes where it is. */
-  private void check(int r, ByteBuf buffer, int bytesRead, CRC32C crc) {
+  private void check(int r, int bytesRead, CRC32C crc, ByteBuffer span, byte[] lengthBytes) {
     int s = spanOf[r];
-    int header = (int) (offsets[r] - spanStart[s]);
-    long frameEnd = (long) header + FRAMING_BYTES + lengths[r];
-    if (frameEnd > bytesRead) {
+    int inSpan = (int) (offsets[r] - spanStart[s]);
+    if ((long) inSpan + FRAMING_BYTES + lengths[r] > bytesRead) {
       problems[r] = newProblem(r, Kind.TRUNCATED, "the file ends at byte "
           + (spanStart[s] + bytesRead) + ", and the index says this record ends at byte "
           + (offsets[r] + FRAMING_BYTES + lengths[r]));
       return;
     }
-    long length = buffer.getLongLE(header);
+    int header = spanBase[s] + inSpan;
+    long length = span.getLong(header);
     if (options.verifyCrc()) {
-      int stored = buffer.getIntLE(header + 8);
+      int stored = span.getInt(header + 8);
+      for (int i = 0; i < 8; i++) {
+        lengthBytes[i] = (byte) (length >>> (8 * i));
+      }
       crc.reset();
-      crc.update(buffer.internalNioBuffer(header, 8));
+      crc.update(lengthBytes, 0, 8);
       int actual = MaskedCrc32c.mask((int) crc.getValue());
       if (actual != stored) {
         problems[r] = newProblem(r, Kind.LENGTH_CRC, crcDetail("length", stored, actual));
@@ -260,10 +300,12 @@ final class CoalescedChunk {
       return;
     }
     int data = header + HEADER_BYTES;
-    int storedDataCrc = buffer.getIntLE(data + lengths[r]);
+    int storedDataCrc = span.getInt(data + lengths[r]);
     if (options.verifyCrc() && !options.deferDataCrc()) {
+      span.limit(data + lengths[r]).position(data);
       crc.reset();
-      crc.update(buffer.internalNioBuffer(data, lengths[r]));
+      crc.update(span);
+      span.clear();
       int actual = MaskedCrc32c.mask((int) crc.getValue());
       if (actual != storedDataCrc) {
         problems[r] = newProblem(r, Kind.DATA_CRC, crcDetail("data", storedDataCrc, actual));
@@ -306,7 +348,7 @@ final class CoalescedChunk {
   }
 
   ByteBuf buffer(int r) {
-    return buffers[spanOf[r]];
+    return buffer;
   }
 
   int start(int r) {
@@ -334,15 +376,14 @@ final class CoalescedChunk {
   }
 
   /**
-   * Releases the chunk's reference to each span buffer it read; records a caller retained keep
-   * theirs alive. Idempotent.
+   * Releases the chunk's reference to its buffer; records a caller retained keep it alive.
+   * Idempotent.
    */
   void release() {
-    for (int s = 0; s < buffers.length; s++) {
-      if (buffers[s] != null) {
-        buffers[s].release();
-        buffers[s] = null;
-      }
+    if (buffer != null) {
+      buffer.release();
+      buffer = null;
+      view = null;
     }
   }
 }

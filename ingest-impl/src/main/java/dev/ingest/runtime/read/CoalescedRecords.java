@@ -31,9 +31,9 @@ import java.util.zip.CRC32C;
  *
  * <p>The order is cut into chunks of consecutive positions ({@link CoalescedReads}). A chunk's
  * records are sorted by file and offset, records close together in one file are merged into a
- * span, and each span is read with one positional read into one pooled direct buffer (see {@link
- * CoalescedChunk} for the picture, {@link SpanChannels} for the reads). Records are then handed
- * out in the given order as places in those buffers, without a copy. With reader threads, {@code
+ * span, and each span is read with one read into its place in the chunk's one pooled direct
+ * buffer (see {@link CoalescedChunk} for the picture, {@link SpanChannels} for the reads).
+ * Records are then handed out in the given order as places in that buffer, without a copy. With reader threads, {@code
  * depth} chunks are read ahead, their spans several at a time; the order handed out, and which
  * problems are reported in which order, never depend on the threads or their timing.
  *
@@ -53,7 +53,8 @@ import java.util.zip.CRC32C;
  * After {@link #advance()} the record is {@link #length()} bytes of {@link #buffer()} from
  * {@link #start()}; the reader owns the buffer and releases its reference when the chunk has
  * been handed out. A caller that keeps a record longer retains the buffer and releases it later:
- * span buffers are never reused or overwritten ({@link #lendsBuffer()}). {@link #close()}
+ * chunk buffers are never reused or overwritten ({@link #lendsBuffer()}), and a retained record
+ * keeps its whole chunk's buffer (up to twice {@code chunkBytes}) alive. {@link #close()}
  * releases every buffer the reader holds, also mid-epoch and after a failure.
  *
  * <h2>Assumptions and guarantees</h2>
@@ -107,7 +108,7 @@ public final class CoalescedRecords implements AutoCloseable {
    * @param options the checks (CRCs, deferred data CRC, record size limit), the corruption policy
    *     and the problem listener; its compression and read buffers are not used (indexed shards
    *     are plain files, read into {@code allocator}'s buffers)
-   * @param allocator where span buffers come from (pooled direct buffers)
+   * @param allocator where chunk buffers come from (pooled direct buffers)
    * @param halted true once the pipeline shuts down: waiting for a chunk then stops
    */
   public CoalescedRecords(IndexedShards shards, LongUnaryOperator idAt, long count,
@@ -115,6 +116,10 @@ public final class CoalescedRecords implements AutoCloseable {
       BooleanSupplier halted) {
     if (count < 0) {
       throw new IllegalArgumentException("count must not be negative, not " + count);
+    }
+    if (shards.records() > 1L << CoalescedChunk.ID_BITS) {
+      throw new IllegalArgumentException("a global order covers at most 2^"
+          + CoalescedChunk.ID_BITS + " records, not " + shards.records());
     }
     this.shards = shards;
     this.idAt = idAt;
@@ -185,7 +190,7 @@ public final class CoalescedRecords implements AutoCloseable {
     if (readers == null) {
       chunk = planNext();
       for (int s = 0; s < chunk.spans(); s++) {
-        chunk.readSpan(s, channels, allocator, callerCrc);
+        chunk.readSpan(s, channels, callerCrc);
       }
     } else {
       topUp();
@@ -220,6 +225,7 @@ public final class CoalescedRecords implements AutoCloseable {
   private CoalescedChunk planNext() {
     CoalescedChunk next = CoalescedChunk.plan(shards, idAt, planned, count, settings, options);
     planned += next.positions();
+    next.allocate(allocator);
     return next;
   }
 
@@ -242,7 +248,7 @@ public final class CoalescedRecords implements AutoCloseable {
         if (task == STOP) {
           return;
         }
-        task.chunk.readSpan(task.span, channels, allocator, crc);
+        task.chunk.readSpan(task.span, channels, crc);
       }
     } catch (InterruptedException e) {
       // close() interrupts a reader that did not see the flag: it ends here.
@@ -291,7 +297,10 @@ public final class CoalescedRecords implements AutoCloseable {
     return chunk.maskedDataCrc(record);
   }
 
-  /** True: a retained span buffer is never overwritten (see {@link RecordCursor#lendsBuffer()}). */
+  /**
+   * True: a retained chunk buffer is never overwritten (see {@link RecordCursor#lendsBuffer()}); it
+   * holds the whole chunk, so retain few records, briefly.
+   */
   public boolean lendsBuffer() {
     return true;
   }
@@ -320,7 +329,7 @@ public final class CoalescedRecords implements AutoCloseable {
   }
 
   /**
-   * Stops and joins the reader threads, then releases every span buffer held (of the chunk
+   * Stops and joins the reader threads, then releases every chunk buffer held (of the chunk
    * handed out and of those read ahead) and closes the files. Idempotent.
    *
    * @throws IllegalStateException if a reader thread does not stop within 10 s (its buffers are
@@ -348,7 +357,7 @@ public final class CoalescedRecords implements AutoCloseable {
         }
       }
     }
-    // The readers are joined: every span buffer is ours to release.
+    // The readers are joined: every chunk buffer is ours to release.
     if (chunk != null) {
       chunk.release();
       chunk = null;

@@ -36,7 +36,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 class CoalescedRecordsTest {
   /** Everything in one chunk, no gap merged, spans as large as they come: one read per run. */
   private static final CoalescedReads ONE_CHUNK_NO_GAPS =
-      new CoalescedReads(100_000, Long.MAX_VALUE / 4, 0, Long.MAX_VALUE, 1, 0);
+      new CoalescedReads(100_000, CoalescedReads.MAX_CHUNK_BYTES, 0, Long.MAX_VALUE, 1, 0);
 
   @TempDir Path dir;
 
@@ -66,7 +66,7 @@ class CoalescedRecordsTest {
       assertThat(reader.spanReads()).isEqualTo(40);
     }
     // A gap of one record at most: the same records are read with one read per file.
-    CoalescedReads gapOfOne = new CoalescedReads(100_000, Long.MAX_VALUE / 4, 300 + 16,
+    CoalescedReads gapOfOne = new CoalescedReads(100_000, CoalescedReads.MAX_CHUNK_BYTES, 300 + 16,
         Long.MAX_VALUE, 1, 0);
     try (CoalescedRecords reader =
         open(indexed, everyOther, 40, gapOfOne, TFRecordReaderOptions.defaults())) {

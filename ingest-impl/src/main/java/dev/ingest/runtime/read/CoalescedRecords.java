@@ -114,6 +114,13 @@ public final class CoalescedRecords implements AutoCloseable {
   public CoalescedRecords(IndexedShards shards, LongUnaryOperator idAt, long count,
       CoalescedReads settings, TFRecordReaderOptions options, ByteBufAllocator allocator,
       BooleanSupplier halted) {
+    this(shards, idAt, count, settings, options, allocator, halted, new SpanChannels(shards));
+  }
+
+  /** With the given span reads (a test's, reading local files otherwise). */
+  CoalescedRecords(IndexedShards shards, LongUnaryOperator idAt, long count,
+      CoalescedReads settings, TFRecordReaderOptions options, ByteBufAllocator allocator,
+      BooleanSupplier halted, SpanChannels channels) {
     if (count < 0) {
       throw new IllegalArgumentException("count must not be negative, not " + count);
     }
@@ -128,7 +135,7 @@ public final class CoalescedRecords implements AutoCloseable {
     this.options = options;
     this.allocator = allocator;
     this.halted = halted;
-    this.channels = new SpanChannels(shards);
+    this.channels = channels;
     if (settings.readerThreads() == 0) {
       readers = null;
     } else {

@@ -43,8 +43,17 @@ final class SpanChannels implements AutoCloseable {
   private final boolean[] local;
   private final AtomicLong reads = new AtomicLong();
 
+  /** Local files larger than this are read with positional reads instead of being mapped. */
+  private final long maxMappedBytes;
+
   SpanChannels(IndexedShards shards) {
+    this(shards, MAX_MAPPED_BYTES);
+  }
+
+  /** With positional reads for local files above {@code maxMappedBytes}, as tests need. */
+  SpanChannels(IndexedShards shards, long maxMappedBytes) {
     this.shards = shards;
+    this.maxMappedBytes = Math.min(maxMappedBytes, MAX_MAPPED_BYTES);
     this.localFiles = new AtomicReferenceArray<>(shards.fileCount());
     this.local = new boolean[shards.fileCount()];
     for (int f = 0; f < local.length; f++) {
@@ -126,7 +135,7 @@ final class SpanChannels implements AutoCloseable {
     if (file != null) {
       return file;
     }
-    LocalFile opened = LocalFile.open(shards.file(fileIndex));
+    LocalFile opened = LocalFile.open(shards.file(fileIndex), maxMappedBytes);
     if (localFiles.compareAndSet(fileIndex, null, opened)) {
       return opened;
     }
@@ -136,11 +145,11 @@ final class SpanChannels implements AutoCloseable {
 
   /** A local file, mapped whole, or (too large to map) its channel. */
   private record LocalFile(MappedByteBuffer mapping, FileChannel channel) {
-    static LocalFile open(Path path) throws IOException {
+    static LocalFile open(Path path, long maxMappedBytes) throws IOException {
       FileChannel channel = FileChannel.open(path, StandardOpenOption.READ);
       try {
         long size = channel.size();
-        if (size > MAX_MAPPED_BYTES) {
+        if (size > maxMappedBytes) {
           return new LocalFile(null, channel);
         }
         MappedByteBuffer mapping = channel.map(FileChannel.MapMode.READ_ONLY, 0, size);

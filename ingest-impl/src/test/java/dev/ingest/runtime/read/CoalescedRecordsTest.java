@@ -113,6 +113,41 @@ class CoalescedRecordsTest {
     }
   }
 
+  @ParameterizedTest
+  @ValueSource(ints = {0, 2})
+  void filesTooLargeToMapAreReadWithPositionalReads(int readerThreads) throws IOException {
+    GlobalShards shards = GlobalShards.write(dir, 19, 300, 40, 25);
+    IndexedShards indexed = shards.indexed();
+    long[] order = shards.shuffled(20);
+    CoalescedReads settings = new CoalescedReads(9, 1 << 20, 64, 1 << 20, 2, readerThreads);
+    try (CoalescedRecords reader = new CoalescedRecords(indexed, j -> order[(int) j],
+        order.length, settings, TFRecordReaderOptions.defaults(), PooledByteBufAllocator.DEFAULT,
+        () -> false, new SpanChannels(indexed, 0))) {
+      List<byte[]> read = readAll(reader);
+      for (int j = 0; j < order.length; j++) {
+        assertThat(read.get(j)).isEqualTo(shards.records.get((int) order[j]));
+      }
+    }
+  }
+
+  @Test
+  void aFileTooLargeToMapThatIsCutShortIsATruncatedRecord() throws IOException {
+    GlobalShards shards = GlobalShards.write(dir, 21, 100, 20);
+    IndexedShards indexed = shards.indexed();
+    try (RandomAccessFile file = new RandomAccessFile(shards.files.get(0).toFile(), "rw")) {
+      file.setLength(indexed.offset(12) + 20);
+    }
+    try (CoalescedRecords reader = new CoalescedRecords(indexed, id -> id, 20, ONE_CHUNK_NO_GAPS,
+        TFRecordReaderOptions.defaults(), PooledByteBufAllocator.DEFAULT, () -> false,
+        new SpanChannels(indexed, 0))) {
+      assertThat(readSome(reader, 12)).containsExactlyElementsOf(shards.records.subList(0, 12));
+      assertThatThrownBy(reader::advance).isInstanceOf(CorruptRecordException.class)
+          .hasMessageContaining("offset " + indexed.offset(12))
+          .satisfies(e -> assertThat(((CorruptRecordException) e).problem().kind())
+              .isEqualTo(Kind.TRUNCATED));
+    }
+  }
+
   @Test
   void aRetainedRecordOutlivesItsChunk() throws IOException {
     GlobalShards shards = GlobalShards.write(dir, 6, 100, 50);

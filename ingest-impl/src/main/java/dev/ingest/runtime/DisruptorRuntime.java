@@ -7,9 +7,11 @@ import dev.ingest.PipelineState;
 import dev.ingest.runtime.cache.FileRecordCache;
 import dev.ingest.runtime.cache.RowCacheFiles;
 import dev.ingest.runtime.memory.AllocatorWarmup;
+import dev.ingest.runtime.read.IndexedShards;
 import dev.ingest.spi.PipelineRuntime;
 import dev.ingest.tfrecord.NettyFlightEvents;
 import dev.ingest.tfrecord.RecordFiles;
+import dev.ingest.tfrecord.TFRecordReaderOptions;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -40,7 +42,8 @@ public final class DisruptorRuntime implements PipelineRuntime {
     // pipeline's outlives a failed iterator().
     AllocatorWarmup.begin();
     try {
-      return new RunningPipeline(spec, sourceFiles(spec), state);
+      List<Path> files = sourceFiles(spec);
+      return new RunningPipeline(spec, files, indexesOf(spec, files), state);
     } catch (RuntimeException | Error e) {
       AllocatorWarmup.awaitHelper();
       throw e;
@@ -64,5 +67,26 @@ public final class DisruptorRuntime implements PipelineRuntime {
       FileRecordCache.refuseMismatch(spec.cache().pathPrefix(), spec.source(), files);
     }
     return files;
+  }
+
+  /**
+   * Under a global shuffle, every file's record index, loaded (or built, if the spec says so)
+   * before any thread starts: a missing, stale or corrupt index stops {@code iterator()} with a
+   * message that names the shard and the command that writes its index. Null otherwise.
+   */
+  private static IndexedShards indexesOf(PipelineSpec spec, List<Path> files) {
+    if (!spec.shufflesGlobally()) {
+      return null;
+    }
+    IndexedShards.Missing missing =
+        spec.globalShuffle().missingIndex() == PipelineSpec.MissingIndex.BUILD
+            ? IndexedShards.Missing.BUILD : IndexedShards.Missing.REFUSE;
+    TFRecordReaderOptions options = TFRecordReaderOptions.defaults()
+        .withReadAhead(spec.options().storage().readAhead());
+    try {
+      return IndexedShards.load(files, missing, options);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e.getMessage(), e);
+    }
   }
 }

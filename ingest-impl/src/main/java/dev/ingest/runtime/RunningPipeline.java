@@ -14,10 +14,10 @@ import dev.ingest.IteratorStats;
 import dev.ingest.PaddingSpec;
 import dev.ingest.PipelineMetrics;
 import dev.ingest.PipelineSpec;
+import dev.ingest.PipelineSpec.CacheSpec;
 import dev.ingest.PipelineState;
 import dev.ingest.StateMismatchException;
 import dev.ingest.Tuning;
-import dev.ingest.PipelineSpec.CacheSpec;
 import dev.ingest.runtime.cache.RowCache;
 import dev.ingest.runtime.cache.RowCacheFiles;
 import dev.ingest.runtime.concurrent.ThreadStop;
@@ -29,6 +29,7 @@ import dev.ingest.runtime.metrics.FlightEvents;
 import dev.ingest.runtime.metrics.Stage;
 import dev.ingest.runtime.metrics.StageWaitEvent;
 import dev.ingest.runtime.read.EpochFiles;
+import dev.ingest.runtime.read.IndexedShards;
 import dev.ingest.runtime.stage.BatchAssemblyTask;
 import dev.ingest.runtime.stage.CachedRowCopier;
 import dev.ingest.runtime.stage.ParseWorker;
@@ -150,9 +151,11 @@ final class RunningPipeline implements BatchIterator {
 
   /**
    * Starts {@code spec} over {@code files} from {@code from}, or from the beginning when {@code
-   * from} is {@code null}.
+   * from} is {@code null}; {@code indexed} holds the files' record indexes under a global shuffle
+   * ({@code null} otherwise).
    */
-  RunningPipeline(PipelineSpec spec, List<Path> files, PipelineState from) {
+  RunningPipeline(PipelineSpec spec, List<Path> files, IndexedShards indexed,
+      PipelineState from) {
     long startNanos = System.nanoTime();
     this.spec = spec;
     this.from = from;
@@ -198,7 +201,7 @@ final class RunningPipeline implements BatchIterator {
     source = new SourceTask(spec, files, ring, allocator, columns, () -> halted, skippedRecords,
         skippedFiles, meter.sourceClock(), assembling, budget, resume, filesDigest, tuned,
         rowCache, rowCache != null && spec.cache().kind() == CacheSpec.Kind.FILES
-            ? new RowCacheFiles(spec, files, segmentMemory) : null);
+            ? new RowCacheFiles(spec, files, segmentMemory) : null, indexed);
     sourceThread = new DefaultThreadFactory("ingest-source", true).newThread(source);
     tuning = sizes.tuned() ? tuningLoop(sizes, startNanos) : null;
     // Start.

@@ -100,7 +100,7 @@ final class S3Errors {
   private static boolean isUnreachable(Throwable failure) {
     for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
       if (cause instanceof ConnectException || cause instanceof UnknownHostException
-          || cause instanceof NoRouteToHostException) {
+          || cause instanceof NoRouteToHostException || isAcquireTimeout(cause)) {
         return true;
       }
       if (cause.getCause() == cause) {
@@ -108,6 +108,16 @@ final class S3Errors {
       }
     }
     return false;
+  }
+
+  /**
+   * The Netty client's pool gave no connection within a try's time: its connection attempts
+   * (made while acquiring) neither succeeded nor were refused in time, which to a reader is an
+   * endpoint that cannot be reached. The SDK says so only in the message of a plain timeout.
+   */
+  private static boolean isAcquireTimeout(Throwable cause) {
+    return cause instanceof java.util.concurrent.TimeoutException
+        && String.valueOf(cause.getMessage()).contains("Acquire operation took longer");
   }
 
   private static Throwable rootCause(Throwable failure) {

@@ -16,14 +16,19 @@ import dev.ingest.runtime.metrics.FlightEvents;
 import dev.ingest.runtime.metrics.Stage;
 import dev.ingest.runtime.metrics.StageClock;
 import dev.ingest.runtime.metrics.StageWaitEvent;
+import dev.ingest.runtime.read.CoalescedReads;
+import dev.ingest.runtime.read.CoalescedRecords;
 import dev.ingest.runtime.read.EpochFiles;
+import dev.ingest.runtime.read.IndexedShards;
 import dev.ingest.runtime.read.InterleavedRecords;
 import dev.ingest.runtime.read.ReadAheadCursor;
 import dev.ingest.runtime.read.ReaderPool;
 import dev.ingest.runtime.read.RecordCache;
+import dev.ingest.runtime.shuffle.GlobalOrder;
 import dev.ingest.runtime.shuffle.RecordShuffleBuffer;
 import dev.ingest.runtime.shuffle.RowPermutation;
 import dev.ingest.runtime.shuffle.Seeds;
+import dev.ingest.runtime.shuffle.TrainerSlice;
 import dev.ingest.runtime.tune.TunedSettings;
 import dev.ingest.tfrecord.Compression;
 import dev.ingest.tfrecord.DirectMemory;
@@ -71,6 +76,14 @@ import java.util.zip.CRC32C;
  * checkpoint on every unit. When the first epoch cannot fill as it goes (a permutation needs
  * every row first, a resumed epoch is not read whole, record sharding needs every record), a
  * fill that delivers nothing runs first.
+ *
+ * <h2>A global shuffle</h2>
+ *
+ * With {@code shuffle: {mode: global}} there is no interleave and no shuffle buffer: each epoch is
+ * a seeded order over every record of every shard ({@link GlobalOrder}), this trainer takes its
+ * slice of each global batch of it ({@link TrainerSlice}), and the records are read where the
+ * shards' record indexes say, in coalesced reads on their own threads ({@link CoalescedRecords}).
+ * Every unit carries a checkpoint naming its epoch and global batch, all a resumed run needs.
  *
  * <h2>Checkpoints</h2>
  *
@@ -131,6 +144,8 @@ public final class SourceTask implements Runnable {
    * memory or in files), the cache of rows' handles, or {@code null}.
    */
   private final RecordCache cache;
+  /** Every file's record index under a global shuffle, or {@code null}. */
+  private final IndexedShards indexed;
   /** The cache of rows ({@code cache()} after parsing), or {@code null}. */
   private final RowCache rowCache;
   /** The files the cache of rows is kept in, or {@code null} (none, or in memory). */
@@ -198,18 +213,23 @@ public final class SourceTask implements Runnable {
       boolean batchesDownstream, MemoryBudget budget, ResumePoint resume, String filesDigest,
       TunedSettings tuned) {
     this(spec, files, ring, allocator, readBuffers, halted, skippedRecords, skippedFiles, clock,
-        batchesDownstream, budget, resume, filesDigest, tuned, null, null);
+        batchesDownstream, budget, resume, filesDigest, tuned, null, null, null);
   }
 
   /**
    * As the other constructor, for a pipeline with a cache of rows ({@code rowCache}, which needs
-   * {@code batchesDownstream}: its units are chunks that the batch stage makes batches of).
+   * {@code batchesDownstream}: its units are chunks that the batch stage makes batches of), or a
+   * global shuffle over the record indexes of {@code indexed}.
    */
   public SourceTask(PipelineSpec spec, List<Path> files, RingBuffer<WorkUnit> ring,
       ByteBufAllocator allocator, DirectMemory readBuffers, BooleanSupplier halted,
       AtomicLong skippedRecords, AtomicLong skippedFiles, StageClock clock,
       boolean batchesDownstream, MemoryBudget budget, ResumePoint resume, String filesDigest,
-      TunedSettings tuned, RowCache rowCache, RowCacheFiles rowFiles) {
+      TunedSettings tuned, RowCache rowCache, RowCacheFiles rowFiles, IndexedShards indexed) {
+    if (spec.shufflesGlobally() && indexed == null) {
+      throw new IllegalArgumentException("a global shuffle reads through the files' indexes");
+    }
+    this.indexed = indexed;
     this.rowFiles = rowFiles;
     if (rowCache != null && !batchesDownstream) {
       throw new IllegalArgumentException("a cache of rows needs the batch stage");
@@ -256,7 +276,9 @@ public final class SourceTask implements Runnable {
   public void run() {
     Throwable failure = null;
     try {
-      if (reserveStoreReadAhead() && (readerThreads == 0 || startReaders())) {
+      if (spec.shufflesGlobally()) {
+        globalEpochs(); // reads through its own coalescing readers, with their own budget
+      } else if (reserveStoreReadAhead() && (readerThreads == 0 || startReaders())) {
         produce();
       }
     } catch (Throwable e) {
@@ -320,20 +342,8 @@ public final class SourceTask implements Runnable {
     if (take == 0) {
       return; // publishBatch checks the limit only after publishing, so it would let one through.
     }
+    TFRecordReaderOptions options = readerOptions();
     PipelineSpec.SourceSpec source = spec.source();
-    TFRecordReaderOptions options = TFRecordReaderOptions.defaults()
-        .withCompression(Compression.parse(source.compression()))
-        .withVerifyCrc(source.verifyCrc())
-        .withDeferredDataCrc(deferDataCrcWhenReading)
-        .withOnCorrupt(source.onCorrupt())
-        .withReadBuffers(readBuffers)
-        .withReadAhead(spec.options().storage().readAhead())
-        .withProblemListener(problem -> {
-          skippedRecords.incrementAndGet();
-          if (!problem.kind().framingIntact()) {
-            skippedFiles.incrementAndGet();
-          }
-        });
     long seed = spec.options().seed();
     SourceCheckpoint restore = resume.checkpoint();
     // A permutation needs every row before its first; a resumed epoch is not read whole; and with
@@ -419,6 +429,129 @@ public final class SourceTask implements Runnable {
     }
   }
 
+  /** How every file of the pipeline is read and checked, and where its problems are counted. */
+  private TFRecordReaderOptions readerOptions() {
+    PipelineSpec.SourceSpec source = spec.source();
+    return TFRecordReaderOptions.defaults()
+        .withCompression(Compression.parse(source.compression()))
+        .withVerifyCrc(source.verifyCrc())
+        .withDeferredDataCrc(deferDataCrcWhenReading)
+        .withOnCorrupt(source.onCorrupt())
+        .withReadBuffers(readBuffers)
+        .withReadAhead(spec.options().storage().readAhead())
+        .withProblemListener(problem -> {
+          skippedRecords.incrementAndGet();
+          if (!problem.kind().framingIntact()) {
+            skippedFiles.incrementAndGet();
+          }
+        });
+  }
+
+  /**
+   * Every epoch under a global shuffle: this trainer's slice of each global batch ({@link
+   * TrainerSlice}) of the epoch's seeded order over every record of every shard ({@link
+   * GlobalOrder}), read where the shards' record indexes say ({@link IndexedShards}) in coalesced
+   * reads ({@link CoalescedRecords}). Every unit carries a checkpoint, which is the epoch and the
+   * global batch alone: a resumed run starts reading at the first batch its consumer has not had,
+   * with any number of trainers.
+   */
+  private void globalEpochs() throws IOException {
+    if (take == 0) {
+      return; // formUnit checks the limit only after publishing, so it would let one through.
+    }
+    TFRecordReaderOptions options = readerOptions();
+    PipelineSpec.GlobalShuffle global = spec.globalShuffle();
+    IndexedShards shards = indexed;
+    CoalescedReads reads = remoteFiles
+        ? CoalescedReads.forStore(spec.options().storage().readAhead())
+        : CoalescedReads.forLocal();
+    if (spec.source().numParallelCalls() > 0) {
+      // The interleave's reader threads, asked for, read the spans instead.
+      reads = new CoalescedReads(reads.chunkRecords(), reads.chunkBytes(), reads.maxGapBytes(),
+          reads.maxSpanBytes(), reads.depth(), spec.source().numParallelCalls());
+    }
+    if (!reserve(reads.maxBytesHeld(), "the global shuffle's reads")) {
+      return;
+    }
+    PipelineSpec.SourceSpec source = spec.source();
+    long seed = spec.options().seed();
+    SourceCheckpoint restore = resume.checkpoint();
+    for (epoch = resume.startEpoch(); spec.epochs() == -1 || epoch < spec.epochs(); epoch++) {
+      TrainerSlice slice = new TrainerSlice(shards.records(), spec.batchSize(),
+          source.numShards(), source.shardIndex(), spec.dropRemainder());
+      long orderEpoch = spec.reshuffleEachIteration() ? epoch : 0;
+      GlobalOrder order = global.window() == 0
+          ? GlobalOrder.global(shards.records(), seed, orderEpoch)
+          : GlobalOrder.windowed(shards.records(), global.window(), seed, orderEpoch);
+      batchInEpoch = 0;
+      if (restore != null) {
+        batchInEpoch = restore.unitInEpoch();
+        if (dropDelivered && resume.alreadyDelivered(epoch, batchInEpoch)) {
+          // Units are batches here, and the consumer had them: start after them, reading nothing
+          // of theirs.
+          batchInEpoch = resume.dropThrough() + 1;
+        }
+        restore = null;
+      }
+      if (!globalEpoch(shards, order, slice, reads, options)) {
+        return;
+      }
+      if (slice.records() == 0) {
+        return; // Nothing to repeat (every epoch is as empty): an endless repeat would spin.
+      }
+    }
+  }
+
+  /**
+   * This trainer's batches of one epoch from {@link #batchInEpoch} on; false when the pipeline
+   * must stop. A batch is its places in the order, so a record skipped as corrupt leaves its
+   * batch one short rather than moving the next batch's records into it.
+   */
+  private boolean globalEpoch(IndexedShards shards, GlobalOrder order, TrainerSlice slice,
+      CoalescedReads reads, TFRecordReaderOptions options) throws IOException {
+    long first = slice.firstOfBatch(batchInEpoch);
+    if (batchInEpoch >= slice.batches()) {
+      return true;
+    }
+    pendingCheckpoint = orderCheckpoint();
+    long unitEnd = first + slice.batchSize(batchInEpoch);
+    try (CoalescedRecords records = new CoalescedRecords(shards,
+        j -> order.recordAt(slice.placeOf(first + j)), slice.records() - first, reads, options,
+        allocator, halted)) {
+      while (records.advance()) {
+        long j = first + records.positionsPassed() - 1; // this record's place in the slice
+        while (j >= unitEnd) {
+          if (!endGlobalUnit()) {
+            return false;
+          }
+          unitEnd = slice.firstOfBatch(batchInEpoch) + slice.batchSize(batchInEpoch);
+        }
+        clock.addElements(1);
+        boolean borrow = records.lendsBuffer() && records.length() >= BORROW_FROM_BYTES;
+        if (!stage(records.buffer(), records.start(), records.length(), records.file(),
+            records.offset(), records.indexInFile(), records.maskedDataCrc(), borrow)) {
+          return false;
+        }
+      }
+    }
+    return batchInEpoch >= slice.batches() || endGlobalUnit();
+  }
+
+  /**
+   * Hands on the unit of the batch {@link #batchInEpoch} (unless every record of it was skipped
+   * as corrupt: then the batch is counted and nothing is published), with the checkpoint that
+   * names the next. False when the pipeline must stop.
+   */
+  private boolean endGlobalUnit() throws CorruptRecordException {
+    if (staging.size() == 0) {
+      batchInEpoch++;
+    } else if (!formUnit()) {
+      return false;
+    }
+    pendingCheckpoint = orderCheckpoint();
+    return true;
+  }
+
   /**
    * Fills the cache of rows before the first epoch it serves: every record of the shard's files,
    * in their sorted order, parsed into the cache and delivered nowhere. False when the pipeline
@@ -495,7 +628,7 @@ public final class SourceTask implements Runnable {
     int shard = byRecord ? spec.source().shardIndex() : 0;
     long rows = (rowCache.rows() - shard + shards - 1L) / shards;
     long position = batchInEpoch * spec.batchSize();
-    pendingCheckpoint = permutationCheckpoint();
+    pendingCheckpoint = orderCheckpoint();
     for (; position < rows; position++) {
       clock.addElements(1);
       int id = permutation.rowAt(position * shards + shard);
@@ -508,7 +641,7 @@ public final class SourceTask implements Runnable {
         if (!formUnit()) {
           return false;
         }
-        pendingCheckpoint = permutationCheckpoint();
+        pendingCheckpoint = orderCheckpoint();
       }
     }
     if (staging.size() > 0 && !formUnit()) {
@@ -517,8 +650,8 @@ public final class SourceTask implements Runnable {
     return true;
   }
 
-  /** Where a permuted epoch stands: its epoch and unit say it all. */
-  private SourceCheckpoint permutationCheckpoint() {
+  /** Where a permuted or globally shuffled epoch stands: its epoch and unit say it all. */
+  private SourceCheckpoint orderCheckpoint() {
     return new SourceCheckpoint(epoch, batchInEpoch, filesDigest, 0, 0, 0, 0, new int[0],
         new long[0], new long[0], 0, ShufflePositions.NONE);
   }

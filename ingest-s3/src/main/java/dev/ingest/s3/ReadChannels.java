@@ -17,10 +17,10 @@ interface ReadChannels {
    * The production reader: {@link S3ReadChannel}, blocks from Netty's pooled direct allocator,
    * an adaptive depth starting from what the file system's channels learnt.
    */
-  ReadChannels READ_AHEAD = (client, object, size, eTag, readAhead, retries) ->
+  ReadChannels READ_AHEAD = (client, object, size, eTag, readAhead, retries, readFrom) ->
       new S3ReadChannel(client, object.toString(), object.bucket(), object.key(), size, eTag,
           readAhead, retries, PooledByteBufAllocator.DEFAULT,
-          object.getFileSystem().learnedReadAheadDepth());
+          object.getFileSystem().learnedReadAheadDepth(), readFrom);
 
   /**
    * A channel over {@code object}'s bytes; the caller closes it.
@@ -31,7 +31,8 @@ interface ReadChannels {
    * @param eTag the object's ETag as listed or HEAD'ed, or null
    * @param readAhead block size and depth
    * @param retries how failed reads are tried again
+   * @param readFrom the byte the channel's position, and its first request, start at
    */
   SeekableByteChannel open(S3AsyncClient client, S3Path object, long size, String eTag,
-      ReadAhead readAhead, RetryPolicy retries) throws IOException;
+      ReadAhead readAhead, RetryPolicy retries, long readFrom) throws IOException;
 }

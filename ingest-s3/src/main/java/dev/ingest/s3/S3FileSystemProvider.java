@@ -1,6 +1,7 @@
 package dev.ingest.s3;
 
 import dev.ingest.spi.ReadAhead;
+import dev.ingest.spi.ReadFrom;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -187,7 +188,8 @@ public final class S3FileSystemProvider extends FileSystemProvider {
    * Reads (no WRITE or APPEND among the options) or writes the object.
    *
    * <p>Reads: through the read-ahead channel with the {@link ReadAhead} among the options, or
-   * the file system's; the object's size and ETag are those it was listed with, or one HEAD's.
+   * the file system's, from the {@link ReadFrom} among them or the first byte; the object's size
+   * and ETag are those it was listed with, or one HEAD's.
    *
    * <p>Writes: to a local temporary file, published by one PUT on close. {@code CREATE_NEW}
    * refuses an existing key ({@link FileAlreadyExistsException}, checked when opened and, where
@@ -202,9 +204,12 @@ public final class S3FileSystemProvider extends FileSystemProvider {
     S3FileSystem fileSystem = object.getFileSystem();
     fileSystem.checkOpen();
     ReadAhead readAhead = fileSystem.settings().readAhead();
+    long readFrom = 0;
     for (OpenOption option : options) {
       if (option instanceof ReadAhead) {
         readAhead = (ReadAhead) option;
+      } else if (option instanceof ReadFrom from) {
+        readFrom = from.position();
       } else if (option == StandardOpenOption.APPEND) {
         throw new UnsupportedOperationException("objects cannot be appended to: " + object);
       } else if (option == StandardOpenOption.DELETE_ON_CLOSE) {
@@ -229,7 +234,7 @@ public final class S3FileSystemProvider extends FileSystemProvider {
       throw new FileSystemException(object.toString(), null, "Is a directory");
     }
     return readChannels.open(fileSystem.client(), object, attributesNow.size(),
-        attributesNow.eTag(), readAhead, fileSystem.settings().retries());
+        attributesNow.eTag(), readAhead, fileSystem.settings().retries(), readFrom);
   }
 
   private SeekableByteChannel openForWrite(S3Path object, Set<? extends OpenOption> options)

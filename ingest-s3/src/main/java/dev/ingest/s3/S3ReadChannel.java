@@ -106,6 +106,16 @@ public final class S3ReadChannel implements SeekableByteChannel {
   public S3ReadChannel(S3AsyncClient client, String uri, String bucket, String key, long size,
       String eTag, ReadAhead readAhead, RetryPolicy retries, ByteBufAllocator allocator,
       AtomicInteger learnedDepth) {
+    this(client, uri, bucket, key, size, eTag, readAhead, retries, allocator, learnedDepth, 0);
+  }
+
+  /**
+   * As the constructor above, with the position and the first request at {@code readFrom}
+   * instead of the first byte (see {@link dev.ingest.spi.ReadFrom}).
+   */
+  public S3ReadChannel(S3AsyncClient client, String uri, String bucket, String key, long size,
+      String eTag, ReadAhead readAhead, RetryPolicy retries, ByteBufAllocator allocator,
+      AtomicInteger learnedDepth, long readFrom) {
     if (size < 0) {
       throw new IllegalArgumentException(uri + ": size must not be negative, not " + size);
     }
@@ -121,9 +131,13 @@ public final class S3ReadChannel implements SeekableByteChannel {
     this.allocator = allocator;
     this.depth = new DepthTuner(readAhead.depth(), readAhead.maxDepth(),
         readAhead.adaptiveDepth(), learnedDepth);
+    if (readFrom < 0) {
+      throw new IllegalArgumentException(uri + ": a read starts at byte 0 or later, not "
+          + readFrom);
+    }
     lock.lock();
     try {
-      restartAt(0);
+      restartAt(readFrom);
     } finally {
       lock.unlock();
     }

@@ -112,6 +112,19 @@ class S3CoalescedRecordsTest {
     assertThat(proxy.rangedGets() - before).isEqualTo(FILES);
   }
 
+  /**
+   * A span that starts inside an object asks for its bytes only: one GET, not a first one from
+   * byte 0 that the channel would cancel.
+   */
+  @Test
+  void aSpanFromTheMiddleOfAnObjectIsOneGet() throws IOException {
+    CoalescedReads settings = CoalescedReads.forStore(ReadAhead.auto());
+    long before = proxy.rangedGets();
+    List<byte[]> read = readAll(1, j -> RECORDS_PER_FILE / 2, settings);
+    assertThat(read).containsExactly(records.get(RECORDS_PER_FILE / 2));
+    assertThat(proxy.rangedGets() - before).isEqualTo(1);
+  }
+
   private static List<byte[]> readAll(long count, LongUnaryOperator idAt,
       CoalescedReads settings) throws IOException {
     List<byte[]> read = new ArrayList<>();

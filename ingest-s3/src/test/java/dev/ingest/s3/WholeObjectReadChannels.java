@@ -20,13 +20,15 @@ final class WholeObjectReadChannels implements ReadChannels {
   @Override
   public SeekableByteChannel open(software.amazon.awssdk.services.s3.S3AsyncClient client,
       S3Path object, long size, String eTag, dev.ingest.spi.ReadAhead readAhead,
-      RetryPolicy retries) throws IOException {
+      RetryPolicy retries, long readFrom) throws IOException {
     opened.incrementAndGet();
     ResponseBytes<GetObjectResponse> bytes = S3Errors.await(
         client.getObject(request -> request.bucket(object.bucket()).key(object.key()),
             AsyncResponseTransformer.toBytes()),
         object.toString(), object.getFileSystem().settings());
-    return new BytesChannel(bytes.asByteArray());
+    BytesChannel channel = new BytesChannel(bytes.asByteArray());
+    channel.position(readFrom);
+    return channel;
   }
 
   /** A read-only channel over bytes in memory. */

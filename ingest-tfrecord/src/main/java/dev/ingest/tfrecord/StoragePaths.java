@@ -2,6 +2,7 @@ package dev.ingest.tfrecord;
 
 import dev.ingest.StorageOptions;
 import dev.ingest.spi.ReadAhead;
+import dev.ingest.spi.ReadFrom;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.channels.FileChannel;
@@ -99,6 +100,26 @@ public final class StoragePaths {
     }
     Set<OpenOption> options = Set.of(StandardOpenOption.READ, readAhead);
     return Files.newByteChannel(path, options);
+  }
+
+  /**
+   * As {@link #openForReading(Path, ReadAhead)}, positioned at {@code from}: a store's channel
+   * then asks for bytes from there on ({@link ReadFrom}), and never for the bytes before it.
+   */
+  public static SeekableByteChannel openForReading(Path path, ReadAhead readAhead, long from)
+      throws IOException {
+    if (isLocal(path)) {
+      FileChannel channel = FileChannel.open(path, StandardOpenOption.READ);
+      try {
+        channel.position(from);
+      } catch (IOException | RuntimeException e) {
+        channel.close();
+        throw e;
+      }
+      return channel;
+    }
+    return Files.newByteChannel(path, Set.of(StandardOpenOption.READ, readAhead,
+        new ReadFrom(from)));
   }
 
   /**

@@ -73,8 +73,7 @@ final class SpanChannels implements AutoCloseable {
     reads.incrementAndGet();
     if (!local[fileIndex]) {
       try (SeekableByteChannel channel =
-          StoragePaths.openForReading(shards.file(fileIndex), readAheadFor(length))) {
-        channel.position(position);
+          StoragePaths.openForReading(shards.file(fileIndex), readAheadFor(length), position)) {
         return readFully(channel, region(into, index, length));
       }
     }

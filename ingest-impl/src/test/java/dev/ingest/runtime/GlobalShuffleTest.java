@@ -92,8 +92,9 @@ class GlobalShuffleTest {
       List<Set<Long>> union = new ArrayList<>();
       int[] counts = new int[trainers];
       for (int trainer = 0; trainer < trainers; trainer++) {
-        // Thread counts differ between trainers: the batches must not.
-        List<List<Long>> batches = IdRecords.batches(dataset(trainers, trainer, 1 + trainer % 3));
+        // Thread and reader counts differ between trainers: the batches must not.
+        List<List<Long>> batches = IdRecords.batches(dataset(trainers, trainer, 1 + trainer % 3)
+            .interleave(4, 16, trainer % 3));
         for (int step = 0; step < batches.size(); step++) {
           if (union.size() <= step) {
             union.add(new TreeSet<>());

@@ -8,6 +8,7 @@ import dev.ingest.BatchDigest;
 import dev.ingest.BatchIterator;
 import dev.ingest.Dataset;
 import dev.ingest.PipelineOptions;
+import dev.ingest.PipelineSpec.MissingIndex;
 import dev.ingest.PipelineSpec.ShardBy;
 import dev.ingest.PipelineState;
 import dev.ingest.StorageOptions;
@@ -15,6 +16,7 @@ import dev.ingest.spi.ReadAhead;
 import dev.ingest.tfrecord.Compression;
 import dev.ingest.tfrecord.RecordFiles;
 import dev.ingest.tfrecord.StoragePaths;
+import dev.ingest.tfrecord.index.RecordIndex;
 import dev.ingest.tfrecord.sample.SampleDatasets;
 import dev.ingest.tfrecord.sample.SampleKind;
 import java.io.IOException;
@@ -29,6 +31,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
@@ -156,6 +159,39 @@ class S3PipelineTest {
       }
     }
     assertThat(resumed).isEqualTo(uninterrupted);
+  }
+
+  /**
+   * A global shuffle over the store, whose indexes it builds and uploads on the way, gives the
+   * batches that the same shards on disk give, for one trainer and for each of two.
+   */
+  @ParameterizedTest
+  @EnumSource(SampleKind.class)
+  void globallyShuffledBatchesEqualTheLocalRun(SampleKind kind) throws IOException {
+    String folder = kind.wireName() + "-none";
+    for (int trainers = 1; trainers <= 2; trainers++) {
+      for (int trainer = 0; trainer < trainers; trainer++) {
+        List<String> fromStore = digests(global(remote(folder), kind, trainers, trainer));
+        List<String> fromDisk =
+            digests(global(local.resolve(folder).toString(), kind, trainers, trainer));
+        assertThat(fromStore).as("trainer %d of %d", trainer, trainers)
+            .hasSize(2 * ((RECORDS + 31) / 32)).isEqualTo(fromDisk);
+      }
+    }
+    for (Path shard : RecordFiles.resolve(List.of(remote(folder)), storage)) {
+      assertThat(Files.exists(RecordIndex.sidecarOf(shard))).as("%s", shard).isTrue();
+    }
+  }
+
+  private static Dataset global(String files, SampleKind kind, int trainers, int trainer) {
+    return Dataset.tfrecord(files)
+        .missingIndex(MissingIndex.BUILD)
+        .shard(trainers, trainer)
+        .shuffleGlobal()
+        .parseExample(kind.exampleSpec())
+        .batch(32, false)
+        .repeat(2)
+        .withOptions(options());
   }
 
   private static Dataset pipeline(String files, SampleKind kind) {

@@ -7,7 +7,7 @@
 #
 #   benchmarks/run-global-shuffle.sh [image=N] [tabular=N] [s3_image=N] [shards=N] [rounds=N] \
 #       [window=N] [s3_window=N] [latency=MS] [per_request=MB/s] [positions=N] [epochs=N] \
-#       [buffer=N] [parts=local,s3,resume]
+#       [buffer=N] [timed_epochs=N] [parts=local,s3,resume]
 set -euo pipefail
 
 module_dir="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"

@@ -38,8 +38,9 @@ import java.util.stream.Stream;
  *       default threads, read (a) sequentially (no shuffle, the default interleave), (b) with
  *       {@code shuffleGlobal()} and (c) with {@code shuffleGlobal(window)}, for the {@code image}
  *       and {@code tabular} kinds of {@code ingest gen}. Each run is a fresh iterator over {@code
- *       repeat(2)}; the figure is its <em>second</em> epoch (files page-cached, the record indexes
- *       loaded, the threads running), the first is shown too. One untimed warm-up round, then
+ *       repeat(1 + timed_epochs)}; the figure is its epochs after the first, timed together
+ *       (files page-cached, the record indexes loaded, the threads running); the first epoch,
+ *       timed from asking for the iterator, is shown too. One untimed warm-up round, then
  *       {@code rounds} rounds, each running the three variants once, the variant that starts a
  *       round rotating so that none always runs first;
  *   <li><b>object storage</b>: the same three variants on {@code s3://} paths, served by an
@@ -59,7 +60,7 @@ import java.util.stream.Stream;
  *   java -cp 'benchmarks.jar:lib/*' dev.ingest.bench.GlobalShuffleProbe [image=40000] \
  *       [tabular=400000] [s3_image=8000] [shards=8] [rounds=5] [window=10000] [s3_window=2000] \
  *       [latency=20] [per_request=20] [positions=20] [epochs=3] [buffer=10000] \
- *       [parts=local,s3,resume] [out=FILE.md]
+ *       [timed_epochs=4] [parts=local,s3,resume] [out=FILE.md]
  * </pre>
  *
  * A probe (median and range of a handful of runs), not a JMH benchmark: one operation is a whole
@@ -82,7 +83,7 @@ public final class GlobalShuffleProbe {
   /** What the probe was asked to do. */
   record Setup(long image, long tabular, long s3Image, int shards, int rounds, long window,
       long s3Window, long latencyMillis, long perRequestMBps, int positions, int epochs,
-      int buffer, List<String> parts) {
+      int buffer, int timedEpochs, List<String> parts) {
     static Setup of(Map<String, String> options) {
       return new Setup(
           Long.parseLong(options.getOrDefault("image", "40000")),
@@ -97,6 +98,7 @@ public final class GlobalShuffleProbe {
           Integer.parseInt(options.getOrDefault("positions", "20")),
           Integer.parseInt(options.getOrDefault("epochs", "3")),
           Integer.parseInt(options.getOrDefault("buffer", "10000")),
+          Integer.parseInt(options.getOrDefault("timed_epochs", "4")),
           List.of(options.getOrDefault("parts", "local,s3,resume").split(",")));
     }
 
@@ -106,11 +108,11 @@ public final class GlobalShuffleProbe {
   }
 
   /**
-   * One run of a variant: records/s of each epoch, the process's cores busy in the second, and
-   * per epoch (the two epochs' counts halved: they include the listing and the index loads) the
-   * GETs, ranged GETs and body bytes the proxy saw.
+   * One run of a variant: records/s of the first epoch and of the later ones, the process's
+   * cores busy in the later ones, and per epoch (the whole run's counts over its epochs: they
+   * include the listing and the index loads) the GETs, ranged GETs and body bytes the proxy saw.
    */
-  record Run(double firstPerSecond, double secondPerSecond, double secondCoresBusy,
+  record Run(double firstPerSecond, double laterPerSecond, double laterCoresBusy,
       double getsPerEpoch, double rangedGetsPerEpoch, double bodyBytesPerEpoch) {}
 
   /** One data set's runs, by variant in the order of {@link Order}. */
@@ -202,8 +204,9 @@ public final class GlobalShuffleProbe {
           proxy.latencyMillis(setup.latencyMillis());
           proxy.bandwidthPerRequest(setup.perRequestMBps() * 1_000_000L);
         }
-        Run run = twoEpochs(pipeline(location, kind, order, setup.windowFor(remote), 2,
-            SEED + round + 1, storage), records, proxy);
+        Run run = epochs(pipeline(location, kind, order, setup.windowFor(remote),
+            1 + setup.timedEpochs(), SEED + round + 1, storage), records, setup.timedEpochs(),
+            proxy);
         if (round >= 0) {
           runs.get(order).add(run);
         }
@@ -212,24 +215,32 @@ public final class GlobalShuffleProbe {
     return new Throughput(name, records, bytes, setup.windowFor(remote), remote, runs);
   }
 
-  /** Both epochs of a {@code repeat(2)} pipeline, each timed from its first batch asked for. */
-  static Run twoEpochs(Dataset dataset, long records, FaultProxy proxy) {
+  /**
+   * Every epoch of a {@code repeat(1 + timedEpochs)} pipeline: the first timed from asking for
+   * the iterator, the others together from the end of the first. A later epoch is short (tens of
+   * milliseconds for the default sizes), so several are timed as one span.
+   */
+  static Run epochs(Dataset dataset, long records, int timedEpochs, FaultProxy proxy) {
     try (BatchIterator batches = dataset.iterator()) {
       long start = System.nanoTime();
       takeEpoch(batches, records);
       long firstEnd = System.nanoTime();
       long cpuBefore = processCpuNanos();
-      takeEpoch(batches, records);
-      long secondEnd = System.nanoTime();
-      double cores = (processCpuNanos() - cpuBefore) / (double) (secondEnd - firstEnd);
-      if (batches.hasNext()) {
-        throw new IllegalStateException("a two-epoch pipeline has more than two epochs");
+      for (int epoch = 0; epoch < timedEpochs; epoch++) {
+        takeEpoch(batches, records);
       }
+      long end = System.nanoTime();
+      double cores = (processCpuNanos() - cpuBefore) / (double) (end - firstEnd);
+      if (batches.hasNext()) {
+        throw new IllegalStateException("the pipeline has more than " + (1 + timedEpochs)
+            + " epochs");
+      }
+      double epochs = 1 + timedEpochs;
       return new Run(records / ((firstEnd - start) / 1e9),
-          records / ((secondEnd - firstEnd) / 1e9), cores,
-          proxy == null ? Double.NaN : proxy.gets() / 2.0,
-          proxy == null ? Double.NaN : proxy.rangedGets() / 2.0,
-          proxy == null ? Double.NaN : proxy.bodyBytes() / 2.0);
+          timedEpochs * records / ((end - firstEnd) / 1e9), cores,
+          proxy == null ? Double.NaN : proxy.gets() / epochs,
+          proxy == null ? Double.NaN : proxy.rangedGets() / epochs,
+          proxy == null ? Double.NaN : proxy.bodyBytes() / epochs);
     }
   }
 
@@ -433,21 +444,23 @@ public final class GlobalShuffleProbe {
       out.append(String.format(Locale.ROOT, "Pipeline: tfrecord(%d indexed shards) →"
           + " parse_example → batch %d, default threads; sequential: no shuffle, default"
           + " interleave; global: shuffleGlobal(); windowed: shuffleGlobal(window). Each run is a"
-          + " fresh iterator over repeat(2); records/s of its second epoch (files page-cached,"
-          + " indexes loaded), the first epoch beside it. Median (min-max) of %d rounds after a"
-          + " warm-up round, the variants interleaved round by round.%n%n", setup.shards(),
-          BATCH_ROWS, setup.rounds()));
-      out.append("| data | records | MB | variant | epoch 2 rec/s | epoch 1 rec/s |"
-          + " cores busy (epoch 2) | GETs / ranged GETs per epoch | MB read per epoch |\n");
+          + " fresh iterator over repeat(%d); records/s of its epochs after the first, timed"
+          + " together (files page-cached, indexes loaded), and of the first epoch (timed from"
+          + " asking for the iterator: index loading and start-up included). Median (min-max)"
+          + " of %d rounds after a warm-up round, the variants interleaved round by round, the"
+          + " first of a round rotating.%n%n", setup.shards(), BATCH_ROWS,
+          1 + setup.timedEpochs(), setup.rounds()));
+      out.append("| data | records | MB | variant | later epochs rec/s | epoch 1 rec/s |"
+          + " cores busy (later epochs) | GETs / ranged GETs per epoch | MB read per epoch |\n");
       out.append("|---|---|---|---|---|---|---|---|---|\n");
       for (Throughput each : results.throughput()) {
         for (Map.Entry<Order, List<Run>> entry : each.runs().entrySet()) {
           List<Run> runs = entry.getValue();
           out.append(String.format(Locale.ROOT, "| %s | %,d | %.1f | %s | %s | %s | %s | %s | %s |%n",
               each.name(), each.records(), each.bytes() / 1e6, variant(entry.getKey(), each),
-              spread(runs.stream().map(Run::secondPerSecond).toList(), "%,.0f"),
+              spread(runs.stream().map(Run::laterPerSecond).toList(), "%,.0f"),
               spread(runs.stream().map(Run::firstPerSecond).toList(), "%,.0f"),
-              spread(runs.stream().map(Run::secondCoresBusy).toList(), "%.2f"),
+              spread(runs.stream().map(Run::laterCoresBusy).toList(), "%.2f"),
               each.remote() ? String.format(Locale.ROOT, "%.0f / %.0f",
                   median(runs.stream().map(Run::getsPerEpoch).toList()),
                   median(runs.stream().map(Run::rangedGetsPerEpoch).toList())) : "",
@@ -462,10 +475,10 @@ public final class GlobalShuffleProbe {
             ratio(each, Order.GLOBAL), ratio(each, Order.WINDOWED)));
       }
       out.append(String.format(Locale.ROOT, "%nRatios per round (the variants of one round"
-          + " paired), epoch 2. Object storage: an S3Mock server and a fault proxy in this JVM,"
+          + " paired), later epochs. Object storage: an S3Mock server and a fault proxy in this JVM,"
           + " %d ms added to every request, each body capped at %d MB/s; GETs include the"
-          + " listing and the index loads (two epochs' counts halved). Cores busy: the"
-          + " process's CPU time over epoch 2's time (of %d).%n%n", setup.latencyMillis(),
+          + " listing and the index loads (a run's counts over its epochs). Cores busy: the"
+          + " process's CPU time over the later epochs' time (of %d).%n%n", setup.latencyMillis(),
           setup.perRequestMBps(), Runtime.getRuntime().availableProcessors()));
     }
     if (!results.resumes().isEmpty()) {
@@ -521,7 +534,7 @@ public final class GlobalShuffleProbe {
     List<Run> bottom = each.runs().get(Order.SEQUENTIAL);
     List<Double> ratios = new ArrayList<>();
     for (int run = 0; run < top.size(); run++) {
-      ratios.add(top.get(run).secondPerSecond() / bottom.get(run).secondPerSecond());
+      ratios.add(top.get(run).laterPerSecond() / bottom.get(run).laterPerSecond());
     }
     return spread(ratios, "%.2f");
   }

@@ -121,7 +121,10 @@ public final class GlobalShuffleProbe {
 
   /** One position resumed with both pipelines. */
   record Resume(long epoch, long batchInEpoch, double globalMillis, int globalStateBytes,
-      double bufferMillis, int bufferStateBytes) {}
+      double bufferMillis, int bufferStateBytes, double globalGcMillis, double bufferGcMillis) {}
+
+  /** One timed resume: its milliseconds, and the collectors' milliseconds within them. */
+  record Timed(double millis, double gcMillis) {}
 
   /** Everything measured, for the report. */
   record Results(List<Throughput> throughput, List<Resume> resumes, long resumeRecords,
@@ -332,8 +335,8 @@ public final class GlobalShuffleProbe {
       Saved atGlobal = globalStates.get(position);
       Saved atBuffer = bufferStates.get(position);
       // Alternate which pipeline resumes first, so that neither always follows the other.
-      double globalMillis;
-      double bufferMillis;
+      Timed globalMillis;
+      Timed bufferMillis;
       if (resumes.size() % 2 == 0) {
         globalMillis = resumeMillis(global, atGlobal);
         bufferMillis = resumeMillis(buffer, atBuffer);
@@ -342,7 +345,8 @@ public final class GlobalShuffleProbe {
         globalMillis = resumeMillis(global, atGlobal);
       }
       resumes.add(new Resume(position / batchesPerEpoch, position % batchesPerEpoch,
-          globalMillis, atGlobal.state().length, bufferMillis, atBuffer.state().length));
+          globalMillis.millis(), atGlobal.state().length, bufferMillis.millis(),
+          atBuffer.state().length, globalMillis.gcMillis(), bufferMillis.gcMillis()));
     }
     resumes.sort(java.util.Comparator.comparingLong(
         (Resume r) -> r.epoch() * batchesPerEpoch + r.batchInEpoch()));
@@ -381,7 +385,8 @@ public final class GlobalShuffleProbe {
    * Milliseconds from asking for an iterator at {@code saved}'s state to the first batch; checks
    * that it is the batch the uninterrupted pass gave there.
    */
-  static double resumeMillis(Dataset dataset, Saved saved) {
+  static Timed resumeMillis(Dataset dataset, Saved saved) {
+    long gcBefore = gcMillis();
     long start = System.nanoTime();
     BatchIterator batches = dataset.iterator(PipelineState.fromBytes(saved.state()));
     try (batches; Batch first = batches.next()) {
@@ -390,8 +395,17 @@ public final class GlobalShuffleProbe {
         throw new IllegalStateException("a resumed pipeline's first batch is not the batch the"
             + " uninterrupted pass gave at that position");
       }
-      return millis;
+      return new Timed(millis, gcMillis() - gcBefore);
     }
+  }
+
+  /** Milliseconds every collector has spent so far (pauses of the young collector, mostly). */
+  private static long gcMillis() {
+    long millis = 0;
+    for (var collector : ManagementFactory.getGarbageCollectorMXBeans()) {
+      millis += Math.max(0, collector.getCollectionTime());
+    }
+    return millis;
   }
 
   private static long[] labels(Batch batch) {
@@ -496,12 +510,13 @@ public final class GlobalShuffleProbe {
           Resume::globalMillis, Resume::globalStateBytes));
       out.append(resumeRow("shuffle(" + String.format(Locale.ROOT, "%,d", setup.buffer()) + ")",
           resumes, half, Resume::bufferMillis, Resume::bufferStateBytes));
-      out.append("\n| epoch | batch | global ms | global state bytes | buffer ms |"
-          + " buffer state bytes |\n|---|---|---|---|---|---|\n");
+      out.append("\n| epoch | batch | global ms (GC ms in it) | global state bytes |"
+          + " buffer ms (GC ms in it) | buffer state bytes |\n|---|---|---|---|---|---|\n");
       for (Resume resume : resumes) {
-        out.append(String.format(Locale.ROOT, "| %d | %d | %.1f | %d | %.1f | %d |%n",
+        out.append(String.format(Locale.ROOT, "| %d | %d | %.1f (%.0f) | %d | %.1f (%.0f) | %d |%n",
             resume.epoch(), resume.batchInEpoch(), resume.globalMillis(),
-            resume.globalStateBytes(), resume.bufferMillis(), resume.bufferStateBytes()));
+            resume.globalGcMillis(), resume.globalStateBytes(), resume.bufferMillis(),
+            resume.bufferGcMillis(), resume.bufferStateBytes()));
       }
       out.append('\n');
     }

@@ -21,12 +21,16 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
+import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
+import java.util.function.ToDoubleFunction;
+import java.util.function.ToIntFunction;
 import java.util.stream.Stream;
 
 /**
@@ -325,7 +329,7 @@ public final class GlobalShuffleProbe {
     Map<Long, Saved> globalStates = statesAt(global, positions);
     Map<Long, Saved> bufferStates = statesAt(buffer, positions);
     List<Long> order = new ArrayList<>(Arrays.stream(positions).boxed().toList());
-    java.util.Collections.shuffle(order, random);
+    Collections.shuffle(order, random);
     for (long position : order.subList(0, RESUME_WARM_UPS)) {
       resumeMillis(global, globalStates.get(position));
       resumeMillis(buffer, bufferStates.get(position));
@@ -348,7 +352,7 @@ public final class GlobalShuffleProbe {
           globalMillis.millis(), atGlobal.state().length, bufferMillis.millis(),
           atBuffer.state().length, globalMillis.gcMillis(), bufferMillis.gcMillis()));
     }
-    resumes.sort(java.util.Comparator.comparingLong(
+    resumes.sort(Comparator.comparingLong(
         (Resume r) -> r.epoch() * batchesPerEpoch + r.batchInEpoch()));
     return resumes;
   }
@@ -524,8 +528,8 @@ public final class GlobalShuffleProbe {
   }
 
   private static String resumeRow(String name, List<Resume> resumes, int half,
-      java.util.function.ToDoubleFunction<Resume> millis,
-      java.util.function.ToIntFunction<Resume> bytes) {
+      ToDoubleFunction<Resume> millis,
+      ToIntFunction<Resume> bytes) {
     List<Double> all = resumes.stream().map(millis::applyAsDouble).toList();
     double[] sorted = all.stream().mapToDouble(v -> v).sorted().toArray();
     double p90 = sorted[(int) Math.ceil(0.9 * sorted.length) - 1];

@@ -304,7 +304,7 @@ public final class ObjectStoreProbe {
   }
 
   /** Copies every shard of {@code local} under {@code prefix}; the bytes copied. */
-  private static long upload(Path local, String prefix, StorageOptions storage)
+  static long upload(Path local, String prefix, StorageOptions storage)
       throws IOException {
     long bytes = 0;
     try (Stream<Path> files = Files.list(local)) {
@@ -316,7 +316,7 @@ public final class ObjectStoreProbe {
     return bytes;
   }
 
-  private static StorageOptions storage(URI endpoint) {
+  static StorageOptions storage(URI endpoint) {
     return StorageOptions.defaults().withScheme("s3", Map.of("endpoint", endpoint.toString(),
         "path_style", "true", "region", "us-east-1"));
   }

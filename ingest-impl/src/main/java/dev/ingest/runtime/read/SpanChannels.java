@@ -61,6 +61,16 @@ final class SpanChannels implements AutoCloseable {
     }
   }
 
+  /** Whether every file is on local disk (spans are then copies, not requests). */
+  boolean allLocal() {
+    for (boolean isLocal : local) {
+      if (!isLocal) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   /**
    * Reads {@code length} bytes of file {@code fileIndex} from byte {@code position} into {@code
    * into} from its index {@code index}. Leaves {@code into}'s position and limit as they are, so

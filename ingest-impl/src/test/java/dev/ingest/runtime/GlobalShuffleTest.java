@@ -168,6 +168,28 @@ class GlobalShuffleTest {
     }
   }
 
+  /**
+   * A filter with a dropped remainder, as in tf.data: the rows the filter keeps are batched and
+   * only their short last batch is dropped, not the records of the order's short last batch.
+   */
+  @Test
+  void aFilterBatchesTheRowsItKeepsAndDropsOnlyTheirShortLastBatch() {
+    Dataset filtered = Dataset.tfrecord(dir.toString())
+        .parseExample(IdRecords.SPEC)
+        .filter("not 7", row -> row.getLong("id", 0) != 7)
+        .shuffleGlobal()
+        .batch(GLOBAL_BATCH, true)
+        .withOptions(PipelineOptions.defaults().withSeed(11));
+    List<List<Long>> batches = IdRecords.batches(filtered);
+    // 200 rows kept: 12 full batches of 16, and the 8 rows after them dropped.
+    assertThat(batches).hasSize((RECORDS - 1) / GLOBAL_BATCH)
+        .allSatisfy(batch -> assertThat(batch).hasSize(GLOBAL_BATCH).doesNotContain(7L));
+    List<Long> order = IdRecords.ids(dataset(1, 0, 2).repeat(1).batch(RECORDS, false));
+    List<Long> kept = order.stream().filter(id -> id != 7).limit(batches.size() * GLOBAL_BATCH)
+        .toList();
+    assertThat(batches.stream().flatMap(List::stream).toList()).isEqualTo(kept);
+  }
+
   @Test
   void aWindowedShuffleIsAPermutationThatKeepsRecordsAmongTheirWindow() {
     Dataset windowed = Dataset.tfrecord(dir.toString())

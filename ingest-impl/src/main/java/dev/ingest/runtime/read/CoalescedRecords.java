@@ -65,7 +65,7 @@ import java.util.zip.CRC32C;
  * these threads. {@link #close()} stops and joins the reader threads before it frees anything;
  * it is idempotent.
  */
-public final class CoalescedRecords implements AutoCloseable {
+public final class CoalescedRecords implements OrderedRecords {
   private static final long MAX_PARK_NANOS = TimeUnit.MICROSECONDS.toNanos(50);
   private static final long JOIN_MILLIS = 10_000;
   private static final SpanTask STOP = new SpanTask(null, -1);
@@ -159,6 +159,7 @@ public final class CoalescedRecords implements AutoCloseable {
    *     be read
    * @throws CancellationException if the pipeline halted while this waited for a chunk
    */
+  @Override
   public boolean advance() throws IOException {
     if (closed) {
       throw new IllegalStateException("the global-order reader is closed");
@@ -276,35 +277,42 @@ public final class CoalescedRecords implements AutoCloseable {
   }
 
   /** The buffer that holds the current record; the reader owns it (see the class comment). */
+  @Override
   public ByteBuf buffer() {
     return chunk.buffer(record);
   }
 
   /** Index in {@link #buffer()} of the current record's first data byte. */
+  @Override
   public int start() {
     return chunk.start(record);
   }
 
   /** Length in bytes of the current record's data. */
+  @Override
   public int length() {
     return chunk.length(record);
   }
 
   /** Index in the shards of the current record's file. */
+  @Override
   public int fileIndex() {
     return chunk.fileIndex(record);
   }
 
+  @Override
   public Path file() {
     return shards.file(fileIndex());
   }
 
   /** Byte offset of the current record's header in its file. */
+  @Override
   public long offset() {
     return chunk.offset(record);
   }
 
   /** The current record's index in its file. */
+  @Override
   public long indexInFile() {
     return chunk.indexInFile(record);
   }
@@ -313,6 +321,7 @@ public final class CoalescedRecords implements AutoCloseable {
    * The masked CRC32C stored after the current record's data. Checked already unless the options
    * defer it; a caller that defers reports a mismatch as {@link TFRecordReader#dataCrcProblem}.
    */
+  @Override
   public int maskedDataCrc() {
     return chunk.maskedDataCrc(record);
   }
@@ -321,6 +330,12 @@ public final class CoalescedRecords implements AutoCloseable {
    * True: a retained chunk buffer is never overwritten (see {@link RecordCursor#lendsBuffer()}); it
    * holds the whole chunk, so retain few records, briefly.
    */
+  @Override
+  public boolean dataCrcChecked() {
+    return options.verifyCrc() && !options.deferDataCrc();
+  }
+
+  @Override
   public boolean lendsBuffer() {
     return true;
   }
@@ -334,6 +349,7 @@ public final class CoalescedRecords implements AutoCloseable {
   }
 
   /** Positions of the order passed so far, returned or skipped: where the next record's id is. */
+  @Override
   public long positionsPassed() {
     return passed;
   }

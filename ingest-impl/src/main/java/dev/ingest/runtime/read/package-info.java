@@ -4,7 +4,8 @@
  * and {@code RecordBlock}s), tf.data's interleave over them ({@code InterleavedRecords}), the
  * {@code RecordCache} interface a cache serves records through, one id over every record of the
  * shards, from their record indexes ({@code IndexedShards}), and records in a global order over
- * them, read in coalesced spans ({@code CoalescedRecords}, {@code CoalescedReads}, {@code
+ * them ({@code OrderedRecords}): in place from mapped local files ({@code MappedRecords}), or
+ * read in coalesced spans ({@code CoalescedRecords}, {@code CoalescedReads}, {@code
  * CoalescedChunk}, {@code SpanChannels}).
  *
  * <p><b>Threads:</b> the source thread ({@code ingest-source}) owns every cursor; {@code

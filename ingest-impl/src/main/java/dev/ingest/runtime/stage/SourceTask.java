@@ -21,6 +21,8 @@ import dev.ingest.runtime.read.CoalescedRecords;
 import dev.ingest.runtime.read.EpochFiles;
 import dev.ingest.runtime.read.IndexedShards;
 import dev.ingest.runtime.read.InterleavedRecords;
+import dev.ingest.runtime.read.MappedRecords;
+import dev.ingest.runtime.read.OrderedRecords;
 import dev.ingest.runtime.read.ReadAheadCursor;
 import dev.ingest.runtime.read.ReaderPool;
 import dev.ingest.runtime.read.RecordCache;
@@ -44,6 +46,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
+import java.util.function.LongUnaryOperator;
 import java.util.zip.CRC32C;
 
 /**
@@ -82,7 +85,9 @@ import java.util.zip.CRC32C;
  * With {@code shuffle: {mode: global}} there is no interleave and no shuffle buffer: each epoch is
  * a seeded order over every record of every shard ({@link GlobalOrder}), this trainer takes its
  * slice of each global batch of it ({@link TrainerSlice}), and the records are read where the
- * shards' record indexes say, in coalesced reads on their own threads ({@link CoalescedRecords}).
+ * shards' record indexes say: in place from mapped local files ({@link MappedRecords}), or in
+ * coalesced reads on their own threads ({@link CoalescedRecords}) from a store or when reader
+ * threads are asked for.
  * Every unit carries a checkpoint naming its epoch and global batch, all a resumed run needs.
  *
  * <h2>Checkpoints</h2>
@@ -465,12 +470,15 @@ public final class SourceTask implements Runnable {
     CoalescedReads reads = remoteFiles
         ? CoalescedReads.forStore(spec.options().storage().readAhead())
         : CoalescedReads.forLocal();
+    // Local files small enough to map are read in place (MappedRecords); the others in coalesced
+    // spans. Asking for reader threads (num_parallel_calls) asks for the spans.
+    boolean inPlace = spec.source().numParallelCalls() == 0 && MappedRecords.fits(shards);
     if (spec.source().numParallelCalls() > 0) {
       // The interleave's reader threads, asked for, read the spans instead.
       reads = new CoalescedReads(reads.chunkRecords(), reads.chunkBytes(), reads.maxGapBytes(),
           reads.maxSpanBytes(), reads.depth(), spec.source().numParallelCalls());
     }
-    if (!reserve(reads.maxBytesHeld(), "the global shuffle's reads")) {
+    if (!inPlace && !reserve(reads.maxBytesHeld(), "the global shuffle's reads")) {
       return;
     }
     PipelineSpec.SourceSpec source = spec.source();
@@ -496,7 +504,7 @@ public final class SourceTask implements Runnable {
         }
         restore = null;
       }
-      if (!globalEpoch(shards, order, slice, reads, options)) {
+      if (!globalEpoch(shards, order, slice, inPlace ? null : reads, options)) {
         return;
       }
       if (slice.records() == 0) {
@@ -506,7 +514,8 @@ public final class SourceTask implements Runnable {
   }
 
   /**
-   * This trainer's batches of one epoch from {@link #batchInEpoch} on; false when the pipeline
+   * This trainer's batches of one epoch from {@link #batchInEpoch} on, read in coalesced spans
+   * as {@code reads} says, or in place from mapped files when it is null; false when the pipeline
    * must stop. A batch is its places in the order, so a record skipped as corrupt leaves its
    * batch one short rather than moving the next batch's records into it.
    */
@@ -518,9 +527,13 @@ public final class SourceTask implements Runnable {
     }
     pendingCheckpoint = orderCheckpoint();
     long unitEnd = first + slice.batchSize(batchInEpoch);
-    try (CoalescedRecords records = new CoalescedRecords(shards,
-        j -> order.recordAt(slice.placeOf(first + j)), slice.records() - first, reads, options,
-        allocator, halted)) {
+    LongUnaryOperator idAt = j -> order.recordAt(slice.placeOf(first + j));
+    long count = slice.records() - first;
+    try (OrderedRecords records = reads == null
+        ? new MappedRecords(shards, idAt, count, options)
+        : new CoalescedRecords(shards, idAt, count, reads, options, allocator, halted)) {
+      // A record whose data CRC the reader checked needs no second check by the parse worker.
+      deferDataCrc = deferDataCrcWhenReading && !records.dataCrcChecked();
       while (records.advance()) {
         long j = first + records.positionsPassed() - 1; // this record's place in the slice
         while (j >= unitEnd) {

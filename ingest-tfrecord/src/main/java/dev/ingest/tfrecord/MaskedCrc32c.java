@@ -49,6 +49,14 @@ public final class MaskedCrc32c {
     return mask((int) crc.getValue());
   }
 
+  /**
+   * The masked CRC32C of a record's length as its header stores it (8 little-endian bytes), from
+   * tables: no checksum object, no bytes to lay out.
+   */
+  public static int ofLength(long length) {
+    return LengthCrc.masked(length);
+  }
+
   /** Masked CRC32C of a whole array, with a fresh checksum object (convenient, not for hot paths). */
   public static int of(byte[] bytes) {
     return of(new CRC32C(), bytes, 0, bytes.length);

@@ -348,6 +348,16 @@ public final class TFRecordReader implements AutoCloseable {
         crcDetail("data", storedMaskedCrc, computedMaskedCrc));
   }
 
+  /**
+   * The problem this reader reports for a record whose length CRC does not match, for a reader
+   * that checks records it reads otherwise (by index): the same kind, place and words.
+   */
+  public static RecordProblem lengthCrcProblem(Path file, long offset, long recordIndex,
+      int storedMaskedCrc, int computedMaskedCrc) {
+    return new RecordProblem(file, offset, recordIndex, Kind.LENGTH_CRC,
+        crcDetail("length", storedMaskedCrc, computedMaskedCrc));
+  }
+
   /** Byte offset of the current record's header in the (decompressed) stream; -1 before the first. */
   public long recordOffset() {
     return recordOffset;

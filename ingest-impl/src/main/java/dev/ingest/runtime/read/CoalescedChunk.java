@@ -252,13 +252,11 @@ final class CoalescedChunk {
         }
         return;
       }
-      // One view for every record's CRC, and one array for the length's bytes: no allocation
-      // per record.
+      // One view for every record's CRC: no allocation per record.
       ByteBuffer span = view.duplicate().order(ByteOrder.LITTLE_ENDIAN);
-      byte[] lengthBytes = new byte[8];
       for (int r = spanFirstRecord[s]; r < spanFirstRecord[s + 1]; r++) {
         if (spanOf[r] == s) {
-          check(r, read, crc, span, lengthBytes);
+          check(r, read, crc, span);
         }
       }
     } catch (RuntimeException | Error e) {
@@ -269,7 +267,7 @@ final class CoalescedChunk {
   }
 
   /** Checks record {@code r}'s frame as {@link TFRecordReader} does, and notes where it is. */
-  private void check(int r, int bytesRead, CRC32C crc, ByteBuffer span, byte[] lengthBytes) {
+  private void check(int r, int bytesRead, CRC32C crc, ByteBuffer span) {
     int s = spanOf[r];
     int inSpan = (int) (offsets[r] - spanStart[s]);
     if ((long) inSpan + FRAMING_BYTES + lengths[r] > bytesRead) {
@@ -282,14 +280,10 @@ final class CoalescedChunk {
     long length = span.getLong(header);
     if (options.verifyCrc()) {
       int stored = span.getInt(header + 8);
-      for (int i = 0; i < 8; i++) {
-        lengthBytes[i] = (byte) (length >>> (8 * i));
-      }
-      crc.reset();
-      crc.update(lengthBytes, 0, 8);
-      int actual = MaskedCrc32c.mask((int) crc.getValue());
+      int actual = MaskedCrc32c.ofLength(length);
       if (actual != stored) {
-        problems[r] = newProblem(r, Kind.LENGTH_CRC, crcDetail("length", stored, actual));
+        problems[r] = TFRecordReader.lengthCrcProblem(shards.file(fileOf[r]), offsets[r],
+            indexInFile[r], stored, actual);
         return;
       }
     }
@@ -303,12 +297,11 @@ final class CoalescedChunk {
     int storedDataCrc = span.getInt(data + lengths[r]);
     if (options.verifyCrc() && !options.deferDataCrc()) {
       span.limit(data + lengths[r]).position(data);
-      crc.reset();
-      crc.update(span);
+      int actual = MaskedCrc32c.of(crc, span);
       span.clear();
-      int actual = MaskedCrc32c.mask((int) crc.getValue());
       if (actual != storedDataCrc) {
-        problems[r] = newProblem(r, Kind.DATA_CRC, crcDetail("data", storedDataCrc, actual));
+        problems[r] = TFRecordReader.dataCrcProblem(shards.file(fileOf[r]), offsets[r],
+            indexInFile[r], storedDataCrc, actual);
         return;
       }
     }
@@ -318,11 +311,6 @@ final class CoalescedChunk {
 
   private RecordProblem newProblem(int r, Kind kind, String detail) {
     return new RecordProblem(shards.file(fileOf[r]), offsets[r], indexInFile[r], kind, detail);
-  }
-
-  private static String crcDetail(String what, int stored, int computed) {
-    return what + " CRC mismatch (stored " + String.format("0x%08x", stored) + ", computed "
-        + String.format("0x%08x", computed) + ")";
   }
 
   /** Whether every span has been read (or given up): then the results may be read. */

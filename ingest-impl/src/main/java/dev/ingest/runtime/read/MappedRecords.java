@@ -9,6 +9,7 @@ import dev.ingest.RecordProblem;
 import dev.ingest.RecordProblem.Kind;
 import dev.ingest.tfrecord.MaskedCrc32c;
 import dev.ingest.tfrecord.StoragePaths;
+import dev.ingest.tfrecord.TFRecordReader;
 import dev.ingest.tfrecord.TFRecordReaderOptions;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -48,7 +49,6 @@ public final class MappedRecords implements OrderedRecords {
   /** Per file, a view of its mapping whose bounds the data CRC moves (no view per record). */
   private final ByteBuffer[] views;
   private final CRC32C crc = new CRC32C();
-  private final byte[] lengthBytes = new byte[8];
   private long passed;
   /** The problem thrown under {@code fail}: the reader stays failed. */
   private CorruptRecordException failure;
@@ -129,15 +129,11 @@ public final class MappedRecords implements OrderedRecords {
     int header = (int) offset;
     long stored = buffer.getLongLE(header);
     if (options.verifyCrc()) {
-      for (int i = 0; i < 8; i++) {
-        lengthBytes[i] = (byte) (stored >>> (8 * i));
-      }
-      crc.reset();
-      crc.update(lengthBytes, 0, 8);
-      int actual = MaskedCrc32c.mask((int) crc.getValue());
+      int actual = MaskedCrc32c.ofLength(stored);
       int storedCrc = buffer.getIntLE(header + 8);
       if (actual != storedCrc) {
-        return problem(Kind.LENGTH_CRC, crcDetail("length", storedCrc, actual));
+        return TFRecordReader.lengthCrcProblem(shards.file(file), offset, indexInFile, storedCrc,
+            actual);
       }
     }
     if (stored != indexed) {
@@ -151,12 +147,11 @@ public final class MappedRecords implements OrderedRecords {
     if (options.verifyCrc()) {
       ByteBuffer view = views[file];
       view.limit(start + length).position(start);
-      crc.reset();
-      crc.update(view);
+      int actual = MaskedCrc32c.of(crc, view);
       view.clear();
-      int actual = MaskedCrc32c.mask((int) crc.getValue());
       if (actual != maskedDataCrc) {
-        return problem(Kind.DATA_CRC, crcDetail("data", maskedDataCrc, actual));
+        return TFRecordReader.dataCrcProblem(shards.file(file), offset, indexInFile,
+            maskedDataCrc, actual);
       }
     }
     return null;
@@ -177,11 +172,6 @@ public final class MappedRecords implements OrderedRecords {
 
   private RecordProblem problem(Kind kind, String detail) {
     return new RecordProblem(shards.file(file), offset, indexInFile, kind, detail);
-  }
-
-  private static String crcDetail(String what, int stored, int computed) {
-    return what + " CRC mismatch (stored " + String.format("0x%08x", stored) + ", computed "
-        + String.format("0x%08x", computed) + ")";
   }
 
   @Override

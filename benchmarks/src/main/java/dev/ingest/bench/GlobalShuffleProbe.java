@@ -230,11 +230,11 @@ public final class GlobalShuffleProbe {
   static Run epochs(Dataset dataset, long records, int timedEpochs, FaultProxy proxy) {
     try (BatchIterator batches = dataset.iterator()) {
       long start = System.nanoTime();
-      takeEpoch(batches, records);
+      RowCacheProbe.takeEpoch(batches, records);
       long firstEnd = System.nanoTime();
       long cpuBefore = processCpuNanos();
       for (int epoch = 0; epoch < timedEpochs; epoch++) {
-        takeEpoch(batches, records);
+        RowCacheProbe.takeEpoch(batches, records);
       }
       long end = System.nanoTime();
       double cores = (processCpuNanos() - cpuBefore) / (double) (end - firstEnd);
@@ -251,19 +251,6 @@ public final class GlobalShuffleProbe {
     }
   }
 
-  private static void takeEpoch(BatchIterator batches, long records) {
-    long rows = 0;
-    long labels = 0;
-    while (rows < records) {
-      try (Batch batch = batches.next()) {
-        rows += batch.rows();
-        labels += batch.longs("label").get(0);
-      }
-    }
-    if (rows != records || labels < 0) {
-      throw new IllegalStateException("an epoch gave " + rows + " rows, expected " + records);
-    }
-  }
 
   /**
    * The image kind on an S3Mock server behind a {@link FaultProxy}: the shards uploaded, their

@@ -179,7 +179,8 @@ public final class RowCacheProbe {
     }
   }
 
-  private static void takeEpoch(BatchIterator batches, long records) {
+  /** Takes an epoch of {@code records} rows, touching each batch, and checks the count. */
+  static void takeEpoch(BatchIterator batches, long records) {
     long rows = 0;
     long labels = 0;
     while (rows < records) {

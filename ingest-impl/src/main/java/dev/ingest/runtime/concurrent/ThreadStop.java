@@ -41,6 +41,17 @@ public final class ThreadStop {
   }
 
   /**
+   * Returns once every one of {@code threads} has ended, however long that takes: for threads
+   * whose work is bounded and already told to stop. An interrupt does not cut the wait short
+   * (the threads must not be raced); it is set again before this returns.
+   */
+  public static void joinAll(List<Thread> threads) {
+    if (joinUntil(threads, Long.MAX_VALUE)) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /**
    * Joins each thread until {@code deadline}. An interrupt does not cut the wait short: it most
    * likely comes from a pipeline closing around the caller, which wants these threads ended all
    * the more. Returns whether one came.

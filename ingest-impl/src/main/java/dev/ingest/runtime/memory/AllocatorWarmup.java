@@ -1,7 +1,9 @@
 package dev.ingest.runtime.memory;
 
+import dev.ingest.runtime.concurrent.ThreadStop;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.PooledByteBufAllocator;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -65,19 +67,8 @@ public final class AllocatorWarmup {
    */
   void awaitDone() {
     Thread thread = helper.get();
-    if (thread == null) {
-      return;
-    }
-    boolean interrupted = false;
-    while (thread.isAlive()) {
-      try {
-        thread.join();
-      } catch (InterruptedException e) {
-        interrupted = true;
-      }
-    }
-    if (interrupted) {
-      Thread.currentThread().interrupt();
+    if (thread != null) {
+      ThreadStop.joinAll(List.of(thread));
     }
   }
 

@@ -1,5 +1,6 @@
 package dev.ingest.runtime.read;
 
+import dev.ingest.runtime.concurrent.ThreadStop;
 import io.netty.util.concurrent.FastThreadLocalThread;
 import java.io.IOException;
 import java.io.InterruptedIOException;
@@ -121,19 +122,7 @@ final class IndexThreads implements AutoCloseable {
       synchronized (this) {
         made = List.copyOf(threads);
       }
-      boolean interrupted = false;
-      for (Thread thread : made) {
-        while (thread.isAlive()) {
-          try {
-            thread.join();
-          } catch (InterruptedException e) {
-            interrupted = true;
-          }
-        }
-      }
-      if (interrupted) {
-        Thread.currentThread().interrupt();
-      }
+      ThreadStop.joinAll(made);
     }
   }
 }

@@ -8,6 +8,7 @@ import dev.ingest.RecordProblem.Kind;
 import dev.ingest.tfrecord.MaskedCrc32c;
 import dev.ingest.tfrecord.TFRecordReader;
 import dev.ingest.tfrecord.TFRecordReaderOptions;
+import dev.ingest.tfrecord.index.RecordIndex;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import java.io.IOException;
@@ -119,9 +120,11 @@ final class CoalescedChunk {
       long id = ids[r];
       int file = shards.fileOf(id);
       fileOf[r] = file;
-      offsets[r] = shards.offset(id);
       indexInFile[r] = id - shards.firstId(file);
-      lengths[r] = shards.length(id);
+      RecordIndex index = shards.index(file);
+      offsets[r] = index.offset(indexInFile[r]);
+      // Capped, not cut: any length past an int is past every record size limit, and refused.
+      lengths[r] = (int) Math.min(index.length(indexInFile[r]), Integer.MAX_VALUE);
       if (lengths[r] > options.maxRecordBytes()) {
         spanOf[r] = -1;
         problems[r] = newProblem(r, Kind.TOO_LARGE, "the index gives a length of " + lengths[r]
@@ -176,7 +179,8 @@ final class CoalescedChunk {
     long bytes = 0;
     while (positions < most) {
       long id = idAt.applyAsLong(first + positions);
-      long frame = FRAMING_BYTES + (long) shards.length(id);
+      int file = shards.fileOf(id);
+      long frame = FRAMING_BYTES + shards.index(file).length(id - shards.firstId(file));
       if (positions > 0 && bytes + frame > settings.chunkBytes()) {
         break;
       }

@@ -208,6 +208,14 @@ public final class IndexedShards {
     return id - firstIds[fileOf(id)];
   }
 
+  /**
+   * File {@code fileIndex}'s own index: a reader that found a record's file once ({@link
+   * #fileOf}) asks it for the offset and length, without searching again for each.
+   */
+  public RecordIndex index(int fileIndex) {
+    return indexes[fileIndex];
+  }
+
   /** The byte offset of record {@code id}'s header in its file. */
   public long offset(long id) {
     int file = fileOf(id);

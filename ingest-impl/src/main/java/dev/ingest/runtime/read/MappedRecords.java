@@ -11,6 +11,7 @@ import dev.ingest.tfrecord.MaskedCrc32c;
 import dev.ingest.tfrecord.StoragePaths;
 import dev.ingest.tfrecord.TFRecordReader;
 import dev.ingest.tfrecord.TFRecordReaderOptions;
+import dev.ingest.tfrecord.index.RecordIndex;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import java.io.IOException;
@@ -92,10 +93,11 @@ public final class MappedRecords implements OrderedRecords {
     while (passed < count) {
       long id = idAt.applyAsLong(passed++);
       file = shards.fileOf(id);
-      long first = shards.firstId(file);
-      indexInFile = id - first;
-      offset = shards.offset(id);
-      int indexed = shards.length(id);
+      indexInFile = id - shards.firstId(file);
+      RecordIndex index = shards.index(file);
+      offset = index.offset(indexInFile);
+      // Capped, not cut: any length past an int is past every record size limit, and refused.
+      int indexed = (int) Math.min(index.length(indexInFile), Integer.MAX_VALUE);
       RecordProblem problem;
       try {
         problem = check(map(file), indexed);

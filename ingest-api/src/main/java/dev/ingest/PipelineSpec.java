@@ -186,9 +186,18 @@ public record PipelineSpec(
     return prefetch == Dataset.AUTO;
   }
 
-  /** True when some record may be dropped before batching, so batches are filled downstream. */
+  /** True when the pipeline has a filter. */
   public boolean filters() {
     return transforms.stream().anyMatch(t -> t instanceof Transform.FilterRows);
+  }
+
+  /**
+   * True when a parsed row may be dropped before batching, so batches are filled downstream: by a
+   * filter, or, under {@code on_corrupt: skip}, because its record is not a valid Example for the
+   * spec (framing problems are dropped earlier, by the reader, and need no refill).
+   */
+  public boolean dropsRows() {
+    return filters() || source.onCorrupt() == CorruptionPolicy.SKIP;
   }
 
   private static void require(boolean condition, String message) {

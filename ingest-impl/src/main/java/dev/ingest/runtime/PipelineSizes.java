@@ -41,12 +41,12 @@ record PipelineSizes(int workers, boolean autoWorkers, int activeWorkers, boolea
     boolean autoWorkers = spec.options().autoThreads();
     int activeWorkers = autoWorkers
         ? Math.max(1, Math.min(workers, spec.options().cpuCores() - 1)) : workers;
-    // Filters make batches of records that pass: the workers then parse chunks, unpadded, and an
-    // assembly stage fills and pads the batches. Row maps with padded_batch need it too, so that
+    // Filters, and invalid records skipped, make batches of records that pass: the workers then
+    // parse chunks, unpadded, and an assembly stage fills and pads the batches. Row maps with padded_batch need it too, so that
     // they see rows before padding, as tf.data's map before padded_batch does.
     boolean rowMaps = spec.transforms().stream().anyMatch(t -> t instanceof Transform.MapRows);
     // A cache of rows keeps rows unpadded, and its units are chunks of rows gathered from it.
-    boolean assembling = spec.filters() || rowMaps && !spec.padding().lengths().isEmpty()
+    boolean assembling = spec.dropsRows() || rowMaps && !spec.padding().lengths().isEmpty()
         || spec.cache().holdsRows();
     // With the batch stage the prefetch ring is its own (AUTO there is the first depth, untuned).
     boolean tunesDepth = spec.autoPrefetch() && !assembling;

@@ -9,6 +9,7 @@ import com.lmax.disruptor.SequenceBarrier;
 import com.lmax.disruptor.util.Util;
 import dev.ingest.Batch;
 import dev.ingest.BatchIterator;
+import dev.ingest.CorruptionPolicy;
 import dev.ingest.IngestException;
 import dev.ingest.IteratorStats;
 import dev.ingest.PaddingSpec;
@@ -240,7 +241,8 @@ final class RunningPipeline implements BatchIterator {
           rowCache == null ? null : new CachedRowCopier(rowCache, spec.features(),
               spec.batchSize(), segmentMemory, columns, meter.rowCacheClocks().clockOf(i),
               meter.rowCacheClocks().latency()),
-          spec.cache().transformsBefore());
+          spec.cache().transformsBefore(),
+          spec.source().onCorrupt() == CorruptionPolicy.SKIP ? skippedRecords : null);
       BatchEventProcessor<WorkUnit> processor =
           new BatchEventProcessorBuilder().build(ring, published, handler);
       workers.add(processor);

@@ -17,6 +17,7 @@ import dev.ingest.runtime.metrics.StageWorkEvent;
 import dev.ingest.runtime.tune.TunedSettings;
 import dev.ingest.tfrecord.DirectMemory;
 import dev.ingest.tfrecord.example.ExampleParser;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.zip.CRC32C;
 
 /**
@@ -60,6 +61,10 @@ public final class ParseWorker implements EventHandler<WorkUnit> {
   /** The row transforms that run before the cache of rows (the rest run after it). */
   private final int transformsBeforeCache;
   private long idleSince;
+  private final AtomicLong skippedInvalid;
+  /** The rows of the unit being parsed whose records were not valid Examples (under skip). */
+  private final RejectedRowList rejectedRows = new RejectedRowList();
+  private final ExampleParser.RejectedRows rejectRow;
 
   /**
    * @param transforms this worker's own chain of the pipeline's user transforms
@@ -74,7 +79,7 @@ public final class ParseWorker implements EventHandler<WorkUnit> {
       boolean batchTransformsHere, MemoryBudget budget, StageLatency latency,
       Wakeup wakeup, TunedSettings tuned) {
     this(index, spec, padding, columns, clock, startNanos, transforms, batchTransformsHere, budget,
-        latency, wakeup, tuned, null, 0);
+        latency, wakeup, tuned, null, 0, null);
   }
 
   /**
@@ -82,11 +87,17 @@ public final class ParseWorker implements EventHandler<WorkUnit> {
    *
    * @param cachedRows this worker's copier to and from the cache of rows, or {@code null}
    * @param transformsBeforeCache how many row transforms run before the cache's position
+   * @param skippedInvalid under {@code on_corrupt: skip}, counts the records that are not valid
+   *     Examples for the spec, whose rows this worker drops (the batch stage refills the batch);
+   *     {@code null} under {@code fail}, where the first one fails the pipeline
    */
   public ParseWorker(int index, ExampleSpec spec, PaddingSpec padding,
       DirectMemory columns, StageClock clock, long startNanos, TransformChain transforms,
       boolean batchTransformsHere, MemoryBudget budget, StageLatency latency,
-      Wakeup wakeup, TunedSettings tuned, CachedRowCopier cachedRows, int transformsBeforeCache) {
+      Wakeup wakeup, TunedSettings tuned, CachedRowCopier cachedRows, int transformsBeforeCache,
+      AtomicLong skippedInvalid) {
+    this.skippedInvalid = skippedInvalid;
+    this.rejectRow = skippedInvalid == null ? null : (row, why) -> rejectedRows.add(row);
     this.cachedRows = cachedRows;
     this.transformsBeforeCache = transformsBeforeCache;
     this.wakeup = wakeup;
@@ -173,8 +184,14 @@ public final class ParseWorker implements EventHandler<WorkUnit> {
       fail(unit, Stage.READ.label(), corrupt);
       return false;
     }
-    MutableBatch batch = parser.parse(unit.records().records());
+    rejectedRows.clear();
+    MutableBatch batch = parser.parse(unit.records().records(), rejectRow);
     unit.attachParsed(batch);
+    if (rejectedRows.size() > 0) {
+      // Dropped before any transform sees them, as tf.data's ignore_errors drops them.
+      unit.dropRows(rejectedRows.rows(), rejectedRows.size());
+      skippedInvalid.addAndGet(rejectedRows.size());
+    }
     if (unit.rows() == WorkUnit.Rows.PARSE) {
       if (transforms.hasRowTransforms()) {
         unit.applyRowTransforms(transforms);

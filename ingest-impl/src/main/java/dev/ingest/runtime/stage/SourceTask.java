@@ -484,9 +484,9 @@ public final class SourceTask implements Runnable {
     PipelineSpec.SourceSpec source = spec.source();
     long seed = spec.options().seed();
     SourceCheckpoint restore = resume.checkpoint();
-    // With filters (one trainer), the batch stage makes batches of the rows they keep and drops
-    // the epoch's short last one itself: every record must reach it.
-    boolean dropShortLast = spec.dropRemainder() && !spec.filters();
+    // With filters (one trainer) or invalid records skipped, the batch stage makes batches of the
+    // rows kept and drops the epoch's short last one itself: every record must reach it.
+    boolean dropShortLast = spec.dropRemainder() && !spec.dropsRows();
     for (epoch = resume.startEpoch(); spec.epochs() == -1 || epoch < spec.epochs(); epoch++) {
       TrainerSlice slice = new TrainerSlice(shards.records(), spec.batchSize(),
           source.numShards(), source.shardIndex(), dropShortLast);

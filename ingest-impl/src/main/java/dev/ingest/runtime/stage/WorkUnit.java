@@ -227,6 +227,31 @@ public final class WorkUnit {
     keptAll = true;
   }
 
+  /**
+   * Drops rows of the attached batch before any row transform runs: rows whose records were not
+   * valid Examples. The filters' machinery then carries the rest, so the batch stage refills the
+   * batch as it does after a filter.
+   *
+   * @param dropped the rows to drop, ascending: the first {@code count} entries
+   */
+  void dropRows(int[] dropped, int count) {
+    int rows = batch.rows();
+    if (keptRows == null || keptRows.length < rows) {
+      keptRows = new int[Math.max(rows, records == null ? 0 : records.size())];
+    }
+    int kept = 0;
+    int next = 0;
+    for (int r = 0; r < rows; r++) {
+      if (next < count && dropped[next] == r) {
+        next++;
+      } else {
+        keptRows[kept++] = r;
+      }
+    }
+    keptCount = kept;
+    keptAll = false;
+  }
+
   /** Runs the row transforms on the attached batch; the unit remembers which rows they kept. */
   void applyRowTransforms(TransformChain transforms) {
     applyRowTransforms(transforms, 0, transforms.rowTransformCount(), null);

@@ -41,6 +41,10 @@ final class ColumnBuilder {
   private int valueCount;
   private int valueBytes;
   private int rowStart;
+  /** Where the row being parsed started (see {@link #markRow}). */
+  private int markedRow;
+  private int markedValueCount;
+  private int markedValueBytes;
   private int expectedValueBytes;
   private int expectedValueCount;
 
@@ -295,6 +299,46 @@ final class ColumnBuilder {
           appendOffset(valueBytes + value.length);
       }
     }
+  }
+
+  /**
+   * Remembers where the next row starts, so that {@link #rewindToMark} can take back a row that
+   * turned out bad part way through (or after it ended, when a later feature of the same record
+   * was the bad one).
+   */
+  void markRow() {
+    markedRow = row;
+    markedValueCount = valueCount;
+    markedValueBytes = valueBytes;
+  }
+
+  /** Forgets everything appended since {@link #markRow}: the next values overwrite it. */
+  void rewindToMark() {
+    row = markedRow;
+    valueCount = markedValueCount;
+    valueBytes = markedValueBytes;
+    rowStart = valueCount;
+  }
+
+  /**
+   * Ends a row that stands in for a rejected record, so that rows keep their records' positions:
+   * no values in a var-len feature; zeros, or empty strings, in a fixed one.
+   */
+  void addPlaceholderRow() {
+    if (!ragged) {
+      if (bytes) {
+        for (int i = 0; i < elementCount; i++) {
+          appendOffset(valueBytes);
+        }
+      } else {
+        int from = valueCount * width;
+        int length = elementCount * width;
+        values.ensureCapacity(from + length, from);
+        values.buffer().setZero(values.base() + from, length);
+        valueCount += elementCount;
+      }
+    }
+    endRow();
   }
 
   /** Closes the current row. */

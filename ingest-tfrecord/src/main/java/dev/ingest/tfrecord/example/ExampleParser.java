@@ -151,6 +151,29 @@ public final class ExampleParser {
    * @throws InvalidExampleException naming the first bad record and feature; nothing is leaked
    */
   public MutableBatch parse(SerializedRecords records) throws InvalidExampleException {
+    return parse(records, null);
+  }
+
+  /** Told of each record {@link #parse(SerializedRecords, RejectedRows)} left out. */
+  @FunctionalInterface
+  public interface RejectedRows {
+    /**
+     * @param row the record's row in the batch, which holds an empty placeholder in its place
+     * @param why what was wrong with it, naming its file, offset, record and feature
+     */
+    void rejected(int row, InvalidExampleException why);
+  }
+
+  /**
+   * As {@link #parse(SerializedRecords)}, but a record that is not a valid Example for the spec
+   * does not fail the batch: its row is an empty placeholder (no values in a var-len feature,
+   * zeros or empty strings in a fixed one) and {@code rejected} is told, so that the caller drops
+   * the row. Rows keep their records' positions, so row {@code r} is still record {@code r}.
+   *
+   * @param rejected told of each rejected record, in order; {@code null} to fail on the first one
+   */
+  public MutableBatch parse(SerializedRecords records, RejectedRows rejected)
+      throws InvalidExampleException {
     int rows = records.size();
     List<OffHeapColumn> columns = new ArrayList<>(builders.length);
     boolean parsed = false;
@@ -158,8 +181,14 @@ public final class ExampleParser {
       for (ColumnBuilder builder : builders) {
         builder.start(rows);
       }
-      for (int row = 0; row < rows; row++) {
-        parseRecord(records, row);
+      if (rejected == null) {
+        for (int row = 0; row < rows; row++) {
+          parseRecord(records, row);
+        }
+      } else {
+        for (int row = 0; row < rows; row++) {
+          parseOrReject(records, row, rejected);
+        }
       }
       for (ColumnBuilder builder : builders) {
         columns.add(builder.finish());
@@ -175,6 +204,25 @@ public final class ExampleParser {
           column.release();
         }
       }
+    }
+  }
+
+  /**
+   * Parses one record, or puts a placeholder row in its place: the builders go back to where the
+   * row started (whatever the bad record wrote is overwritten) and end an empty row.
+   */
+  private void parseOrReject(SerializedRecords records, int row, RejectedRows rejected) {
+    for (ColumnBuilder builder : builders) {
+      builder.markRow();
+    }
+    try {
+      parseRecord(records, row);
+    } catch (InvalidExampleException e) {
+      for (ColumnBuilder builder : builders) {
+        builder.rewindToMark();
+        builder.addPlaceholderRow();
+      }
+      rejected.rejected(row, e);
     }
   }
 

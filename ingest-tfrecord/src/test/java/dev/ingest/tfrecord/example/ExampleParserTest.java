@@ -68,6 +68,52 @@ class ExampleParserTest {
   }
 
   /**
+   * With a {@code RejectedRows}, a bad record leaves a placeholder row and is reported; the rows
+   * around it are exactly what they would be without it, whichever feature was bad (one after
+   * features already written into their columns, so those must be taken back too).
+   */
+  @Test
+  void rejectedRecordsLeavePlaceholderRowsAndTheirNeighboursIntact() throws Exception {
+    ExampleSpec spec = ExampleSpec.of(
+        FeatureSpec.fixed("x", DType.FLOAT32, 2),
+        FeatureSpec.fixed("image", DType.BYTES, 2),
+        FeatureSpec.varLen("tokens", DType.INT64),
+        FeatureSpec.fixed("label", DType.INT64));
+    SerializedRecords records = records(
+        example(floats("x", 1f, 2f), bytes("image", "a", "b"), longs("tokens", 1, 2, 3),
+            longs("label", 10)),
+        // Every feature but the last written before the bad one is found.
+        example(floats("x", 9f, 9f), bytes("image", "bad", "bad"), longs("tokens", 9, 9, 9, 9)),
+        new byte[] {0x0A, 0x7F, 0x01},
+        example(floats("x", 3f, 4f), bytes("image", "c", "d"), longs("tokens"), longs("label", 30)),
+        example(floats("x", 5f), bytes("image", "e", "f"), longs("label", 40)),
+        example(floats("x", 7f, 8f), bytes("image", "g", "h"), longs("tokens", 4), longs("label", 50)));
+    List<Integer> rejectedRows = new ArrayList<>();
+    List<Reason> reasons = new ArrayList<>();
+    try (Batch batch = new ExampleParser(spec).parse(records, (row, why) -> {
+      rejectedRows.add(row);
+      reasons.add(why.reason());
+    })) {
+      assertThat(rejectedRows).containsExactly(1, 2, 4);
+      assertThat(reasons).containsExactly(Reason.MISSING, Reason.MALFORMED, Reason.WRONG_COUNT);
+      assertThat(batch.rows()).isEqualTo(6);
+      assertThat(toArray(batch.floats("x")))
+          .containsExactly(1f, 2f, 0f, 0f, 0f, 0f, 3f, 4f, 0f, 0f, 7f, 8f);
+      assertThat(toArray(batch.longs("label"))).containsExactly(10L, 0L, 0L, 30L, 0L, 50L);
+      Column tokens = batch.column("tokens");
+      assertThat(toArray(tokens.longs())).containsExactly(1L, 2L, 3L, 4L);
+      assertThat(toArray(tokens.rowSplits())).containsExactly(0L, 3L, 3L, 3L, 3L, 3L, 4L);
+      List<String> images = new ArrayList<>();
+      for (int row = 0; row < 6; row++) {
+        for (int i = 0; i < 2; i++) {
+          images.add(utf8(batch.column("image").bytes(row, i)));
+        }
+      }
+      assertThat(images).containsExactly("a", "b", "", "", "", "", "c", "d", "", "", "g", "h");
+    }
+  }
+
+  /**
    * Packed int64 lists made of runs of varints of one width (one, two, three or ten bytes), runs
    * of every length at every alignment: the parser's word-at-a-time paths (eight one-byte or four
    * two-byte varints in a word) and its general path must decode them as they were written.

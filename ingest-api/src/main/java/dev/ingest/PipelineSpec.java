@@ -100,6 +100,10 @@ public record PipelineSpec(
     require(trainers == 1 || !filters, "with a global shuffle and " + trainers + " trainers,"
         + " each trainer's batch is its slice of the global batch; a filter would change how many"
         + " records each slice keeps: filter before writing the shards, or use one trainer");
+    require(trainers == 1 || source.onCorrupt() != CorruptionPolicy.SKIP, "with a global shuffle"
+        + " and " + trainers + " trainers, each trainer's batch is its slice of the global batch;"
+        + " on_corrupt: skip would drop bad records from some slices and not others: use"
+        + " on_corrupt: fail (`ingest validate` finds bad records first), or use one trainer");
   }
 
   /**

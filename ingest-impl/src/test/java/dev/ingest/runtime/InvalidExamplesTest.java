@@ -11,6 +11,7 @@ import dev.ingest.Dataset;
 import dev.ingest.IngestException;
 import dev.ingest.InvalidExampleException;
 import dev.ingest.PipelineOptions;
+import dev.ingest.PipelineSpec;
 import dev.ingest.PipelineState;
 import dev.ingest.tfrecord.Compression;
 import dev.ingest.tfrecord.TFRecordWriter;
@@ -23,6 +24,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -223,5 +225,24 @@ class InvalidExamplesTest {
       }
       assertThat(resumed).as("stopped after %d", stopAfter).isEqualTo(whole);
     }
+  }
+
+  /** Under a global shuffle (one trainer) the batch stage refills as it does after a filter. */
+  @Test
+  void skipUnderAGlobalShuffleKeepsEveryBatchFull() throws IOException {
+    writeRecords();
+    Dataset dataset = Dataset.tfrecord(dir.toString())
+        .onCorrupt(CorruptionPolicy.SKIP)
+        .missingIndex(PipelineSpec.MissingIndex.BUILD)
+        .shuffleGlobal()
+        .parseExample(IdRecords.SPEC)
+        .batch(BATCH, true)
+        .withOptions(PipelineOptions.defaults().withThreads(2).withSeed(3));
+    List<List<Long>> batches = IdRecords.batches(dataset);
+    assertThat(batches).hasSize(good().size() / BATCH).allSatisfy(b -> assertThat(b).hasSize(BATCH));
+    Set<Long> seen = new HashSet<>();
+    batches.forEach(seen::addAll);
+    assertThat(seen).hasSize(batches.size() * BATCH);
+    assertThat(good()).containsAll(seen);
   }
 }

@@ -146,13 +146,19 @@ class GlobalShuffleConfigTest {
   }
 
   @Test
-  void whatTheSpecRefusesWithAGlobalShuffleIsReportedAtItsMode() {
+  void whatTheSpecRefusesWithAGlobalShuffleIsReportedAtItsMode() throws ConfigException {
     String shardedBy3 = "shard: {num_shards: 3, index: 0}";
 
     assertThat(problems(pipeline("{mode: global}", shardedBy3))).singleElement().asString()
         .startsWith("stages.2.shuffle.mode (line 9, column 21): with a global shuffle batch_size"
             + " is the global batch")
         .endsWith("64 is not a multiple of 3");
+    assertThat(problems(pipeline("{mode: global}",
+        "shard: {num_shards: 2, index: 0}\n    on_corrupt: skip"))).singleElement().asString()
+        .startsWith("stages.2.shuffle.mode (line 10, column 21): with a global shuffle and 2"
+            + " trainers")
+        .contains("on_corrupt: skip would drop bad records from some slices");
+    assertThat(spec(pipeline("{mode: global}", "on_corrupt: skip")).shufflesGlobally()).isTrue();
     assertThat(problems(pipeline("{mode: global}").replace("  - batch:",
         "  - cache: {path: memory}\n  - batch:"))).singleElement().asString()
         .startsWith("stages.3.shuffle.mode (line 10, column 21): a global shuffle reads any"

@@ -313,7 +313,9 @@ final class ExplainCommand implements Callable<Integer> {
     }
     plan.add((spec.padding().lengths().isEmpty() ? "batch: " : "padded_batch: ")
         + spec.batchSize() + " records" + (spec.dropRemainder() ? ", remainder dropped" : "")
-        + (spec.filters() ? ", filled from the records that pass the filters on one thread" : "")
+        + (spec.filters() ? ", filled from the records that pass the filters on one thread"
+            : spec.dropsRows() ? ", filled on one thread from the records after any invalid one"
+                + " skipped (on_corrupt: skip)" : "")
         + (spec.shufflesGlobally() ? ", the global batch" + trainerSlice(spec) : ""));
     for (Transform transform : transforms) {
       if (transform instanceof Transform.MapBatches) {

@@ -6,7 +6,7 @@ package dev.ingest.cli;
  * many more for the figures in docs/reliability.md).
  */
 final class CliKills {
-  static final int KILLS = Integer.getInteger("ingest.kills", 24);
+  static final int KILLS = Integer.getInteger("ingest.kills", 16);
   static final long SEED = Long.getLong("ingest.kills.seed", 24);
 
   private CliKills() {}

@@ -19,12 +19,12 @@ import java.util.stream.Stream;
 /**
  * Kills, one after another, child JVMs that run a cached pipeline over the same cache, each at a
  * seeded random moment: after a random number of its progress lines ({@link
- * CacheFillChild#PROGRESS}) and a random delay, or at a random moment of its start. Every child is the run after the kill before it,
- * so each of its batches is checked against the batches of no cache as it comes; and after each
- * kill, a cache the kill left complete (its manifest written) must be read whole and exact. A
- * cache half written and taken for whole would fail both. A kill that left a fill half done leaves
- * it to the next child (which may be killed in turn); one that left the cache complete is
- * followed by a child that fills a new one.
+ * CacheFillChild#PROGRESS}) and a random delay, or at a random moment of its start. Every child
+ * is the run after the kill before it, so each of its batches is checked against the batches of
+ * no cache as it comes; and after each kill, a cache the kill left complete (its manifest
+ * written) must be read whole and exact. A cache half written and taken for whole would fail
+ * both. A kill that left a fill half done leaves it to the next child (which may be killed in
+ * turn); one that left the cache complete is followed by a child that fills a new one.
  *
  * <p>How many kills and the seed come from {@code -Dingest.kills} and {@code -Dingest.kills.seed}
  * (a script runs many more than the build does).
@@ -54,7 +54,8 @@ final class CacheKills {
   record Tally(int kills, int midFill, int complete) {
     @Override
     public String toString() {
-      return kills + " kills: " + midFill + " mid-fill, " + complete + " after the cache was complete";
+      return kills + " kills: " + midFill + " mid-fill, " + complete
+          + " after the cache was complete";
     }
   }
 
@@ -69,9 +70,9 @@ final class CacheKills {
    * @param readsTheWholeCache runs the cached pipeline here and checks that its batches are
    *     {@code expected}, all from the cache (given what to call that run in a failure)
    */
-  static Tally run(Class<?> child, List<String> flags, List<String> args, String prefix, List<String> expected,
-      Supplier<Dataset> inProcess, Consumer<String> readsTheWholeCache, int children, long seed)
-      throws IOException {
+  static Tally run(Class<?> child, List<String> flags, List<String> args, String prefix,
+      List<String> expected, Supplier<Dataset> inProcess, Consumer<String> readsTheWholeCache,
+      int children, long seed) throws IOException {
     Random random = new Random(seed);
     int kills = 0;
     int midFill = 0;

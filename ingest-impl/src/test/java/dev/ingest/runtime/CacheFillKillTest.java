@@ -3,6 +3,7 @@ package dev.ingest.runtime;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ingest.runtime.IdRecords.CachedRun;
+import dev.ingest.testing.ChildJvm;
 import dev.ingest.tfrecord.Compression;
 import java.nio.file.Path;
 import java.util.List;
@@ -68,4 +69,28 @@ class CacheFillKillTest {
     assertThat(after.recordsFromCache()).isEqualTo(2L * total);
   }
 
+  /**
+   * Children killed at random moments, one after another over the same cache (see {@link
+   * CacheKills}): before, during and after the fill, while the manifest is written, and while a
+   * complete cache is read. Each child's batches are exact, and no kill leaves a cache that is
+   * taken for whole unless it is.
+   */
+  @Test
+  void killsAtRandomMomentsNeverLeaveACacheTakenForWhole() throws Exception {
+    Path sources = dir.resolve("sources");
+    int total = IdRecords.write(sources, Compression.GZIP, RECORDS_PER_FILE);
+    String prefix = dir.resolve("cache").resolve("train").toString();
+    List<String> uncached = IdRecords.digests(CacheFillChild.pipeline(sources, null));
+
+    CacheKills.Tally tally = CacheKills.run(CacheFillChild.class, List.of(),
+        List.of(sources.toString(), prefix, CacheFillChild.EVERY_BATCH), prefix, uncached,
+        () -> CacheFillChild.pipeline(sources, prefix), run -> {
+          CachedRun whole = IdRecords.runCountingCache(CacheFillChild.pipeline(sources, prefix));
+          assertThat(whole.digests()).as(run).isEqualTo(uncached);
+          assertThat(whole.recordsFromCache()).as(run).isEqualTo(2L * total);
+        }, CacheKills.KILLS, CacheKills.SEED);
+
+    System.out.println("CacheFillKillTest, a file cache of records: " + tally);
+    assertThat(tally.kills()).as("children killed before they ended").isPositive();
+  }
 }

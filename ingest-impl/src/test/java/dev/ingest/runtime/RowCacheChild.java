@@ -17,6 +17,8 @@ final class RowCacheChild {
   static final String RUNNING = "running";
   /** Printed by a child that fills first, once the fill's journal has published two parts. */
   static final String TWO_PARTS = "two parts";
+  /** The third argument for the pipeline that fills first, each batch's digest printed. */
+  static final String PERMUTED_EVERY_BATCH = "permuted-every-batch";
 
   private RowCacheChild() {}
 
@@ -80,9 +82,18 @@ final class RowCacheChild {
 
   /**
    * @param args the sources folder, the cache's path prefix, and {@code permuted} for the
-   *     pipeline that fills first
+   *     pipeline that fills first; {@link CacheFillChild#EVERY_BATCH} or {@link
+   *     #PERMUTED_EVERY_BATCH} to run it to its end, printing every batch's digest
    */
   public static void main(String[] args) throws IOException {
+    if (args.length > 2 && args[2].equals(CacheFillChild.EVERY_BATCH)) {
+      CacheFillChild.printEveryBatch(pipeline(Path.of(args[0]), args[1]));
+      return;
+    }
+    if (args.length > 2 && args[2].equals(PERMUTED_EVERY_BATCH)) {
+      CacheFillChild.printEveryBatch(permuted(Path.of(args[0]), args[1]));
+      return;
+    }
     if (args.length > 2 && args[2].equals("permuted")) {
       fillFirstThenWait(Path.of(args[0]), args[1]);
       return;

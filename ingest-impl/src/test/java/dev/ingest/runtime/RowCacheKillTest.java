@@ -2,15 +2,20 @@ package dev.ingest.runtime;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.ingest.Dataset;
 import dev.ingest.runtime.IdRecords.CachedRun;
+import dev.ingest.testing.ChildJvm;
 import dev.ingest.tfrecord.Compression;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * A cache of rows in files, its process killed for real ({@code destroyForcibly()}: SIGKILL, no
@@ -108,6 +113,43 @@ class RowCacheKillTest {
     RowCacheChild.Doubling.CALLS.set(0);
     assertThat(IdRecords.digests(RowCacheChild.permuted(sources, prefix))).isEqualTo(inMemory);
     assertThat(RowCacheChild.Doubling.CALLS.get()).as("the complete cache is loaded").isZero();
+  }
+
+  /**
+   * Children killed at random moments, one after another over the same cache of rows (see {@link
+   * CacheKills}), for the cache filled as it is read and for the one filled first from a journal
+   * of parts: each child's batches are exact, and no kill leaves a cache taken for whole unless
+   * it is.
+   */
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {CacheFillChild.EVERY_BATCH, RowCacheChild.PERMUTED_EVERY_BATCH})
+  void killsAtRandomMomentsNeverLeaveACacheTakenForWhole(String mode) throws Exception {
+    Path sources = dir.resolve("sources");
+    int total = IdRecords.write(sources, Compression.NONE, RECORDS_PER_FILE);
+    String prefix = dir.resolve("cache").resolve("train").toString();
+    boolean permuted = mode.equals(RowCacheChild.PERMUTED_EVERY_BATCH);
+    List<String> inMemory = IdRecords.digests(permuted
+        ? RowCacheChild.permuted(sources, null) : RowCacheChild.pipeline(sources, null));
+
+    Supplier<Dataset> cached = () -> permuted
+        ? RowCacheChild.permuted(sources, prefix) : RowCacheChild.pipeline(sources, prefix);
+    // The fill that runs first is slowed, and kept in small parts, so that kills land in it.
+    List<String> flags = permuted
+        ? List.of("-Dingest.rowCache.partBytes=4096", "-Drowcache.child.micros=150") : List.of();
+    CacheKills.Tally tally = CacheKills.run(RowCacheChild.class, flags,
+        List.of(sources.toString(), prefix, mode), prefix, inMemory, cached, run -> {
+          RowCacheChild.Doubling.CALLS.set(0);
+          CachedRun whole = IdRecords.runCountingCache(cached.get());
+          assertThat(whole.digests()).as(run).isEqualTo(inMemory);
+          // The cache filled first hands out rows it loaded, not records: no map call tells.
+          assertThat(RowCacheChild.Doubling.CALLS.get()).as(run).isZero();
+          if (!permuted) {
+            assertThat(whole.recordsFromCache()).as(run).isEqualTo(2L * total);
+          }
+        }, CacheKills.KILLS / 2, CacheKills.SEED + (permuted ? 1 : 0));
+
+    System.out.println("RowCacheKillTest, a file cache of rows (" + mode + "): " + tally);
+    assertThat(tally.kills()).as("children killed before they ended").isPositive();
   }
 
   private static void killAfterTwoBatches(Path sources, String prefix) throws Exception {

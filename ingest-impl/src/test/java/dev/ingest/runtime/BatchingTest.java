@@ -15,6 +15,7 @@ import dev.ingest.tfrecord.Compression;
 import dev.ingest.tfrecord.TFRecordWriter;
 import dev.ingest.tfrecord.example.ExampleEncoder;
 import java.io.IOException;
+import java.nio.FloatBuffer;
 import java.nio.LongBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,6 +27,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** take, drop_remainder and padded_batch, through the whole engine. */
 class BatchingTest {
@@ -42,7 +44,8 @@ class BatchingTest {
     try (TFRecordWriter writer = TFRecordWriter.open(tokens, Compression.NONE)) {
       for (int id = 0; id < 50; id++) {
         writer.write(
-            encoder.clear().putInt64("id", id).putInt64s("tokens", tokensOf(id)).toByteArray());
+            encoder.clear().putInt64("id", id).putInt64s("tokens", tokensOf(id))
+                .putFloats("weights", weightsOf(id)).toByteArray());
       }
     }
   }
@@ -52,6 +55,15 @@ class BatchingTest {
     long[] values = new long[id % 7];
     for (int i = 0; i < values.length; i++) {
       values[i] = id * 100L + i;
+    }
+    return values;
+  }
+
+  /** id % 5 weights: id + 0.25, id + 0.5, ... */
+  static float[] weightsOf(int id) {
+    float[] values = new float[id % 5];
+    for (int i = 0; i < values.length; i++) {
+      values[i] = id + 0.25f * (i + 1);
     }
     return values;
   }
@@ -179,5 +191,43 @@ class BatchingTest {
       }
     }
     assertThat(batches).isEqualTo(3); // 50 records: 3 full batches of 16, 2 dropped
+  }
+
+  @ParameterizedTest(name = "filtered {0}")
+  @ValueSource(booleans = {false, true})
+  void paddedBatchFillsFloatFeaturesWithTheConfiguredValue(boolean filtered) {
+    // Parsed and padded in one step, or (with a filter) padded by the batch stage: both must
+    // fill with the value configured, not with zero. -2.5 is no weight of any record.
+    ExampleSpec spec = ExampleSpec.of(
+        FeatureSpec.fixed("id", DType.INT64), FeatureSpec.varLen("weights", DType.FLOAT32));
+    Dataset dataset = Dataset.tfrecord(tokens.toString()).parseExample(spec);
+    if (filtered) {
+      dataset = dataset.filter("not a multiple of 3", row -> row.getLong("id", 0) % 3 != 0);
+    }
+    dataset = dataset
+        .paddedBatch(8, PaddingSpec.none().pad("weights", 6).withValue("weights", -2.5f), false)
+        .withOptions(PipelineOptions.defaults().withThreads(2));
+    int rowsSeen = 0;
+    int padsSeen = 0;
+    try (BatchIterator iterator = dataset.iterator()) {
+      while (iterator.hasNext()) {
+        try (Batch batch = iterator.next()) {
+          LongBuffer ids = batch.longs("id");
+          assertThat(batch.column("weights").rowShape()).containsExactly(6);
+          FloatBuffer values = batch.floats("weights");
+          for (int row = 0; row < batch.rows(); row++) {
+            float[] expected = weightsOf((int) ids.get(row));
+            for (int i = 0; i < 6; i++) {
+              assertThat(values.get(row * 6 + i)).as("row %s, value %s", row, i)
+                  .isEqualTo(i < expected.length ? expected[i] : -2.5f);
+              padsSeen += i < expected.length ? 0 : 1;
+            }
+          }
+          rowsSeen += batch.rows();
+        }
+      }
+    }
+    assertThat(rowsSeen).isEqualTo(filtered ? 33 : 50);
+    assertThat(padsSeen).isPositive();
   }
 }

@@ -28,6 +28,7 @@ import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /**
@@ -94,6 +95,36 @@ class CheckpointResumeTest {
     for (int stop : new int[] {1, 33, 199, 200, 201, whole.size() - 1}) {
       PipelineState state = PipelineState.fromBytes(stateAfter(dataset, stop).toBytes());
       assertThat(state.checkpoint()).isNotNull();
+      List<List<Long>> rest = new ArrayList<>();
+      try (BatchIterator iterator = dataset.iterator(state)) {
+        while (iterator.hasNext()) {
+          try (Batch batch = iterator.next()) {
+            rest.add(IdRecords.ids(batch));
+          }
+        }
+      }
+      assertThat(rest).as("resumed after %s batches", stop)
+          .isEqualTo(whole.subList(stop, whole.size()));
+    }
+  }
+
+  @ParameterizedTest(name = "shuffle buffer {0}, {1} threads")
+  @CsvSource({"0, 1", "4, 1", "4, 2"})
+  void aStateSavedAfterAnEpochsLastBatchResumesWithTheNextEpoch(int shuffleBuffer, int threads)
+      throws IOException {
+    // 36 records, a buffer of 4, batches of 8: a checkpoint is due at every batch (every 2 x 4
+    // records), and the fourth batch is formed as the last record is read, so the epoch's last
+    // batch (the 4 records drained from the buffer) carries a checkpoint with nothing left to
+    // read. A run resumed from it must drain the buffer and go on to the next epochs, not take
+    // that empty rest for an empty dataset and end.
+    IdRecords.write(dir, 18, 18);
+    Dataset dataset = Dataset.tfrecord(dir.toString()).parseExample(IdRecords.SPEC)
+        .shuffle(shuffleBuffer).batch(8, false).repeat(3)
+        .withOptions(PipelineOptions.defaults().withThreads(threads).withSeed(5));
+    List<List<Long>> whole = IdRecords.batches(dataset);
+    assertThat(whole).hasSize(15);
+    for (int stop : new int[] {4, 5, 6, 10}) {
+      PipelineState state = PipelineState.fromBytes(stateAfter(dataset, stop).toBytes());
       List<List<Long>> rest = new ArrayList<>();
       try (BatchIterator iterator = dataset.iterator(state)) {
         while (iterator.hasNext()) {

@@ -74,7 +74,9 @@ class FusedTransformMetricsTest {
     assertThat(map.busyFraction()).isGreaterThan(parse.busyFraction()).isBetween(0.0, 1.0);
     assertThat(map.inputWaitFraction()).isEqualTo(parse.inputWaitFraction());
     assertThat(map.latencyP50Micros()).isPositive();
-    // The consumer does no work of its own, so it waits: the map is what limits.
+    // The consumer does no work of its own, so it waits: the map is what limits. Starved by a
+    // map that takes 8 ms per batch on each of 2 workers, it waits nearly all the time.
+    assertThat(stage(metrics, "consumer").inputWaitFraction()).isGreaterThan(0.5);
     assertThat(metrics.bottleneck()).isEqualTo("map burn_cpu");
     assertThat(metrics.hint()).startsWith("map burn_cpu is the bottleneck")
         .contains("on 2 threads").contains("num_parallel_calls");

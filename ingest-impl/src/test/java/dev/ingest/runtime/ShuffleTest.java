@@ -13,17 +13,23 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** The shuffle buffer: a permutation every epoch, and a uniform one when it holds the dataset. */
+/**
+ * The shuffle buffer: a permutation every epoch, a uniform one when it holds the dataset, and
+ * tf.data's distribution of positions when it is smaller (so a full buffer evicts uniformly).
+ */
 class ShuffleTest {
   @TempDir static Path dir;
   static int total;
   static Path twenty;
+  static Path forty;
 
   @BeforeAll
   static void write() throws IOException {
     total = IdRecords.write(dir.resolve("many"), 40, 75, 3, 120);
     twenty = dir.resolve("twenty");
     IdRecords.write(twenty, 8, 12);
+    forty = dir.resolve("forty");
+    IdRecords.write(forty, EVICTED_RECORDS);
   }
 
   @ParameterizedTest(name = "buffer {0}")
@@ -105,5 +111,122 @@ class ShuffleTest {
       }
     }
     return statistics;
+  }
+
+  /*
+   * A buffer of EVICTION_BUFFER slots over EVICTED_RECORDS records read in order: once full, each
+   * record read evicts one of the EVICTION_BUFFER held, uniformly, and at the end the rest come
+   * out in uniform order. Each held record is evicted at each step with probability 1/B whatever
+   * happened before, so record r, which can first be evicted at step e(r) = max(0, r - B + 1),
+   * comes out at step k in [e(r), N - B) with probability (1 - 1/B)^(k - e(r)) / B, and in each of
+   * the last B positions with probability (1 - 1/B)^(N - B - e(r)) / B. Over SEEDS runs each
+   * record's positions are compared with that distribution by a chi-squared test (positions
+   * pooled until each cell expects at least 5). A buffer that always evicts the same slot sends
+   * every record read after the fill out at the next step, which this distribution gives
+   * probability 1/B, and fails by orders of magnitude.
+   */
+  private static final int EVICTED_RECORDS = 40;
+  private static final int EVICTION_BUFFER = 8;
+
+  @Test
+  void aFullBufferEvictsUniformlySoPositionsFollowTfDataDistribution() {
+    int n = EVICTED_RECORDS;
+    int b = EVICTION_BUFFER;
+    long[][] counts = new long[n][n];
+    Dataset dataset = Dataset.tfrecord(forty.toString())
+        .shuffleFiles(false)
+        .parseExample(IdRecords.SPEC)
+        .shuffle(b)
+        .batch(n, false);
+    for (int seed = 0; seed < SEEDS; seed++) {
+      List<Long> ids = IdRecords.ids(
+          dataset.withOptions(PipelineOptions.defaults().withThreads(1).withSeed(seed)));
+      assertThat(ids).containsExactlyInAnyOrderElementsOf(IdRecords.range(n));
+      for (int position = 0; position < n; position++) {
+        counts[(int) (long) ids.get(position)][position]++;
+      }
+    }
+    double statisticSum = 0;
+    int degreesSum = 0;
+    for (int record = 0; record < n; record++) {
+      double[] probabilities = evictionPositionProbabilities(n, b, record);
+      PooledChiSquared test = PooledChiSquared.of(counts[record], probabilities, SEEDS);
+      assertThat(test.impossibleCount())
+          .as("runs where record %d came out where tf.data never puts it", record).isZero();
+      assertThat(test.statistic())
+          .as("chi-squared of record %d's position (%d degrees of freedom)", record,
+              test.degrees())
+          .isLessThan(ChiSquared.quantile(test.degrees(), 1e-6));
+      statisticSum += test.statistic();
+      degreesSum += test.degrees();
+    }
+    // The records' statistics are not independent (a run puts one record per position), so the
+    // sum is held to its mean plus six deviations of a chi-squared with the summed degrees.
+    assertThat(statisticSum).isLessThan(degreesSum + 6 * Math.sqrt(2.0 * degreesSum));
+  }
+
+  @Test
+  void theEvictionTestRejectsAFixedOrder() {
+    // The statistic the test above bounds, for records that never move: far above the bound.
+    long[] unmoved = new long[EVICTED_RECORDS];
+    unmoved[20] = SEEDS;
+    PooledChiSquared test = PooledChiSquared.of(unmoved,
+        evictionPositionProbabilities(EVICTED_RECORDS, EVICTION_BUFFER, 20), SEEDS);
+    assertThat(test.statistic()).isGreaterThan(ChiSquared.quantile(test.degrees(), 1e-6));
+  }
+
+  /** tf.data's probability that record {@code record} of {@code n} comes out at each position. */
+  static double[] evictionPositionProbabilities(int n, int b, int record) {
+    double stay = 1 - 1.0 / b;
+    int firstStep = Math.max(0, record - b + 1);
+    double[] probabilities = new double[n];
+    for (int step = firstStep; step < n - b; step++) {
+      probabilities[step] = Math.pow(stay, step - firstStep) / b;
+    }
+    double left = Math.pow(stay, n - b - firstStep);
+    for (int position = n - b; position < n; position++) {
+      probabilities[position] = left / b;
+    }
+    return probabilities;
+  }
+
+  /**
+   * Pearson's statistic of observed counts against a distribution, over cells pooled in order
+   * until each expects at least 5 (the usual condition for the chi-squared approximation).
+   */
+  record PooledChiSquared(double statistic, int degrees, long impossibleCount) {
+    static PooledChiSquared of(long[] observed, double[] probabilities, long trials) {
+      double statistic = 0;
+      int cells = 0;
+      long impossible = 0;
+      double expected = 0;
+      long seen = 0;
+      double lastExpected = 0;
+      long lastSeen = 0;
+      for (int i = 0; i < observed.length; i++) {
+        if (probabilities[i] == 0) {
+          impossible += observed[i];
+          continue;
+        }
+        expected += probabilities[i] * trials;
+        seen += observed[i];
+        if (expected >= 5) {
+          statistic += (seen - expected) * (seen - expected) / expected;
+          cells++;
+          lastExpected = expected;
+          lastSeen = seen;
+          expected = 0;
+          seen = 0;
+        }
+      }
+      if (expected > 0) {
+        // The tail expects too little on its own: fold it into the last cell.
+        statistic -= (lastSeen - lastExpected) * (lastSeen - lastExpected) / lastExpected;
+        lastExpected += expected;
+        lastSeen += seen;
+        statistic += (lastSeen - lastExpected) * (lastSeen - lastExpected) / lastExpected;
+      }
+      return new PooledChiSquared(statistic, cells - 1, impossible);
+    }
   }
 }

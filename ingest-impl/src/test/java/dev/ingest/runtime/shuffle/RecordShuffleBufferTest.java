@@ -1,6 +1,7 @@
 package dev.ingest.runtime.shuffle;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
@@ -238,6 +239,49 @@ class RecordShuffleBufferTest {
   void positionsTooLargeToPackTakeTheQuicksort() {
     // Offsets near 2^60 leave no room for the file and the slot in 63 bits.
     assertSorted(fillAndSort(500, 1L << 50, 3), 500);
+  }
+
+  @Test
+  void aSlotKeepsItsBufferForARecordThatFillsItExactlyOrUsesHalfOfIt() {
+    SplittableRandom random = new SplittableRandom(13);
+    withBuffer(1, buffer -> {
+      buffer.startEpoch(new ShuffleRandom(1));
+      // 200 bytes get a 224-byte slot: a record of exactly 224 fits it, and so does one of 112
+      // (half of it used); one of 111 wastes more than half and takes a smaller buffer.
+      put(buffer, 0, entry(random, 0, 200, 4096));
+      int capacity = RecordShuffleBuffer.capacityFor(200);
+      assertThat(buffer.capacityChange(0, capacity)).isZero();
+      put(buffer, 0, entry(random, 1, capacity, 4096));
+      assertThat(buffer.capacityChange(0, capacity / 2)).isZero();
+      put(buffer, 0, entry(random, 2, capacity / 2, 4096));
+      assertThat(allocator.allocations).as("buffers allocated for the one slot").isEqualTo(1);
+      assertThat(buffer.capacityChange(0, capacity / 2 - 1)).isNegative();
+    });
+  }
+
+  @Test
+  void removingASlotPastTheRecordsHeldIsRefused() {
+    SplittableRandom random = new SplittableRandom(17);
+    withBuffer(4, buffer -> {
+      buffer.startEpoch(new ShuffleRandom(1));
+      put(buffer, 0, entry(random, 0, 10, 4096));
+      put(buffer, 1, entry(random, 1, 10, 4096));
+      assertThatThrownBy(() -> buffer.remove(2)).isInstanceOf(IllegalArgumentException.class);
+      assertThat(buffer.size()).isEqualTo(2);
+    });
+  }
+
+  @Test
+  void twoRecordsOutOfOrderAreSorted() {
+    withBuffer(2, buffer -> {
+      buffer.startEpoch(new ShuffleRandom(1));
+      put(buffer, 0, new Entry(0, 900, 0, 1, new byte[] {1}));
+      put(buffer, 1, new Entry(0, 100, 1, 2, new byte[] {2}));
+      buffer.sortByPosition();
+      assertThat(buffer.offset(0)).isEqualTo(100);
+      assertThat(buffer.offset(1)).isEqualTo(900);
+      assertThat(out(buffer, 0).bytes()).containsExactly(2);
+    });
   }
 
   /** Netty's pooled allocator, counting what it hands out and what is still not released. */

@@ -254,6 +254,24 @@ class ExampleParserTest {
   }
 
   @Test
+  void paddedBatchFillsWithTheConfiguredFloatAndInt64Values() throws Exception {
+    ExampleSpec spec = ExampleSpec.of(
+        FeatureSpec.varLen("weights", DType.FLOAT32), FeatureSpec.varLen("tokens", DType.INT64));
+    PaddingSpec padding = PaddingSpec.none()
+        .pad("weights", 3).withValue("weights", -1.5f)
+        .pad("tokens", PaddingSpec.LONGEST).withValue("tokens", 9L);
+    SerializedRecords records = records(
+        example(floats("weights", 0.5f), longs("tokens", 1, 2)),
+        example(floats("weights", 1f, 2f, 3f)));
+    try (Batch batch = new ExampleParser(spec, padding,
+        io.netty.buffer.PooledByteBufAllocator.DEFAULT).parse(records)) {
+      assertThat(toArray(batch.column("weights").floats()))
+          .containsExactly(0.5f, -1.5f, -1.5f, 1f, 2f, 3f);
+      assertThat(toArray(batch.column("tokens").longs())).containsExactly(1L, 2L, 9L, 9L);
+    }
+  }
+
+  @Test
   void rowLongerThanItsPaddedLengthIsAnError() {
     ExampleSpec spec = ExampleSpec.of(FeatureSpec.varLen("tokens", DType.INT64));
     PaddingSpec padding = PaddingSpec.none().pad("tokens", 2);

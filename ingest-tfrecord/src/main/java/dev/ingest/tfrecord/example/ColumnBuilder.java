@@ -68,7 +68,8 @@ final class ColumnBuilder {
     this.elementCount = feature.elementCount();
     this.defaultBytes = encodeDefaults(feature);
     this.paddedLength = paddedLength;
-    this.paddingValue = paddingValue != null ? paddingValue : zeroOf(feature.dtype());
+    this.paddingValue =
+        paddingValue != null ? paddingValueOf(feature, paddingValue) : zeroOf(feature.dtype());
     this.paddingBytes = bytes ? ((String) this.paddingValue).getBytes(StandardCharsets.UTF_8) : null;
   }
 
@@ -446,6 +447,34 @@ final class ColumnBuilder {
 
   private int offset(int value) {
     return valueOffsets.buffer().getIntLE(valueOffsets.base() + value * Integer.BYTES);
+  }
+
+  /**
+   * {@code value} as the feature's Java type: a YAML reader hands over an {@code Integer} or a
+   * {@code Double} where the feature wants a {@code Long} or a {@code Float}. A number converts
+   * when it means the same value (an int64 takes no fraction); anything else is refused.
+   *
+   * @throws IllegalArgumentException naming the feature, when the value does not fit its type
+   */
+  static Object paddingValueOf(FeatureSpec feature, Object value) {
+    DType dtype = feature.dtype();
+    if (dtype == DType.FLOAT32 && value instanceof Number number) {
+      return number.floatValue();
+    }
+    if (dtype == DType.INT64 && value instanceof Number number) {
+      double asDouble = number.doubleValue();
+      boolean integral = value instanceof Long || value instanceof Integer
+          || value instanceof Short || value instanceof Byte
+          || asDouble == Math.rint(asDouble) && Math.abs(asDouble) < 0x1p63;
+      if (integral) {
+        return number.longValue();
+      }
+    }
+    if (dtype == DType.BYTES && value instanceof String) {
+      return value;
+    }
+    throw new IllegalArgumentException("padding value " + value + " of '" + feature.name()
+        + "' is not a " + dtype.wireName());
   }
 
   private static Object zeroOf(DType dtype) {

@@ -122,9 +122,8 @@ public final class ExampleParser {
             + "', which already has the fixed shape " + feature.shape() + "; only var_len features are padded");
       }
       Object value = padding.values().get(name);
-      if (value != null && !feature.dtype().javaType().isInstance(value)) {
-        throw new IllegalArgumentException("padding value " + value + " of '" + name
-            + "' is not a " + feature.dtype().wireName());
+      if (value != null) {
+        ColumnBuilder.paddingValueOf(feature, value); // refuses a value of another type here
       }
     }
     builders = new ColumnBuilder[wanted.size()];

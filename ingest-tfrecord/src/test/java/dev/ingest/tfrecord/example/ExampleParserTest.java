@@ -271,6 +271,36 @@ class ExampleParserTest {
     }
   }
 
+  /**
+   * Padding values as a YAML reader hands them over: an Integer for an int64 feature, a Double
+   * or an Integer for a float32 one. A fraction for an int64, or a string for a number, is
+   * refused when the parser is made, naming the feature.
+   */
+  @Test
+  void paddingValuesOfAnotherNumberTypeConvertWhenTheyMeanTheSameValue() throws Exception {
+    ExampleSpec spec = ExampleSpec.of(
+        FeatureSpec.varLen("weights", DType.FLOAT32), FeatureSpec.varLen("tokens", DType.INT64));
+    PaddingSpec padding = PaddingSpec.none()
+        .pad("weights", 2).withValue("weights", 0.25d)
+        .pad("tokens", 2).withValue("tokens", 7);
+    SerializedRecords records = records(example(floats("weights", 1f), longs("tokens", 1)));
+    try (Batch batch = new ExampleParser(spec, padding,
+        io.netty.buffer.PooledByteBufAllocator.DEFAULT).parse(records)) {
+      assertThat(toArray(batch.column("weights").floats())).containsExactly(1f, 0.25f);
+      assertThat(toArray(batch.column("tokens").longs())).containsExactly(1L, 7L);
+    }
+    assertThatThrownBy(() -> new ExampleParser(spec,
+        PaddingSpec.none().pad("tokens", 2).withValue("tokens", 0.5d),
+        io.netty.buffer.PooledByteBufAllocator.DEFAULT))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("padding value 0.5 of 'tokens' is not a int64");
+    assertThatThrownBy(() -> new ExampleParser(spec,
+        PaddingSpec.none().pad("weights", 2).withValue("weights", "pad"),
+        io.netty.buffer.PooledByteBufAllocator.DEFAULT))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("of 'weights' is not a float32");
+  }
+
   @Test
   void rowLongerThanItsPaddedLengthIsAnError() {
     ExampleSpec spec = ExampleSpec.of(FeatureSpec.varLen("tokens", DType.INT64));

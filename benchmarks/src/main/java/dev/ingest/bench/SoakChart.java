@@ -23,7 +23,8 @@ import org.jfree.data.xy.XYSeriesCollection;
 /**
  * The soak's chart (JFreeChart, headless, 800 x 500 like {@link PipelineCharts}): memory in MiB
  * over time above (heap in use and after GC, direct, RSS), threads and file descriptors below,
- * with the start and end windows that {@link SoakCriterion} compares shaded.
+ * with the start and end windows that {@link SoakCriterion} compares shaded. The CSV keeps
+ * every sample.
  *
  * <pre>
  *   java -cp benchmarks.jar dev.ingest.bench.SoakChart SAMPLES.csv OUTPUT.png [TITLE]
@@ -31,6 +32,11 @@ import org.jfree.data.xy.XYSeriesCollection;
  */
 public final class SoakChart {
   private static final Color WINDOW = new Color(0, 90, 200, 28);
+  /**
+   * Longer runs are drawn in buckets of seconds (memory: each bucket's median; counts: its
+   * highest), so that a 30-minute chart stays readable and small enough to commit.
+   */
+  static final int MAX_POINTS = 200;
 
   private SoakChart() {}
 
@@ -48,18 +54,19 @@ public final class SoakChart {
       String title) throws IOException {
     System.setProperty("java.awt.headless", "true");
     ChartUtils.saveChartAsPNG(png.toFile(), chart(samples, bounds, title), PipelineCharts.WIDTH,
-        PipelineCharts.HEIGHT);
+        PipelineCharts.HEIGHT, null, false, 9);
   }
 
   static JFreeChart chart(List<SoakSample> samples, SoakCriterion.Bounds bounds, String title) {
+    int bucket = Math.max(1, (samples.size() + MAX_POINTS - 1) / MAX_POINTS);
     XYSeriesCollection memory = new XYSeriesCollection();
-    memory.addSeries(series("heap in use", samples, SoakSample::heapMiB));
-    memory.addSeries(series("heap after GC", samples, SoakSample::heapAfterGcMiB));
-    memory.addSeries(series("direct (Netty + JDK)", samples, SoakSample::directMiB));
-    memory.addSeries(series("RSS", samples, SoakSample::rssMiB));
+    memory.addSeries(medians("heap in use", samples, bucket, SoakSample::heapMiB));
+    memory.addSeries(medians("heap after GC", samples, bucket, SoakSample::heapAfterGcMiB));
+    memory.addSeries(medians("direct (Netty + JDK)", samples, bucket, SoakSample::directMiB));
+    memory.addSeries(medians("RSS", samples, bucket, SoakSample::rssMiB));
     XYSeriesCollection counts = new XYSeriesCollection();
-    counts.addSeries(series("threads", samples, SoakSample::threads));
-    counts.addSeries(series("file descriptors", samples, SoakSample::fds));
+    counts.addSeries(highest("threads", samples, bucket, SoakSample::threads));
+    counts.addSeries(highest("file descriptors", samples, bucket, SoakSample::fds));
 
     NumberAxis time = new NumberAxis("seconds");
     CombinedDomainXYPlot plot = new CombinedDomainXYPlot(time);
@@ -110,10 +117,26 @@ public final class SoakChart {
     return marker;
   }
 
-  private static XYSeries series(String name, List<SoakSample> samples,
+  /** Each bucket's median, at its last second: what the criterion compares for memory. */
+  private static XYSeries medians(String name, List<SoakSample> samples, int bucket,
       ToDoubleFunction<SoakSample> value) {
     XYSeries series = new XYSeries(name);
-    samples.forEach(sample -> series.add(sample.seconds(), value.applyAsDouble(sample)));
+    for (int from = 0; from < samples.size(); from += bucket) {
+      List<SoakSample> part = samples.subList(from, Math.min(samples.size(), from + bucket));
+      series.add(part.get(part.size() - 1).seconds(), SoakCriterion.median(part, value));
+    }
+    return series;
+  }
+
+  /** Each bucket's highest count, at its last second: what the criterion compares for counts. */
+  private static XYSeries highest(String name, List<SoakSample> samples, int bucket,
+      ToDoubleFunction<SoakSample> value) {
+    XYSeries series = new XYSeries(name);
+    for (int from = 0; from < samples.size(); from += bucket) {
+      List<SoakSample> part = samples.subList(from, Math.min(samples.size(), from + bucket));
+      series.add(part.get(part.size() - 1).seconds(),
+          part.stream().mapToDouble(value).max().orElseThrow());
+    }
     return series;
   }
 }

@@ -58,4 +58,12 @@ class SoakProbeSmokeTest {
     });
     assertThat(Files.size(chart)).isPositive();
   }
+
+  @Test
+  void theScriptRunsTheSoakInTheJvmThisTestGivesIt() throws Exception {
+    // Surefire runs in the module's folder; the script is at the repository's root.
+    String script = Files.readString(Path.of("../scripts/soak.sh"), StandardCharsets.UTF_8);
+
+    assertThat(script).contains(SoakProbe.JVM_FLAGS).contains(SoakProbe.class.getName());
+  }
 }

@@ -78,6 +78,8 @@ public final class TFRecordReader implements AutoCloseable {
   private final Path file;
   private final TFRecordReaderOptions options;
   private final SeekableByteChannel fileChannel;
+  /** A local file's channel as long as the file was when opened; null for a store's. */
+  private final LengthAtOpen localFile;
   private ReadableByteChannel source;
   /** Null until {@link #ensureDetected()} has read the first bytes of a store's file. */
   private Compression compression;
@@ -112,6 +114,8 @@ public final class TFRecordReader implements AutoCloseable {
     this.fileChannel = StoragePaths.openForReading(file, options.readAhead());
     boolean opened = false;
     try {
+      this.localFile = fileChannel instanceof FileChannel local
+          ? new LengthAtOpen(local) : null;
       // A local file's first bytes are read at once. A store's would wait for their first
       // byte's latency: opening returns at once, its channel asking for its first blocks, and
       // the first read detects the compression (see ensureDetected).
@@ -264,7 +268,11 @@ public final class TFRecordReader implements AutoCloseable {
       chunk.readerIndex(chunk.readerIndex() + (int) (offset - chunkOffset));
       chunkOffset = offset;
     } else if (compression == Compression.NONE) {
-      fileChannel.position(offset);
+      if (localFile != null) {
+        localFile.position(offset);
+      } else {
+        fileChannel.position(offset);
+      }
       if (chunk.refCnt() != 1) {
         // A caller still holds a record in this chunk: refill a fresh one, never overwrite it.
         ByteBuf fresh = options.readBuffers().allocate(chunk.capacity());
@@ -405,7 +413,7 @@ public final class TFRecordReader implements AutoCloseable {
       }
     }
     compression = detected;
-    source = CompressedStreams.readable(fileChannel, compression);
+    source = CompressedStreams.readable(localFile != null ? localFile : fileChannel, compression);
   }
 
   /** The file being read. */
@@ -468,6 +476,8 @@ public final class TFRecordReader implements AutoCloseable {
     } catch (ZipException e) {
       streamError = new StreamError(Kind.BAD_COMPRESSION,
           "the " + compression.wireName() + " stream is invalid: " + e.getMessage(), e);
+    } catch (LengthAtOpen.ShrunkException e) {
+      streamError = new StreamError(Kind.TRUNCATED, e.getMessage(), e);
     } catch (EOFException e) {
       streamError = new StreamError(Kind.TRUNCATED,
           "the " + compression.wireName() + " stream ends before its end marker", e);
@@ -485,7 +495,7 @@ public final class TFRecordReader implements AutoCloseable {
   }
 
   private void reportStreamError(long recordOffset) throws IOException {
-    String where = streamError.kind == Kind.READ_ERROR && compression == Compression.NONE
+    String where = compression == Compression.NONE
         ? " (at byte " + streamErrorOffset + ")" : " at decompressed offset " + streamErrorOffset;
     report(streamError.kind, recordOffset, streamError.detail + where, streamError.cause);
     finished = true;

@@ -111,7 +111,7 @@ public final class TFRecordReader implements AutoCloseable {
   private TFRecordReader(Path file, TFRecordReaderOptions options) throws IOException {
     this.file = file;
     this.options = options;
-    this.fileChannel = StoragePaths.openForReading(file, options.readAhead());
+    this.fileChannel = openOrSkip(file, options);
     boolean opened = false;
     try {
       this.localFile = fileChannel instanceof FileChannel local
@@ -135,6 +135,74 @@ public final class TFRecordReader implements AutoCloseable {
       if (!opened) {
         fileChannel.close();
       }
+    }
+  }
+
+  /**
+   * The file's channel; under {@link CorruptionPolicy#SKIP}, for a file that cannot be opened (gone
+   * since it was listed, unreadable), a channel of no bytes, with a {@link Kind#READ_ERROR} at its
+   * first record to report: the file is skipped and counted, as one that cannot be read from
+   * some byte on is. Under {@code FAIL} the open's own exception names the file.
+   */
+  private SeekableByteChannel openOrSkip(Path file, TFRecordReaderOptions options)
+      throws IOException {
+    try {
+      return StoragePaths.openForReading(file, options.readAhead());
+    } catch (ClosedChannelException | InterruptedIOException e) {
+      throw e; // the reader is being closed or interrupted: not a problem of the file
+    } catch (IOException e) {
+      if (options.onCorrupt() != CorruptionPolicy.SKIP) {
+        throw e;
+      }
+      streamError = new StreamError(Kind.READ_ERROR, "cannot open the file: " + e, e);
+      streamErrorOffset = 0;
+      endOfStream = true;
+      return new NoBytes();
+    }
+  }
+
+  /** The channel of a file that could not be opened: empty. */
+  private static final class NoBytes implements SeekableByteChannel {
+    private boolean open = true;
+
+    @Override
+    public int read(ByteBuffer target) {
+      return -1;
+    }
+
+    @Override
+    public int write(ByteBuffer source) {
+      throw new UnsupportedOperationException("read only");
+    }
+
+    @Override
+    public long position() {
+      return 0;
+    }
+
+    @Override
+    public SeekableByteChannel position(long newPosition) {
+      return this;
+    }
+
+    @Override
+    public long size() {
+      return 0;
+    }
+
+    @Override
+    public SeekableByteChannel truncate(long size) {
+      throw new UnsupportedOperationException("read only");
+    }
+
+    @Override
+    public boolean isOpen() {
+      return open;
+    }
+
+    @Override
+    public void close() {
+      open = false;
     }
   }
 

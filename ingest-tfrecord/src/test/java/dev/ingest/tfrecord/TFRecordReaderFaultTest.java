@@ -8,6 +8,7 @@ import dev.ingest.CorruptionPolicy;
 import dev.ingest.RecordProblem;
 import dev.ingest.RecordReadException;
 import dev.ingest.tfrecord.faults.FaultKind;
+import dev.ingest.tfrecord.faults.FaultTally;
 import dev.ingest.tfrecord.faults.FaultyDisk;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
@@ -19,6 +20,7 @@ import java.util.List;
 import java.util.stream.IntStream;
 import java.util.stream.LongStream;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -37,12 +39,19 @@ class TFRecordReaderFaultTest {
   private static final int[] SIZES = {1, 700, 5000, 0, 70_000, 3, 300_000, 17, 9000, 64, 120_000};
   private static final List<byte[]> RECORDS = TestRecords.randomRecords(11, SIZES);
 
+  private static final FaultTally TALLY = new FaultTally();
+
   @TempDir Path dir;
   private final CountingAllocator allocator = new CountingAllocator();
 
+  @AfterAll
+  static void reportTheFaultsInjected() {
+    System.out.println(TALLY.report(TFRecordReaderFaultTest.class));
+  }
+
   @AfterEach
   void nothingIsLeftBehind() {
-    FaultyDisk.reset();
+    TALLY.resetDisk();
     assertThat(allocator.liveBuffers()).as("buffers the reader did not give back").isZero();
   }
 

@@ -80,11 +80,16 @@ public final class FaultyDisk {
     return IN_ALL.get(kind).get();
   }
 
-  /** Clears every script, frees the disk and zeroes {@link #injected}. */
-  public static void reset() {
+  /**
+   * Clears every script, frees the disk and zeroes {@link #injected}; returns what was injected
+   * since the last reset, by kind (for a test class to add up and report).
+   */
+  public static Map<FaultKind, Long> reset() {
     DISK.scripts.clear();
     DISK.spaceLeft.set(Long.MAX_VALUE);
-    DISK.sinceReset.values().forEach(counter -> counter.set(0));
+    Map<FaultKind, Long> injected = new EnumMap<>(FaultKind.class);
+    DISK.sinceReset.forEach((kind, counter) -> injected.put(kind, counter.getAndSet(0)));
+    return injected;
   }
 
   FileFaults faultsOf(Path local) {
@@ -95,6 +100,28 @@ public final class FaultyDisk {
   void count(FaultKind kind) {
     sinceReset.get(kind).incrementAndGet();
     IN_ALL.get(kind).incrementAndGet();
+    synchronized (this) {
+      notifyAll();
+    }
+  }
+
+  /**
+   * Waits until a fault of {@code kind} has been injected since the last reset, at most {@code
+   * timeoutMillis}; returns whether one was.
+   */
+  public static boolean awaitInjected(FaultKind kind, long timeoutMillis)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + timeoutMillis * 1_000_000L;
+    synchronized (DISK) {
+      while (injected(kind) == 0) {
+        long left = (deadline - System.nanoTime()) / 1_000_000L;
+        if (left <= 0) {
+          return false;
+        }
+        DISK.wait(left);
+      }
+      return true;
+    }
   }
 
   /**

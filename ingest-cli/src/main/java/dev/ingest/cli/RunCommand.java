@@ -212,13 +212,12 @@ final class RunCommand implements Callable<Integer> {
     return target.resolveSibling(target.getFileName() + ".partial");
   }
 
-  /** Writes the state next to its file and moves it in, so a crash never leaves half a state. */
+  /**
+   * Writes the state next to its file and moves it in ({@link StateFile}), so that neither a crash
+   * nor a full disk leaves half a state.
+   */
   private void writeState(PipelineState state) throws IOException {
-    Path target = saveState.toAbsolutePath();
-    Path partial = partial(saveState);
-    Files.write(partial, state.toBytes());
-    Files.move(partial, target, StandardCopyOption.REPLACE_EXISTING,
-        StandardCopyOption.ATOMIC_MOVE);
+    StateFile.write(saveState, state);
   }
 
   /**

@@ -78,6 +78,8 @@ public final class TFRecordReader implements AutoCloseable {
   private final Path file;
   private final TFRecordReaderOptions options;
   private final SeekableByteChannel fileChannel;
+  /** A local file's channel as long as the file was when opened; null for a store's. */
+  private final LengthAtOpen localFile;
   private ReadableByteChannel source;
   /** Null until {@link #ensureDetected()} has read the first bytes of a store's file. */
   private Compression compression;
@@ -109,9 +111,11 @@ public final class TFRecordReader implements AutoCloseable {
   private TFRecordReader(Path file, TFRecordReaderOptions options) throws IOException {
     this.file = file;
     this.options = options;
-    this.fileChannel = StoragePaths.openForReading(file, options.readAhead());
+    this.fileChannel = openOrSkip(file, options);
     boolean opened = false;
     try {
+      this.localFile = fileChannel instanceof FileChannel local
+          ? new LengthAtOpen(local) : null;
       // A local file's first bytes are read at once. A store's would wait for their first
       // byte's latency: opening returns at once, its channel asking for its first blocks, and
       // the first read detects the compression (see ensureDetected).
@@ -131,6 +135,74 @@ public final class TFRecordReader implements AutoCloseable {
       if (!opened) {
         fileChannel.close();
       }
+    }
+  }
+
+  /**
+   * The file's channel; under {@link CorruptionPolicy#SKIP}, for a file that cannot be opened (gone
+   * since it was listed, unreadable), a channel of no bytes, with a {@link Kind#READ_ERROR} at its
+   * first record to report: the file is skipped and counted, as one that cannot be read from
+   * some byte on is. Under {@code FAIL} the open's own exception names the file.
+   */
+  private SeekableByteChannel openOrSkip(Path file, TFRecordReaderOptions options)
+      throws IOException {
+    try {
+      return StoragePaths.openForReading(file, options.readAhead());
+    } catch (ClosedChannelException | InterruptedIOException e) {
+      throw e; // the reader is being closed or interrupted: not a problem of the file
+    } catch (IOException e) {
+      if (options.onCorrupt() != CorruptionPolicy.SKIP) {
+        throw e;
+      }
+      streamError = new StreamError(Kind.READ_ERROR, "cannot open the file: " + e, e);
+      streamErrorOffset = 0;
+      endOfStream = true;
+      return new NoBytes();
+    }
+  }
+
+  /** The channel of a file that could not be opened: empty. */
+  private static final class NoBytes implements SeekableByteChannel {
+    private boolean open = true;
+
+    @Override
+    public int read(ByteBuffer target) {
+      return -1;
+    }
+
+    @Override
+    public int write(ByteBuffer source) {
+      throw new UnsupportedOperationException("read only");
+    }
+
+    @Override
+    public long position() {
+      return 0;
+    }
+
+    @Override
+    public SeekableByteChannel position(long newPosition) {
+      return this;
+    }
+
+    @Override
+    public long size() {
+      return 0;
+    }
+
+    @Override
+    public SeekableByteChannel truncate(long size) {
+      throw new UnsupportedOperationException("read only");
+    }
+
+    @Override
+    public boolean isOpen() {
+      return open;
+    }
+
+    @Override
+    public void close() {
+      open = false;
     }
   }
 
@@ -264,7 +336,11 @@ public final class TFRecordReader implements AutoCloseable {
       chunk.readerIndex(chunk.readerIndex() + (int) (offset - chunkOffset));
       chunkOffset = offset;
     } else if (compression == Compression.NONE) {
-      fileChannel.position(offset);
+      if (localFile != null) {
+        localFile.position(offset);
+      } else {
+        fileChannel.position(offset);
+      }
       if (chunk.refCnt() != 1) {
         // A caller still holds a record in this chunk: refill a fresh one, never overwrite it.
         ByteBuf fresh = options.readBuffers().allocate(chunk.capacity());
@@ -405,7 +481,7 @@ public final class TFRecordReader implements AutoCloseable {
       }
     }
     compression = detected;
-    source = CompressedStreams.readable(fileChannel, compression);
+    source = CompressedStreams.readable(localFile != null ? localFile : fileChannel, compression);
   }
 
   /** The file being read. */
@@ -468,6 +544,8 @@ public final class TFRecordReader implements AutoCloseable {
     } catch (ZipException e) {
       streamError = new StreamError(Kind.BAD_COMPRESSION,
           "the " + compression.wireName() + " stream is invalid: " + e.getMessage(), e);
+    } catch (LengthAtOpen.ShrunkException e) {
+      streamError = new StreamError(Kind.TRUNCATED, e.getMessage(), e);
     } catch (EOFException e) {
       streamError = new StreamError(Kind.TRUNCATED,
           "the " + compression.wireName() + " stream ends before its end marker", e);
@@ -485,7 +563,7 @@ public final class TFRecordReader implements AutoCloseable {
   }
 
   private void reportStreamError(long recordOffset) throws IOException {
-    String where = streamError.kind == Kind.READ_ERROR && compression == Compression.NONE
+    String where = compression == Compression.NONE
         ? " (at byte " + streamErrorOffset + ")" : " at decompressed offset " + streamErrorOffset;
     report(streamError.kind, recordOffset, streamError.detail + where, streamError.cause);
     finished = true;

@@ -177,7 +177,17 @@ public final class InterleavedRecords implements AutoCloseable {
   private RecordCursor openNext() throws IOException {
     RecordCursor reader = prefetched.isEmpty() ? open(files.get(nextFile)) : prefetched.poll();
     nextFile++;
-    prefetch();
+    try {
+      prefetch();
+    } catch (IOException | RuntimeException e) {
+      // Neither in the cycle nor among the prefetched yet: close() would not see it.
+      try {
+        reader.close();
+      } catch (IOException suppressed) {
+        e.addSuppressed(suppressed);
+      }
+      throw e;
+    }
     return reader;
   }
 

@@ -116,6 +116,12 @@ public final class ShufflePositions {
       files[i] = (int) file;
       boolean sameFile = i > 0 && files[i] == files[i - 1];
       offsets[i] = (sameFile ? offsets[i - 1] : 0) + readVarint(at);
+      // The source saves them sorted by (file, offset), each record at its own offset: a state
+      // whose positions repeat or wrap around is damaged, refused here rather than by the read.
+      if (offsets[i] < 0 || sameFile && offsets[i] <= offsets[i - 1]) {
+        throw new IllegalArgumentException("the state's shuffle positions are not in order at"
+            + " record " + i + " (file " + files[i] + ", offset " + offsets[i] + ")");
+      }
       indexes[i] = (sameFile ? indexes[i - 1] : 0) + readVarint(at);
     }
     if (at[0] != varints.length) {

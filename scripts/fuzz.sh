@@ -66,13 +66,13 @@ for entry in "${TARGETS[@]}"; do
   elapsed=$(( $(date +%s) - start ))
   # libFuzzer ends with "Done N runs in S second(s)"; a run cut short by a finding has only
   # its "#N ..." progress lines.
-  runs=$(grep -oE '^Done [0-9]+ runs' "$log" | tail -1 | grep -oE '[0-9]+' || true)
+  runs=$(grep -aoE '^Done [0-9]+ runs' "$log" | tail -1 | grep -oE '[0-9]+' || true)
   if [[ -z "$runs" ]]; then
-    runs=$(grep -oE '^#[0-9]+' "$log" | tail -1 | tr -d '#' || true)
+    runs=$(grep -aoE '^#[0-9]+' "$log" | tail -1 | tr -d '#' || true)
   fi
   # Jazzer prints a deduplication token for every finding (exception, hang, out of memory).
-  findings=$(grep -c '^DEDUP_TOKEN:' "$log" || true)
-  crash=$(grep -oE 'Test unit written to [^ ]+' "$log" | head -1 | sed 's/Test unit written to //' || true)
+  findings=$(grep -ac '^DEDUP_TOKEN:' "$log" || true)
+  crash=$(grep -aoE 'Test unit written to [^ ]+' "$log" | head -1 | sed 's/Test unit written to //' || true)
   verdict="ok"
   if [[ $status -ne 0 || $findings -gt 0 ]]; then
     verdict="FINDING${crash:+ ($crash)}"

@@ -58,6 +58,12 @@ public final class ShufflePositions {
    * @throws IllegalArgumentException naming what is wrong with them
    */
   static ShufflePositions parse(int count, byte[] varints) {
+    // A record takes three varints of a byte at least: a count above that is no state's, and is
+    // refused before arrays of that many positions are allocated.
+    if (count < 0 || count > varints.length / 3) {
+      throw new IllegalArgumentException("the state's shuffle line counts " + count
+          + " records, and its positions hold " + varints.length + " bytes");
+    }
     ShufflePositions positions = new ShufflePositions(count, varints);
     positions.decoded();
     return positions;
@@ -103,9 +109,19 @@ public final class ShufflePositions {
     long[] indexes = new long[count];
     int[] at = {0};
     for (int i = 0; i < count; i++) {
-      files[i] = Math.toIntExact((i == 0 ? 0 : files[i - 1]) + readVarint(at));
+      long file = (i == 0 ? 0 : files[i - 1]) + readVarint(at);
+      if (file < 0 || file > Integer.MAX_VALUE) {
+        throw new IllegalArgumentException("the state's shuffle positions name file " + file);
+      }
+      files[i] = (int) file;
       boolean sameFile = i > 0 && files[i] == files[i - 1];
       offsets[i] = (sameFile ? offsets[i - 1] : 0) + readVarint(at);
+      // The source saves them sorted by (file, offset), each record at its own offset: a state
+      // whose positions repeat or wrap around is damaged, refused here rather than by the read.
+      if (offsets[i] < 0 || sameFile && offsets[i] <= offsets[i - 1]) {
+        throw new IllegalArgumentException("the state's shuffle positions are not in order at"
+            + " record " + i + " (file " + files[i] + ", offset " + offsets[i] + ")");
+      }
       indexes[i] = (sameFile ? indexes[i - 1] : 0) + readVarint(at);
     }
     if (at[0] != varints.length) {

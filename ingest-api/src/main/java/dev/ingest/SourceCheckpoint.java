@@ -231,13 +231,13 @@ public final class SourceCheckpoint {
         continue;
       }
       long[] parts = numbers("cycle", slots[i].replace(':', ' '), 3, 3);
-      cycleFiles[i] = Math.toIntExact(parts[0]);
+      cycleFiles[i] = toInt("cycle", parts[0]);
       cycleOffsets[i] = parts[1];
       cycleRecords[i] = parts[2];
     }
     long shuffleRandom = numbers("shuffle_random", random, 1, 1)[0];
     String[] shuffleWords = shuffle.trim().split(" ");
-    int count = Math.toIntExact(numbers("shuffle", shuffleWords[0], 1, 1)[0]);
+    int count = toInt("shuffle", numbers("shuffle", shuffleWords[0], 1, 1)[0]);
     ShufflePositions shuffled = ShufflePositions.NONE;
     if (count < 0) {
       throw new IllegalArgumentException("the state's shuffle line counts " + count + " records");
@@ -255,9 +255,19 @@ public final class SourceCheckpoint {
       // Three varints of at most 10 bytes a record: anything longer is not a state's.
       shuffled = ShufflePositions.parse(count, inflate(bytes, 30L * count));
     }
-    return new SourceCheckpoint(head[0], head[1], headWords[2], Math.toIntExact(turn[0]),
-        Math.toIntExact(turn[1]), Math.toIntExact(turn[2]), Math.toIntExact(turn[3]), cycleFiles,
+    return new SourceCheckpoint(head[0], head[1], headWords[2], toInt("interleave", turn[0]),
+        toInt("interleave", turn[1]), toInt("interleave", turn[2]), toInt("interleave", turn[3]),
+        cycleFiles,
         cycleOffsets, cycleRecords, shuffleRandom, shuffled);
+  }
+
+  /** {@code value} as an int, or the {@link IllegalArgumentException} of a malformed state. */
+  private static int toInt(String key, long value) {
+    if (value < Integer.MIN_VALUE || value > Integer.MAX_VALUE) {
+      throw new IllegalArgumentException("the state's " + key + " line has a value out of"
+          + " range: " + value);
+    }
+    return (int) value;
   }
 
   /** The first {@code numeric} of {@code words} space-separated words, as longs. */

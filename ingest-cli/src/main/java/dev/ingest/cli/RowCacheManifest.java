@@ -128,7 +128,12 @@ record RowCacheManifest(String prefix, Path manifest, String holds, String forma
       transforms.add(required(manifest, values, "transform." + j));
     }
     String rowsName = required(manifest, values, "rows_file");
-    Path name = Path.of(rowsName);
+    Path name;
+    try {
+      name = Path.of(rowsName);
+    } catch (java.nio.file.InvalidPathException e) {
+      throw bad(manifest, "rows_file is not a file name: '" + rowsName + "'");
+    }
     if (name.getFileName() == null || !name.getFileName().toString().equals(rowsName)) {
       throw bad(manifest, "rows_file must name a file in the cache's folder, got '" + rowsName
           + "'");

@@ -517,7 +517,11 @@ public final class TFRecordReader implements AutoCloseable {
       if (endOfStream) {
         return false;
       }
-      makeRoom(needed);
+      // A header's length is only a claim: grow toward it no faster than bytes arrive (at most
+      // doubling what is held), so a file that ends early never makes the reader allocate what
+      // it claimed. A record that fits the read buffer is unaffected.
+      long arrived = Math.max(options.readBufferSize(), 2L * chunk.readableBytes());
+      makeRoom((int) Math.min(needed, arrived));
       int toRead = Math.min(options.readBufferSize(), chunk.writableBytes());
       int writerIndex = chunk.writerIndex();
       // internalNioBuffer reuses one ByteBuffer view per chunk: no allocation per read.

@@ -691,9 +691,11 @@ public record PipelineConfig(String name, Dataset dataset, PipelineSpec spec,
           ? oneOf(path + ".mode", keys.get("mode"), List.of(BUFFER_MODE, GLOBAL_MODE))
           : BUFFER_MODE;
       Boolean reshuffle = keys.containsKey("reshuffle_each_iteration")
-          ? bool(path + ".reshuffle_each_iteration", keys.get("reshuffle_each_iteration")) : true;
-      if (mode == null) {
-        return dataset; // an unknown mode, already refused: its sizes mean nothing yet
+          ? bool(path + ".reshuffle_each_iteration", keys.get("reshuffle_each_iteration")) : Boolean.TRUE;
+      if (mode == null || reshuffle == null) {
+        // An unknown mode or a reshuffle that is not a boolean, already refused: the sizes of
+        // a shuffle that cannot be built mean nothing yet.
+        return dataset;
       }
       if (mode.equals(GLOBAL_MODE)) {
         return globalShuffle(dataset, path, keys, reshuffle);

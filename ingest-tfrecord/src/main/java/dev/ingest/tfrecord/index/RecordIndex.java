@@ -298,7 +298,13 @@ public final class RecordIndex {
       if (kind == ShardIdentity.Kind.MODIFIED_MILLIS) {
         value = Long.toString(in.getLong());
       } else {
-        byte[] key = new byte[Math.toIntExact(Varints.get(in))];
+        long keyLength = Varints.get(in);
+        // A length is only a claim: one longer than the bytes left is refused before allocating.
+        if (keyLength < 0 || keyLength > in.remaining()) {
+          throw new CorruptIndexException(sidecar, "its shard identity says " + keyLength
+              + " bytes and " + in.remaining() + " are left");
+        }
+        byte[] key = new byte[(int) keyLength];
         in.get(key);
         value = new String(key, StandardCharsets.UTF_8);
       }
@@ -310,7 +316,14 @@ public final class RecordIndex {
       }
       long[] offsets = new long[(int) count + 1];
       for (int i = 0; i < count; i++) {
-        offsets[i + 1] = offsets[i] + FRAMING_BYTES + Varints.get(in);
+        long length = Varints.get(in);
+        // No reader takes a longer record; a longer "length" (up to 2^64 - 1) would make the
+        // offsets wrap around and the index point anywhere.
+        if (length < 0 || length > TFRecordReaderOptions.MAX_RECORD_BYTES_LIMIT) {
+          throw new CorruptIndexException(sidecar, "record " + i + " has the length "
+              + Long.toUnsignedString(length) + ", more than any record can have");
+        }
+        offsets[i + 1] = offsets[i] + FRAMING_BYTES + length;
       }
       if (in.hasRemaining()) {
         throw new CorruptIndexException(sidecar, in.remaining() + " bytes follow the lengths of"

@@ -235,7 +235,8 @@ final class RunningPipeline implements BatchIterator {
     Sequence[] sequences = new Sequence[count];
     for (int i = 0; i < count; i++) {
       ParseWorker handler = new ParseWorker(i, spec.features(),
-          assembling ? PaddingSpec.none() : spec.padding(), columns, meter.parseClock(i), startNanos,
+          assembling ? PaddingSpec.none() : spec.padding(), spec.padding(), columns,
+          meter.parseClock(i), startNanos,
           new TransformChain(spec.transforms(), meter.fusedTransforms(), i), !assembling, budget,
           meter.parseLatency(), assembling ? null : wakeup, tuned,
           rowCache == null ? null : new CachedRowCopier(rowCache, spec.features(),

@@ -230,4 +230,63 @@ class BatchingTest {
     assertThat(rowsSeen).isEqualTo(filtered ? 33 : 50);
     assertThat(padsSeen).isPositive();
   }
+
+  /**
+   * A row longer than its fixed padded length is bad data wherever the padding happens: in the
+   * fused parse, or (with a filter) in the batch stage, which once wrote the row's extra values
+   * into the next row's place. Under {@code fail} the parser names the record; under {@code skip}
+   * the row is dropped and counted.
+   */
+  @ParameterizedTest(name = "filtered {0}")
+  @ValueSource(booleans = {false, true})
+  void aRowLongerThanItsFixedPaddedLengthIsRefusedNamingItsRecord(boolean filtered) {
+    ExampleSpec spec = ExampleSpec.of(
+        FeatureSpec.fixed("id", DType.INT64), FeatureSpec.varLen("weights", DType.FLOAT32));
+    Dataset dataset = Dataset.tfrecord(tokens.toString()).parseExample(spec);
+    if (filtered) {
+      dataset = dataset.filter("not a multiple of 3", row -> row.getLong("id", 0) % 3 != 0);
+    }
+    // Records whose id % 5 is 4 have four weights: one more than the padded length.
+    dataset = dataset.paddedBatch(8, PaddingSpec.none().pad("weights", 3), false)
+        .withOptions(PipelineOptions.defaults().withThreads(2));
+    dev.ingest.IngestException failure = null;
+    try (BatchIterator iterator = dataset.iterator()) {
+      while (iterator.hasNext()) {
+        iterator.next().close();
+      }
+    } catch (dev.ingest.IngestException e) {
+      failure = e;
+    }
+    assertThat(failure).isNotNull();
+    assertThat(failure.getCause())
+        .isInstanceOfSatisfying(dev.ingest.InvalidExampleException.class, e -> {
+          assertThat(e.recordIndex()).isEqualTo(4);
+          assertThat(e.feature()).isEqualTo("weights");
+        })
+        .hasMessageContaining("more than its padded length 3");
+
+    int rowsSeen = 0;
+    long skipped;
+    try (BatchIterator iterator = dataset.onCorrupt(dev.ingest.CorruptionPolicy.SKIP).iterator()) {
+      while (iterator.hasNext()) {
+        try (Batch batch = iterator.next()) {
+          LongBuffer ids = batch.longs("id");
+          FloatBuffer values = batch.floats("weights");
+          for (int row = 0; row < batch.rows(); row++) {
+            float[] expected = weightsOf((int) ids.get(row));
+            assertThat(expected.length).isLessThanOrEqualTo(3);
+            for (int i = 0; i < 3; i++) {
+              assertThat(values.get(row * 3 + i)).isEqualTo(i < expected.length ? expected[i] : 0f);
+            }
+          }
+          rowsSeen += batch.rows();
+        }
+      }
+      skipped = iterator.stats().skippedRecords();
+    }
+    // 50 records, ten with four weights, dropped before the filter sees them; the filter keeps
+    // 26 of the other 40.
+    assertThat(skipped).isEqualTo(10);
+    assertThat(rowsSeen).isEqualTo(filtered ? 26 : 40);
+  }
 }

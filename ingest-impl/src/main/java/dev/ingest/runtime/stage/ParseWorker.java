@@ -78,8 +78,8 @@ public final class ParseWorker implements EventHandler<WorkUnit> {
       DirectMemory columns, StageClock clock, long startNanos, TransformChain transforms,
       boolean batchTransformsHere, MemoryBudget budget, StageLatency latency,
       Wakeup wakeup, TunedSettings tuned) {
-    this(index, spec, padding, columns, clock, startNanos, transforms, batchTransformsHere, budget,
-        latency, wakeup, tuned, null, 0, null);
+    this(index, spec, padding, padding, columns, clock, startNanos, transforms,
+        batchTransformsHere, budget, latency, wakeup, tuned, null, 0, null);
   }
 
   /**
@@ -87,11 +87,13 @@ public final class ParseWorker implements EventHandler<WorkUnit> {
    *
    * @param cachedRows this worker's copier to and from the cache of rows, or {@code null}
    * @param transformsBeforeCache how many row transforms run before the cache's position
+   * @param lengthLimits the pipeline's padding, whose fixed lengths limit rows even when {@code
+   *     padding} is none (a batch stage pads): a longer row is refused with its record named
    * @param skippedInvalid under {@code on_corrupt: skip}, counts the records that are not valid
    *     Examples for the spec, whose rows this worker drops (the batch stage refills the batch);
    *     {@code null} under {@code fail}, where the first one fails the pipeline
    */
-  public ParseWorker(int index, ExampleSpec spec, PaddingSpec padding,
+  public ParseWorker(int index, ExampleSpec spec, PaddingSpec padding, PaddingSpec lengthLimits,
       DirectMemory columns, StageClock clock, long startNanos, TransformChain transforms,
       boolean batchTransformsHere, MemoryBudget budget, StageLatency latency,
       Wakeup wakeup, TunedSettings tuned, CachedRowCopier cachedRows, int transformsBeforeCache,
@@ -105,7 +107,7 @@ public final class ParseWorker implements EventHandler<WorkUnit> {
     this.budget = budget;
     this.latency = latency;
     this.index = index;
-    this.parser = new ExampleParser(spec, padding, columns);
+    this.parser = new ExampleParser(spec, padding, lengthLimits, columns);
     this.clock = clock;
     this.transforms = transforms;
     this.batchTransformsHere = batchTransformsHere;

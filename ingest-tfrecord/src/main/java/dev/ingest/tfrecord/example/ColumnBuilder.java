@@ -391,6 +391,14 @@ final class ColumnBuilder {
         length = Math.max(length, (int) (split(r + 1) - split(r)));
       }
     }
+    for (int r = 0; r < rows; r++) {
+      // The parser refuses such a row with its record named; this guards the layout below,
+      // which would write a longer row into the next row's place.
+      if (split(r + 1) - split(r) > length) {
+        throw new IllegalStateException("row " + r + " of '" + feature.name() + "' has "
+            + (split(r + 1) - split(r)) + " values, more than its padded length " + length);
+      }
+    }
     long total = (long) rows * length;
     if (total > Integer.MAX_VALUE / 8) {
       throw new IllegalStateException(

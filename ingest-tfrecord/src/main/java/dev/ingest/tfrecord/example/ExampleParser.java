@@ -63,6 +63,8 @@ public final class ExampleParser {
 
   private final ExampleSpec spec;
   private final ColumnBuilder[] builders;
+  /** Per builder, the most values a row may have (a fixed padded length), or -1. */
+  private final int[] maxRowLengths;
   private final byte[][] names;
   /** Per wanted feature, the last map entry with its key in the current record, or -1. */
   private final int[] entryStart;
@@ -112,6 +114,17 @@ public final class ExampleParser {
    * columns to it: it must take calls from any thread.
    */
   public ExampleParser(ExampleSpec spec, PaddingSpec padding, DirectMemory memory) {
+    this(spec, padding, padding, memory);
+  }
+
+  /**
+   * As {@link #ExampleParser(ExampleSpec, PaddingSpec, DirectMemory)}, refusing rows longer than
+   * the fixed lengths of {@code lengthLimits} though they are not padded here: for the unpadded
+   * chunks a batch stage pads later, so that a row too long for its padded length is refused
+   * where its record is known, as the fused parse refuses it.
+   */
+  public ExampleParser(ExampleSpec spec, PaddingSpec padding, PaddingSpec lengthLimits,
+      DirectMemory memory) {
     this.spec = spec;
     List<FeatureSpec> wanted = spec.features();
     for (String name : padding.lengths().keySet()) {
@@ -127,12 +140,15 @@ public final class ExampleParser {
       }
     }
     builders = new ColumnBuilder[wanted.size()];
+    maxRowLengths = new int[wanted.size()];
     names = new byte[wanted.size()][];
     for (int i = 0; i < builders.length; i++) {
       FeatureSpec feature = wanted.get(i);
       int paddedLength = padding.lengths().getOrDefault(feature.name(), ColumnBuilder.UNPADDED);
       builders[i] = new ColumnBuilder(
           feature, paddedLength, padding.values().get(feature.name()), memory);
+      Integer limit = lengthLimits.lengths().get(feature.name());
+      maxRowLengths[i] = limit == null || limit < 0 ? -1 : limit;
       names[i] = feature.name().getBytes(StandardCharsets.UTF_8);
     }
     entryStart = new int[builders.length];
@@ -349,7 +365,7 @@ public final class ExampleParser {
           "has " + builder.rowValueCount() + " values, shape " + wanted.shape() + " needs "
               + builder.elementCount());
     }
-    int paddedLength = builder.fixedPaddedLength();
+    int paddedLength = maxRowLengths[index];
     if (paddedLength >= 0 && builder.rowValueCount() > paddedLength) {
       throw invalid(records, row, wanted, Reason.WRONG_COUNT,
           "has " + builder.rowValueCount() + " values, more than its padded length " + paddedLength);

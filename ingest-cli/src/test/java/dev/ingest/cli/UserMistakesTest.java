@@ -170,6 +170,11 @@ class UserMistakesTest {
     // --set
     rows.add(row("run: --set without =", dir -> validPipeline(dir),
         "run {dir}/c.yaml --set batch_size", 2, "--set batch_size", "expected path=value"));
+    rows.add(row("run: --set with an empty key in its path", dir -> validPipeline(dir),
+        "run {dir}/c.yaml --set stages..batch=1", 2, "--set stages..batch=1",
+        "the path keys separated by single dots"));
+    rows.add(row("run: --set of the path '.'", dir -> validPipeline(dir),
+        "run {dir}/c.yaml --set .=null", 2, "--set .=null", "expected path=value"));
     rows.add(row("explain: --set of an unknown path", dir -> validPipeline(dir),
         "explain {dir}/c.yaml --set stages.1.bach.batch_size=4", 2, "{dir}/c.yaml",
         "stages.1.bach.batch_size: --set: no key bach in the config"));

@@ -195,7 +195,14 @@ public final class ConfigReader {
         continue;
       }
       String path = setting.substring(0, equals);
-      String error = set(root, path.split("\\."), 0, scalar(setting.substring(equals + 1)));
+      String[] keys = path.split("\\.", -1);
+      if (java.util.Arrays.asList(keys).contains("")) {
+        // "." or "a..b" name no key: split would give an empty path, or an empty key.
+        problems.add(new Problem("--set " + setting, 0, 0,
+            "expected path=value, the path keys separated by single dots"));
+        continue;
+      }
+      String error = set(root, keys, 0, scalar(setting.substring(equals + 1)));
       if (error != null) {
         problems.add(new Problem(path, 0, 0, "--set: " + error));
       }

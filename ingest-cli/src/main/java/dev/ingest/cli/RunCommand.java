@@ -120,7 +120,7 @@ final class RunCommand implements Callable<Integer> {
     PipelineState reached = null;
     // The digest log is written beside its file and moved in once the run ends: a run that fails
     // midway leaves no log that looks whole.
-    Path partialLog = digestLog == null ? null : partial(digestLog);
+    Path partialLog = digestLog == null ? null : StateFile.partial(digestLog);
     long iteratorAskedAt = System.nanoTime();
     try (BatchIterator batches = limited(from == null ? dataset.iterator() : resume(dataset, from));
         BufferedWriter log = partialLog == null
@@ -204,12 +204,6 @@ final class RunCommand implements Callable<Integer> {
       throw new ParameterException(spec.commandLine(), "--resume " + resumeFrom + ": "
           + e.getMessage());
     }
-  }
-
-  /** Where a file is written before it is moved in whole: beside it, with {@code .partial}. */
-  private static Path partial(Path file) {
-    Path target = file.toAbsolutePath();
-    return target.resolveSibling(target.getFileName() + ".partial");
   }
 
   /**

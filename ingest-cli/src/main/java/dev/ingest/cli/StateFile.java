@@ -18,7 +18,10 @@ import java.nio.file.StandardOpenOption;
 final class StateFile {
   private StateFile() {}
 
-  /** Where {@code file} is written before it is moved in whole: beside it, with {@code .partial}. */
+  /**
+   * Where {@code file} is written before it is moved in whole: beside it, with {@code .partial}
+   * (the digest log is written the same way).
+   */
   static Path partial(Path file) {
     Path target = file.toAbsolutePath();
     return target.resolveSibling(target.getFileName() + ".partial");

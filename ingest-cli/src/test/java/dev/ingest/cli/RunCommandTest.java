@@ -16,7 +16,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class RunCommandTest {
-  private static final String PIPELINE = """
+  /** A shuffled, interleaved tabular pipeline of two epochs over {@code data}; shared. */
+  static final String PIPELINE = """
       version: 1
       name: tabular-test
       source:

@@ -24,24 +24,6 @@ import org.junit.jupiter.api.io.TempDir;
  * the last kill finishes the epochs exactly.
  */
 class StateFileKillTest {
-  private static final String PIPELINE = """
-      version: 1
-      name: state-kills
-      source:
-        tfrecord:
-          files: [data]
-          interleave: {cycle_length: 2, block_length: 8, num_parallel_calls: auto}
-      stages:
-        - parse_example:
-            features:
-              features: {type: float32, shape: [32]}
-              label: {type: int64, shape: [], default: 0}
-        - shuffle: {buffer_size: 100}
-        - batch: {batch_size: 32, drop_remainder: false}
-        - prefetch: {buffer_size: auto}
-      repeat: 2
-      options: {seed: 3, threads: 2}
-      """;
   /** A kill lands up to this long after its line: within a run or two of the child's. */
   private static final long MAX_DELAY_NANOS = 60_000_000;
 
@@ -52,7 +34,7 @@ class StateFileKillTest {
     Path data = dir.resolve("data");
     SampleDatasets.write(SampleKind.TABULAR, data, 500, 3, Compression.NONE, 1);
     Path config = dir.resolve("pipeline.yaml");
-    Files.writeString(config, PIPELINE);
+    Files.writeString(config, RunCommandTest.PIPELINE);
     Path whole = dir.resolve("whole.txt");
     assertThat(run(config, data, "--digest-log", whole.toString()).exitCode()).isZero();
     List<String> expected = Files.readAllLines(whole);

@@ -64,7 +64,7 @@ final class IndexThreads implements AutoCloseable {
       return results;
     } catch (ExecutionException e) {
       cancel(futures);
-      throw rethrown(e.getCause());
+      throw ThreadFailures.asIOException(e.getCause());
     } catch (InterruptedException e) {
       cancel(futures);
       Thread.currentThread().interrupt();
@@ -76,19 +76,6 @@ final class IndexThreads implements AutoCloseable {
     for (Future<?> future : futures) {
       future.cancel(true);
     }
-  }
-
-  private static IOException rethrown(Throwable failure) {
-    if (failure instanceof IOException io) {
-      return io;
-    }
-    if (failure instanceof RuntimeException runtime) {
-      throw runtime;
-    }
-    if (failure instanceof Error error) {
-      throw error;
-    }
-    return new IOException(failure);
   }
 
   /** Stops the pool, interrupting what runs, and returns once each of its threads has ended. */

@@ -97,7 +97,7 @@ public final class ReadAheadCursor implements RecordCursor {
       }
       if (block != null) {
         if (block.failure != null) {
-          throw rethrow(block.failure);
+          throw ThreadFailures.asIOException(block.failure);
         }
         if (block.last) {
           if (filling != null && !filled) {
@@ -136,19 +136,6 @@ public final class ReadAheadCursor implements RecordCursor {
     if (thread != null) {
       LockSupport.unpark(thread);
     }
-  }
-
-  private static IOException rethrow(Throwable failure) {
-    if (failure instanceof IOException io) {
-      return io;
-    }
-    if (failure instanceof RuntimeException runtime) {
-      throw runtime;
-    }
-    if (failure instanceof Error error) {
-      throw error;
-    }
-    return new IOException(failure);
   }
 
   @Override

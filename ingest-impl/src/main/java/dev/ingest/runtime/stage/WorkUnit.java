@@ -236,9 +236,7 @@ public final class WorkUnit {
    */
   void dropRows(int[] dropped, int count) {
     int rows = batch.rows();
-    if (keptRows == null || keptRows.length < rows) {
-      keptRows = new int[Math.max(rows, records == null ? 0 : records.size())];
-    }
+    ensureKeptRows(rows);
     int kept = 0;
     int next = 0;
     for (int r = 0; r < rows; r++) {
@@ -266,9 +264,7 @@ public final class WorkUnit {
     if (batch == null) {
       return;
     }
-    if (keptRows == null || keptRows.length < batch.rows()) {
-      keptRows = new int[Math.max(batch.rows(), records == null ? 0 : records.size())];
-    }
+    ensureKeptRows(batch.rows());
     if (keptAll) {
       for (int r = 0; r < batch.rows(); r++) {
         keptRows[r] = r;
@@ -278,6 +274,13 @@ public final class WorkUnit {
     }
     keptCount = transforms.applyToRows(from, to, batch, records.records(), recordOfRow, keptRows,
         keptCount);
+  }
+
+  /** Grows {@link #keptRows} once to hold every row of a batch or a unit's records. */
+  private void ensureKeptRows(int rows) {
+    if (keptRows == null || keptRows.length < rows) {
+      keptRows = new int[Math.max(rows, records == null ? 0 : records.size())];
+    }
   }
 
   /** Where this unit's rows come from, and whether they go to the cache too. */
